@@ -1,0 +1,77 @@
+# aVisor — top-level build.
+#
+#   make          build build/kernel8.img and build/sdcard.img
+#   make run      install what is missing, build, boot the hypervisor in QEMU
+#   make test     install what is missing, build, run lint + unit + system tests
+#   make debug    boot QEMU halted with a GDB server and attach gdb-multiarch
+#   make lint     clang-format check + cppcheck
+#   make format   apply clang-format to every C source and header
+#
+# Everything produced goes under build/.
+
+BUILD    ?= build
+CROSS    ?= aarch64-linux-gnu-
+PLATFORM ?= qemu
+PYTHON   ?= /usr/bin/python3
+
+CC      := $(CROSS)gcc
+LD      := $(CROSS)ld
+OBJCOPY := $(CROSS)objcopy
+OBJDUMP := $(CROSS)objdump
+
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+# Flags shared by everything that runs on the Pi (hypervisor and guests).
+# -mgeneral-regs-only: the hypervisor never touches FP/SIMD registers, so a
+# trap does not have to save the guest's FP state.
+# -mstrict-align: code that runs before the MMU is on sees all memory as
+# Device memory, where unaligned accesses fault.
+TARGET_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin \
+	-nostdlib -nostdinc -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
+	-fno-stack-protector -fno-pic -fno-common -mgeneral-regs-only -mstrict-align \
+	-march=armv8-a -mcpu=cortex-a53 -MMD -MP
+
+.PHONY: all setup run test lint format unit-test system-test debug clean help-make
+all: $(BUILD)/kernel8.img $(BUILD)/sdcard.img
+
+include hv/hv.mk
+-include guests/guests.mk
+include tests/unit/unit.mk
+include scripts/sdcard.mk
+
+setup:
+	@./scripts/setup.sh
+
+run: setup
+	@$(MAKE) --no-print-directory all
+	@./scripts/qemu.sh
+
+debug: setup
+	@$(MAKE) --no-print-directory all
+	@./scripts/debug.sh
+
+test: setup
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory unit-test
+	@$(MAKE) --no-print-directory system-test
+
+system-test: all
+	$(PYTHON) -m pytest -v tests/system
+
+C_SOURCES := $(shell git ls-files -co --exclude-standard '*.c' '*.h' 2>/dev/null)
+
+lint:
+	@echo "lint: clang-format"
+	@clang-format --dry-run --Werror $(C_SOURCES)
+	@echo "lint: cppcheck"
+	@cppcheck --quiet --error-exitcode=1 --std=c11 --inline-suppr \
+		--enable=warning,performance,portability \
+		--suppress=missingIncludeSystem -Ihv -Iguests $(filter %.c,$(C_SOURCES))
+	@echo "lint: clean"
+
+format:
+	clang-format -i $(C_SOURCES)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,19 @@
+/*
+ * Compiled to assembly only (never linked): each DEFINE() leaves a
+ * "->NAME value" marker that hv.mk turns into build/hv/include/asm-offsets.h,
+ * so assembly never hard-codes a structure offset.
+ */
+#include <stddef.h>
+#include "arch/arm64/trap_frame.h"
+
+#define DEFINE(sym, val) __asm__ volatile("\n.ascii \"->" #sym " %0\"" : : "i"(val))
+
+void asm_offsets(void);
+
+void asm_offsets(void)
+{
+	DEFINE(FRAME_SIZE, sizeof(struct trap_frame));
+	DEFINE(FRAME_SP, offsetof(struct trap_frame, sp));
+	DEFINE(FRAME_ELR, offsetof(struct trap_frame, elr));
+	DEFINE(FRAME_SPSR, offsetof(struct trap_frame, spsr));
+}

@@ -1,0 +1,91 @@
+/*
+ * aVisor entry point. The firmware (or QEMU -kernel) jumps here, at the
+ * image's first byte (0x80000), with the MMU off.
+ *
+ *  - QEMU -M raspi3b enters at EL2 on core 0 only; the other cores wait in
+ *    QEMU's spin-table stub.
+ *  - A real Pi 3 enters at EL2 with the firmware's default armstub, or at EL3
+ *    when the armstub is disabled; at EL3 we configure the secure monitor
+ *    state just enough to run EL2 in non-secure state, then drop to EL2.
+ *  - Any core other than core 0 that arrives here is parked in a WFE loop.
+ */
+#include "arch/arm64/sysreg.h"
+
+#define STACK_SIZE_PER_CORE 16384
+#define MAX_CORES 4
+
+	.section .text.boot, "ax"
+	.global _start
+_start:
+	/* MPIDR_EL1.Aff0 is the core number within the cluster. */
+	mrs	x1, mpidr_el1
+	and	x1, x1, #0xff
+	cbnz	x1, park_core
+
+	/* x19 (callee-saved, kept across eret) remembers the EL we were entered at. */
+	mrs	x1, CurrentEL
+	lsr	x19, x1, #2
+	mov	x1, x19
+	cmp	x1, #3
+	b.eq	from_el3
+	cmp	x1, #2
+	b.ne	wrong_el
+	b	at_el2
+
+from_el3:
+	/*
+	 * CNTFRQ_EL0 is writable only at EL3; the armstub normally sets it to
+	 * the Pi 3's 19.2 MHz crystal. Without the armstub nobody has.
+	 */
+	mrs	x2, cntfrq_el0
+	cbnz	x2, 1f
+	ldr	x2, =19200000
+	msr	cntfrq_el0, x2
+1:
+	/* SCR_EL3: lower levels non-secure, EL2 AArch64, HVC enabled, SMC disabled. */
+	mov	x2, #(SCR_NS | SCR_RES1 | SCR_SMD | SCR_HCE | SCR_RW)
+	msr	scr_el3, x2
+	mov	x2, #(SPSR_DAIF_MASKED | SPSR_EL2H)
+	msr	spsr_el3, x2
+	adr	x2, at_el2
+	msr	elr_el3, x2
+	eret
+
+at_el2:
+	/* A known SCTLR_EL2: MMU and caches off until mmu_enable() runs. */
+	ldr	x2, =SCTLR_EL2_RES1
+	msr	sctlr_el2, x2
+	isb
+
+	/* Zero .bss, the page tables and the stacks (all between these symbols). */
+	ldr	x2, =__bss_start
+	ldr	x3, =__hv_end
+2:	cmp	x2, x3
+	b.hs	3f
+	stp	xzr, xzr, [x2], #16
+	b	2b
+3:
+	ldr	x2, =boot_stacks + STACK_SIZE_PER_CORE
+	mov	sp, x2
+
+	ldr	x2, =el2_vectors
+	msr	vbar_el2, x2
+	isb
+
+	mov	x0, x19
+	bl	hv_main
+	/* hv_main never returns; if it does, park. */
+	b	park_core
+
+wrong_el:
+	/* Entered at EL1/EL0: no way to become a hypervisor, and no console yet. */
+park_core:
+	msr	daifset, #0xf
+1:	wfe
+	b	1b
+
+	.section .stacks, "aw", %nobits
+	.balign 16
+	.global boot_stacks
+boot_stacks:
+	.space	STACK_SIZE_PER_CORE * MAX_CORES

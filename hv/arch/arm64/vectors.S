@@ -1,0 +1,120 @@
+/*
+ * EL2 exception vector table (VBAR_EL2). Arm ARM D1.10.2: 16 entries of
+ * 0x80 bytes, in four groups by where the exception came from:
+ *   current EL using SP_EL0, current EL using SP_ELx,
+ *   lower EL in AArch64, lower EL in AArch32;
+ * each with synchronous, IRQ, FIQ and SError entries.
+ *
+ * Every entry saves a struct trap_frame on the EL2 stack and calls a C
+ * handler with it; handlers that return resume the interrupted context.
+ */
+#include "asm-offsets.h"
+
+/* Save x0..x30, the interrupted SP, ELR_EL2 and SPSR_EL2. */
+.macro save_frame
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp, #16 * 0]
+	stp	x2, x3, [sp, #16 * 1]
+	stp	x4, x5, [sp, #16 * 2]
+	stp	x6, x7, [sp, #16 * 3]
+	stp	x8, x9, [sp, #16 * 4]
+	stp	x10, x11, [sp, #16 * 5]
+	stp	x12, x13, [sp, #16 * 6]
+	stp	x14, x15, [sp, #16 * 7]
+	stp	x16, x17, [sp, #16 * 8]
+	stp	x18, x19, [sp, #16 * 9]
+	stp	x20, x21, [sp, #16 * 10]
+	stp	x22, x23, [sp, #16 * 11]
+	stp	x24, x25, [sp, #16 * 12]
+	stp	x26, x27, [sp, #16 * 13]
+	stp	x28, x29, [sp, #16 * 14]
+	add	x0, sp, #FRAME_SIZE
+	stp	x30, x0, [sp, #16 * 15]
+	mrs	x0, elr_el2
+	mrs	x1, spsr_el2
+	stp	x0, x1, [sp, #FRAME_ELR]
+.endm
+
+/* Restore what save_frame saved (ELR/SPSR may have been changed by C). */
+.macro restore_frame_and_eret
+	ldp	x0, x1, [sp, #FRAME_ELR]
+	msr	elr_el2, x0
+	msr	spsr_el2, x1
+	ldp	x0, x1, [sp, #16 * 0]
+	ldp	x2, x3, [sp, #16 * 1]
+	ldp	x4, x5, [sp, #16 * 2]
+	ldp	x6, x7, [sp, #16 * 3]
+	ldp	x8, x9, [sp, #16 * 4]
+	ldp	x10, x11, [sp, #16 * 5]
+	ldp	x12, x13, [sp, #16 * 6]
+	ldp	x14, x15, [sp, #16 * 7]
+	ldp	x16, x17, [sp, #16 * 8]
+	ldp	x18, x19, [sp, #16 * 9]
+	ldp	x20, x21, [sp, #16 * 10]
+	ldp	x22, x23, [sp, #16 * 11]
+	ldp	x24, x25, [sp, #16 * 12]
+	ldp	x26, x27, [sp, #16 * 13]
+	ldp	x28, x29, [sp, #16 * 14]
+	ldr	x30, [sp, #16 * 15]
+	add	sp, sp, #FRAME_SIZE
+	eret
+.endm
+
+/* A vector entry: 0x80-aligned, branches to its handler stub. */
+.macro ventry target
+	.balign	0x80
+	b	\target
+.endm
+
+/* A handler stub: save, call C handler(frame, kind), restore, return. */
+.macro handler name, c_function, kind
+\name:
+	save_frame
+	mov	x0, sp
+	mov	x1, #\kind
+	bl	\c_function
+	restore_frame_and_eret
+.endm
+
+	.text
+	.balign	0x800
+	.global	el2_vectors
+el2_vectors:
+	/* Current EL with SP_EL0: the hypervisor never runs on SP_EL0. */
+	ventry	unexpected_sync_sp0
+	ventry	unexpected_irq_sp0
+	ventry	unexpected_fiq_sp0
+	ventry	unexpected_serror_sp0
+	/* Current EL with SP_EL2: faults in the hypervisor itself, and its IRQs. */
+	ventry	hv_sync
+	ventry	hv_irq
+	ventry	hv_fiq
+	ventry	hv_serror
+	/* Lower EL, AArch64: guests (EL1/EL0). */
+	ventry	guest_sync
+	ventry	guest_irq
+	ventry	guest_fiq
+	ventry	guest_serror
+	/* Lower EL, AArch32: guests are AArch64-only (HCR_EL2.RW=1). */
+	ventry	guest32_sync
+	ventry	guest32_irq
+	ventry	guest32_fiq
+	ventry	guest32_serror
+
+/* Kinds match enum exception_kind in exception.h. */
+	handler unexpected_sync_sp0,	exception_unexpected, 0
+	handler unexpected_irq_sp0,	exception_unexpected, 1
+	handler unexpected_fiq_sp0,	exception_unexpected, 2
+	handler unexpected_serror_sp0,	exception_unexpected, 3
+	handler hv_sync,		exception_unexpected, 4
+	handler hv_irq,			exception_irq, 5
+	handler hv_fiq,			exception_unexpected, 6
+	handler hv_serror,		exception_unexpected, 7
+	handler guest_sync,		exception_unexpected, 8
+	handler guest_irq,		exception_irq, 9
+	handler guest_fiq,		exception_unexpected, 10
+	handler guest_serror,		exception_unexpected, 11
+	handler guest32_sync,		exception_unexpected, 12
+	handler guest32_irq,		exception_unexpected, 13
+	handler guest32_fiq,		exception_unexpected, 14
+	handler guest32_serror,		exception_unexpected, 15

@@ -1,0 +1,118 @@
+/*
+ * The Raspberry Pi 3 (BCM2837) implementation of board/board.h.
+ */
+#include "board/board.h"
+#include "board/bcm2837/intc.h"
+#include "board/bcm2837/mailbox.h"
+#include "board/bcm2837/memmap.h"
+#include "board/bcm2837/mini_uart.h"
+#include "board/bcm2837/systimer.h"
+
+#include <stddef.h>
+
+/* Used when the firmware does not answer: 1 GiB total, VideoCore's default 64 MiB at the top. */
+#define FALLBACK_ARM_RAM_SIZE 0x3c000000UL
+#define PI3_TOTAL_RAM         0x40000000UL
+
+static struct board_info info = {
+	.name = "Raspberry Pi 3 (BCM2837)",
+	.periph_base = PERIPH_BASE,
+	.periph_size = PERIPH_SIZE,
+	.local_base = LOCAL_BASE,
+	.local_size = LOCAL_SIZE,
+	.total_ram_size = PI3_TOTAL_RAM,
+};
+
+static const struct board_rx_sink *rx_sink;
+static bool rx_paused;
+static uint64_t irq_count;
+
+static void query_firmware(void)
+{
+	uint32_t base, size;
+
+	if (!mailbox_get_board_revision(&info.revision))
+		info.revision = 0;
+	if (mailbox_get_arm_memory(&base, &size) && size != 0) {
+		info.arm_ram_base = base;
+		info.arm_ram_size = size;
+	} else {
+		info.arm_ram_base = 0;
+		info.arm_ram_size = FALLBACK_ARM_RAM_SIZE;
+	}
+}
+
+/*
+ * AUX interrupt: move received bytes into the console's buffer. The mini
+ * UART cannot peek, so the sink is asked for room *before* a byte is read;
+ * when it has none, reception pauses with the bytes still in the UART (and,
+ * under QEMU, in the host's character device) until the console drains.
+ */
+static void aux_irq(void *opaque)
+{
+	(void)opaque;
+	while (mini_uart_rx_ready()) {
+		if (!rx_sink) {
+			(void)mini_uart_rx_byte();
+			continue;
+		}
+		if (!rx_sink->has_room()) {
+			rx_paused = true;
+			mini_uart_rx_irq_enable(false);
+			return;
+		}
+		rx_sink->put(mini_uart_rx_byte());
+	}
+}
+
+void board_init(void)
+{
+	mini_uart_init();
+	intc_init();
+	query_firmware();
+	intc_register_gpu_irq(IRQ_AUX, aux_irq, NULL);
+	mini_uart_rx_irq_enable(true);
+}
+
+const struct board_info *board_get_info(void)
+{
+	return &info;
+}
+
+void board_console_putc(char c)
+{
+	mini_uart_putc(c);
+}
+
+void board_console_set_rx_sink(const struct board_rx_sink *sink)
+{
+	rx_sink = sink;
+}
+
+void board_console_rx_resume(void)
+{
+	if (rx_paused) {
+		rx_paused = false;
+		mini_uart_rx_irq_enable(true);
+	}
+}
+
+void board_handle_irq(void)
+{
+	irq_count += intc_dispatch();
+}
+
+uint64_t board_uptime_us(void)
+{
+	return systimer_now_us();
+}
+
+void board_tick_start(uint32_t period_us, void (*handler)(void))
+{
+	systimer_start_periodic(period_us, handler);
+}
+
+uint64_t board_irq_count(void)
+{
+	return irq_count;
+}

@@ -1,0 +1,51 @@
+#pragma once
+/*
+ * The board interface: everything core/ needs from the hardware, so that core
+ * code never includes a board-specific header. Implemented by
+ * board/bcm2837/board.c for the Raspberry Pi 3 (and QEMU -M raspi3b).
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+struct board_info {
+	const char *name;       /* e.g. "Raspberry Pi 3 Model B (BCM2837)" */
+	uint32_t revision;      /* firmware board revision code, 0 if unknown */
+	uint64_t arm_ram_base;  /* RAM the ARM cores own (the rest is VideoCore memory) */
+	uint64_t arm_ram_size;
+	uint64_t total_ram_size;
+	uint64_t periph_base;   /* SoC peripherals, mapped as Device memory */
+	uint64_t periph_size;
+	uint64_t local_base;    /* per-core local peripherals (BCM2836 local controller) */
+	uint64_t local_size;
+};
+
+/* Brings up the console UART, interrupt controllers, system timer; asks the firmware for RAM. */
+void board_init(void);
+const struct board_info *board_get_info(void);
+
+/* Console: blocking transmit of one byte. Usable from any context, also when crashing. */
+void board_console_putc(char c);
+
+/*
+ * Console receive: called from the IRQ handler. The board asks has_room()
+ * before taking each byte from the UART; when there is no room it stops
+ * receiving (the byte stays in the UART) until board_console_rx_resume().
+ */
+struct board_rx_sink {
+	bool (*has_room)(void);
+	void (*put)(uint8_t byte);
+};
+void board_console_set_rx_sink(const struct board_rx_sink *sink);
+void board_console_rx_resume(void);
+
+/* Called from the EL2 IRQ vector: dispatches every pending hardware interrupt. */
+void board_handle_irq(void);
+
+/* Microseconds since the board powered up (the BCM2835 system timer's free-running counter). */
+uint64_t board_uptime_us(void);
+
+/* A periodic tick from the hardware timer, calling `handler` in IRQ context. */
+void board_tick_start(uint32_t period_us, void (*handler)(void));
+
+/* Number of hardware interrupts handled since boot. */
+uint64_t board_irq_count(void);

@@ -1,0 +1,29 @@
+#pragma once
+/*
+ * The hypervisor's console: output to the board's UART, input from an
+ * interrupt-filled ring buffer so that bytes arriving in bursts (a paste)
+ * wait there until the shell reads them.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONSOLE_RX_BUFFER 4096
+
+void console_init(void);
+/* Writes one byte; '\n' becomes "\r\n" as terminals expect. */
+void console_putc(char c);
+void console_write(const char *s, size_t len);
+/* Writes bytes exactly as given (no newline translation), e.g. terminal echo. */
+void console_write_raw(const char *s, size_t len);
+void console_puts(const char *s);
+int hv_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int hv_vprintf(const char *fmt, va_list ap);
+
+/* The next received byte, or -1 when none is waiting. Never blocks. */
+int console_getc(void);
+/* Sleeps (WFI) until input may be available; returns at once if some is. */
+void console_wait_for_input(void);
+/* Bytes received but not yet read, and how often reception had to pause. */
+uint32_t console_rx_pending(void);
+uint32_t console_rx_pauses(void);

@@ -1,0 +1,63 @@
+/*
+ * hv_main: the C entry point, called by boot.S on core 0 at EL2 with the MMU
+ * off, a stack, and .bss cleared.
+ */
+#include "arch/arm64/exception.h"
+#include "arch/arm64/mmu.h"
+#include "arch/arm64/sysreg.h"
+#include "board/board.h"
+#include "core/console.h"
+#include "core/layout.h"
+#include "core/shell.h"
+#include "core/sysinfo.h"
+#include "core/tick.h"
+
+void hv_main(unsigned int entry_el) __attribute__((noreturn));
+
+extern char __hv_end[];
+
+/*
+ * HCR_EL2: route physical IRQs, FIQs and SErrors to EL2 (IMO/FMO/AMO) so the
+ * hypervisor's own interrupts reach it at EL2 and, later, while guests run;
+ * RW: EL1 is AArch64.
+ */
+static void configure_el2(void)
+{
+	write_sysreg(hcr_el2, HCR_RW | HCR_IMO | HCR_FMO | HCR_AMO);
+	isb();
+}
+
+static void enable_mmu(void)
+{
+	const struct board_info *b = board_get_info();
+	struct mmu_layout layout = {
+		.ram_end = b->arm_ram_base + b->arm_ram_size,
+		.device_start = b->periph_base,
+		/* The local peripherals follow the SoC's; round up to a 2 MiB block. */
+		.device_end = (b->local_base + b->local_size + 0x1fffff) & ~0x1fffffUL,
+	};
+
+	mmu_enable(&layout);
+}
+
+void hv_main(unsigned int entry_el)
+{
+	sysinfo_set_entry_el(entry_el);
+	configure_el2();
+	board_init();
+	enable_mmu();
+	console_init();
+	shell_init();
+
+	sysinfo_print_banner();
+	if ((uintptr_t)__hv_end > HV_IMAGE_MAX_END) {
+		hv_printf("fatal: hypervisor image ends at %p, beyond the %p the MMU maps with pages\n",
+			  (void *)__hv_end, (void *)HV_IMAGE_MAX_END);
+		halt();
+	}
+
+	tick_start();
+	irq_enable();
+	hv_printf("Type 'help' for commands. In QEMU, Ctrl-A X quits.\n");
+	shell_run();
+}

@@ -1,0 +1,91 @@
+#include "core/shell.h"
+#include "core/console.h"
+#include "lib/cmdline.h"
+#include "lib/lineedit.h"
+#include "lib/string.h"
+
+#include <stddef.h>
+
+static struct lineedit editor;
+
+static void echo_to_console(void *ctx, const char *s, size_t len)
+{
+	(void)ctx;
+	console_write_raw(s, len);
+}
+
+void shell_init(void)
+{
+	lineedit_init(&editor, echo_to_console, NULL);
+}
+
+void shell_print_prompt(void)
+{
+	console_puts(SHELL_PROMPT);
+}
+
+static const struct shell_command *find_command(const char *name)
+{
+	for (const struct shell_command *cmd = shell_commands; cmd->name; cmd++) {
+		if (strcmp(cmd->name, name) == 0)
+			return cmd;
+	}
+	return NULL;
+}
+
+int shell_execute(char *line)
+{
+	char *argv[CMDLINE_MAX_ARGS];
+	int argc = cmdline_split(line, argv, CMDLINE_MAX_ARGS);
+	const struct shell_command *cmd;
+
+	if (argc == CMDLINE_ERR_TOO_MANY) {
+		hv_printf("error: too many arguments (at most %d words)\n", CMDLINE_MAX_ARGS);
+		return 1;
+	}
+	if (argc == CMDLINE_ERR_QUOTE) {
+		hv_printf("error: unterminated quote\n");
+		return 1;
+	}
+	if (argc == 0)
+		return 0;
+	cmd = find_command(argv[0]);
+	if (!cmd) {
+		hv_printf("unknown command '%s' — type help\n", argv[0]);
+		return 1;
+	}
+	return cmd->run(argc, argv);
+}
+
+void shell_feed(char c)
+{
+	char line[LINEEDIT_MAX_LEN];
+
+	switch (lineedit_feed(&editor, c)) {
+	case LINEEDIT_LINE_READY:
+		/* Copy out: the command may print, and the editor owns its buffer. */
+		strlcpy(line, lineedit_line(&editor), sizeof(line));
+		shell_execute(line);
+		shell_print_prompt();
+		break;
+	case LINEEDIT_CANCELLED:
+		shell_print_prompt();
+		break;
+	case LINEEDIT_PENDING:
+		break;
+	}
+}
+
+void shell_run(void)
+{
+	shell_print_prompt();
+	for (;;) {
+		int c = console_getc();
+
+		if (c < 0) {
+			console_wait_for_input();
+			continue;
+		}
+		shell_feed((char)c);
+	}
+}

@@ -1,0 +1,42 @@
+# The hypervisor image: every .c and .S under hv/ except the asm-offsets
+# generator, linked at the Pi's kernel load address (see hv/arch/arm64/linker.ld).
+
+HV_BUILD := $(BUILD)/hv
+HV_SRCS  := $(filter-out hv/arch/arm64/asm-offsets.c,$(shell find hv -name '*.c' -o -name '*.S'))
+HV_OBJS  := $(patsubst %,$(HV_BUILD)/%.o,$(HV_SRCS))
+HV_CFLAGS := $(TARGET_CFLAGS) -Ihv -I$(HV_BUILD)/include -DAVISOR_VERSION='"$(VERSION)"'
+
+# Offsets of C structures used by assembly are generated, not hand-kept:
+# asm-offsets.c emits "->NAME value" markers into its assembly output.
+$(HV_BUILD)/include/asm-offsets.h: hv/arch/arm64/asm-offsets.c
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	@$(CC) $(HV_CFLAGS) -MF $@.d -MT $@ -S -o $@.s $<
+	@{ echo "/* Generated from asm-offsets.c — do not edit. */"; \
+	   echo "#pragma once"; \
+	   sed -n 's/.*->\([A-Z_0-9]*\) #\{0,1\}\([0-9-]*\).*/#define \1 \2/p' $@.s; } > $@
+
+$(HV_BUILD)/%.c.o: %.c | $(HV_BUILD)/include/asm-offsets.h
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(HV_CFLAGS) -c -o $@ $<
+
+$(HV_BUILD)/%.S.o: %.S $(HV_BUILD)/include/asm-offsets.h
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(CC) $(HV_CFLAGS) -D__ASSEMBLY__ -c -o $@ $<
+
+# The version string changes with every commit; rebuild the banner's file.
+$(HV_BUILD)/hv/core/version.c.o: .FORCE
+.PHONY: .FORCE
+
+$(BUILD)/avisor.elf: $(HV_OBJS) hv/arch/arm64/linker.ld
+	@echo "  LD      $@"
+	@$(LD) -nostdlib --no-warn-rwx-segments -T hv/arch/arm64/linker.ld -Map $(BUILD)/avisor.map \
+		-o $@ $(HV_OBJS)
+
+$(BUILD)/kernel8.img: $(BUILD)/avisor.elf
+	@$(OBJCOPY) -O binary $< $@
+	@echo "built $@ ($$(stat -c %s $@) bytes, version $(VERSION))"
+
+-include $(HV_OBJS:.o=.d) $(HV_BUILD)/include/asm-offsets.h.d
