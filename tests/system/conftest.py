@@ -1,0 +1,148 @@
+"""Shared fixtures for aVisor's system tests.
+
+Every test boots a real image in QEMU (-M raspi3b) and drives its console
+through pexpect, like a user at a terminal. The `boot` fixture is a factory;
+`hv` boots the hypervisor and waits for its prompt. Every QEMU started by a
+test is killed when the test ends, pass or fail, and its whole console
+output is kept in build/test-logs/<test name>.log.
+"""
+
+import os
+import re
+import shutil
+import tempfile
+
+import pexpect
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.path.join(ROOT, "build")
+KERNEL = os.path.join(BUILD, "kernel8.img")
+SDCARD = os.path.join(BUILD, "sdcard.img")
+LOG_DIR = os.path.join(BUILD, "test-logs")
+PROMPT = "avisor:/# "
+
+
+def qemu_command(kernel, sdcard=None, extra=()):
+    cmd = [
+        "qemu-system-aarch64", "-M", "raspi3b", "-nographic",
+        "-serial", "null", "-serial", "mon:stdio", "-m", "1024",
+        "-kernel", kernel,
+    ]
+    if sdcard:
+        cmd += ["-drive", "file=%s,if=sd,format=raw" % sdcard]
+    return cmd + list(extra)
+
+
+def normalize(text):
+    """Terminal output with line ends as plain \\n (the pty may add a \\r)."""
+    return re.sub(r"\r+\n", "\n", text)
+
+
+class Console:
+    """A QEMU instance and the serial console it shows."""
+
+    def __init__(self, kernel, sdcard=None, extra=(), log_path=None, timeout=10):
+        cmd = qemu_command(kernel, sdcard, extra)
+        self.log = open(log_path, "w", encoding="utf-8") if log_path else None
+        self.child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8",
+                                   codec_errors="replace", timeout=timeout,
+                                   dimensions=(50, 200))
+        self.child.logfile_read = self.log
+        self.child.delaybeforesend = None
+
+    # --- raw I/O -------------------------------------------------------
+    def send(self, text):
+        self.child.send(text)
+
+    def sendline(self, text=""):
+        """Types text and Enter (a terminal sends CR)."""
+        self.child.send(text + "\r")
+
+    def expect(self, pattern, timeout=10):
+        return self.child.expect(pattern, timeout=timeout)
+
+    def expect_exact(self, text, timeout=10):
+        return self.child.expect_exact(text, timeout=timeout)
+
+    @property
+    def before(self):
+        return self.child.before
+
+    @property
+    def match(self):
+        return self.child.match
+
+    def read_for(self, seconds):
+        """Everything printed during the next `seconds` seconds."""
+        chunks = []
+        try:
+            while True:
+                chunks.append(self.child.read_nonblocking(65536, timeout=seconds))
+        except pexpect.TIMEOUT:
+            pass
+        return "".join(chunks)
+
+    # --- hypervisor shell helpers ---------------------------------------
+    def expect_prompt(self, timeout=10):
+        self.expect_exact(PROMPT, timeout=timeout)
+
+    def run(self, command, timeout=10):
+        """Runs a shell command and returns its output (without echo and prompt)."""
+        self.sendline(command)
+        self.expect(re.escape(command) + r"\r+\n", timeout=timeout)
+        self.expect_prompt(timeout=timeout)
+        return normalize(self.before)
+
+    def attach(self, vm_id, timeout=10):
+        """Attaches the console to VM `vm_id` (the shell's vmc command)."""
+        self.sendline("vmc %d" % vm_id)
+        self.expect(r"attached to VM %d\b" % vm_id, timeout=timeout)
+
+    def close(self):
+        if self.child.isalive():
+            self.child.terminate(force=True)
+        if self.log:
+            self.log.close()
+
+
+def _log_path(request, index):
+    os.makedirs(LOG_DIR, exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", request.node.name)
+    suffix = "" if index == 0 else "-%d" % index
+    return os.path.join(LOG_DIR, name + suffix + ".log")
+
+
+@pytest.fixture
+def boot(request):
+    """Factory: boot(kernel=..., sdcard=...) -> Console. All are killed at test end."""
+    consoles = []
+    scratch = []
+
+    def _boot(kernel=KERNEL, sdcard=SDCARD, extra=(), timeout=10, private_sdcard=True):
+        if not os.path.exists(kernel):
+            pytest.fail("%s is missing: run make first" % kernel)
+        if sdcard and private_sdcard:
+            # QEMU locks its drive image: each instance gets its own copy.
+            tmp = tempfile.NamedTemporaryFile(prefix="sdcard-", suffix=".img", delete=False)
+            tmp.close()
+            shutil.copyfile(sdcard, tmp.name)
+            scratch.append(tmp.name)
+            sdcard = tmp.name
+        con = Console(kernel, sdcard, extra, _log_path(request, len(consoles)), timeout)
+        consoles.append(con)
+        return con
+
+    yield _boot
+    for con in consoles:
+        con.close()
+    for path in scratch:
+        os.unlink(path)
+
+
+@pytest.fixture
+def hv(boot):
+    """The hypervisor, booted, at its first prompt."""
+    con = boot()
+    con.expect_prompt(timeout=15)
+    return con
