@@ -8,14 +8,14 @@
 #include <stdint.h>
 
 struct board_info {
-	const char *name;       /* e.g. "Raspberry Pi 3 Model B (BCM2837)" */
-	uint32_t revision;      /* firmware board revision code, 0 if unknown */
-	uint64_t arm_ram_base;  /* RAM the ARM cores own (the rest is VideoCore memory) */
+	const char *name;      /* e.g. "Raspberry Pi 3 Model B (BCM2837)" */
+	uint32_t revision;     /* firmware board revision code, 0 if unknown */
+	uint64_t arm_ram_base; /* RAM the ARM cores own (the rest is VideoCore memory) */
 	uint64_t arm_ram_size;
 	uint64_t total_ram_size;
-	uint64_t periph_base;   /* SoC peripherals, mapped as Device memory */
+	uint64_t periph_base; /* SoC peripherals, mapped as Device memory */
 	uint64_t periph_size;
-	uint64_t local_base;    /* per-core local peripherals (BCM2836 local controller) */
+	uint64_t local_base; /* per-core local peripherals (BCM2836 local controller) */
 	uint64_t local_size;
 };
 

@@ -88,11 +88,11 @@ static int cmd_crash(int argc, char **argv)
 }
 
 const struct shell_command shell_commands[] = {
-	{"help", "", "list the commands", cmd_help},
-	{"version", "", "show the hypervisor version", cmd_version},
-	{"mem", "", "show the physical memory map", cmd_mem},
-	{"uptime", "", "show time since boot, timer ticks and interrupt counts", cmd_uptime},
-	{"clear", "", "clear the terminal", cmd_clear},
-	{"crash", "", "fault the hypervisor on purpose (shows the crash report, halts)", cmd_crash},
-	{NULL, NULL, NULL, NULL},
+    {"help", "", "list the commands", cmd_help},
+    {"version", "", "show the hypervisor version", cmd_version},
+    {"mem", "", "show the physical memory map", cmd_mem},
+    {"uptime", "", "show time since boot, timer ticks and interrupt counts", cmd_uptime},
+    {"clear", "", "clear the terminal", cmd_clear},
+    {"crash", "", "fault the hypervisor on purpose (shows the crash report, halts)", cmd_crash},
+    {NULL, NULL, NULL, NULL},
 };

@@ -25,8 +25,8 @@ static void rx_put(uint8_t byte)
 }
 
 static const struct board_rx_sink rx_sink = {
-	.has_room = rx_has_room,
-	.put = rx_put,
+    .has_room = rx_has_room,
+    .put = rx_put,
 };
 
 void console_init(void)

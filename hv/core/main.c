@@ -31,10 +31,10 @@ static void enable_mmu(void)
 {
 	const struct board_info *b = board_get_info();
 	struct mmu_layout layout = {
-		.ram_end = b->arm_ram_base + b->arm_ram_size,
-		.device_start = b->periph_base,
-		/* The local peripherals follow the SoC's; round up to a 2 MiB block. */
-		.device_end = (b->local_base + b->local_size + 0x1fffff) & ~0x1fffffUL,
+	    .ram_end = b->arm_ram_base + b->arm_ram_size,
+	    .device_start = b->periph_base,
+	    /* The local peripherals follow the SoC's; round up to a 2 MiB block. */
+	    .device_end = (b->local_base + b->local_size + 0x1fffff) & ~0x1fffffUL,
 	};
 
 	mmu_enable(&layout);
@@ -51,8 +51,9 @@ void hv_main(unsigned int entry_el)
 
 	sysinfo_print_banner();
 	if ((uintptr_t)__hv_end > HV_IMAGE_MAX_END) {
-		hv_printf("fatal: hypervisor image ends at %p, beyond the %p the MMU maps with pages\n",
-			  (void *)__hv_end, (void *)HV_IMAGE_MAX_END);
+		hv_printf(
+		    "fatal: hypervisor image ends at %p, beyond the %p the MMU maps with pages\n",
+		    (void *)__hv_end, (void *)HV_IMAGE_MAX_END);
 		halt();
 	}
 

@@ -35,7 +35,8 @@ void sysinfo_print_memory_map(void)
 
 	hv_printf("memory map (physical):\n");
 	print_region(0, (uint64_t)__hv_start, "firmware stub and spin tables (reserved)");
-	print_region((uint64_t)__hv_start, (uint64_t)__text_end, "hypervisor text (read-only, executable)");
+	print_region((uint64_t)__hv_start, (uint64_t)__text_end,
+		     "hypervisor text (read-only, executable)");
 	print_region((uint64_t)__text_end, (uint64_t)__rodata_end, "hypervisor rodata (read-only)");
 	print_region((uint64_t)__rodata_end, (uint64_t)__bss_end, "hypervisor data and bss");
 	print_region((uint64_t)__bss_end, (uint64_t)__hv_end, "hypervisor page tables and stacks");
@@ -44,7 +45,8 @@ void sysinfo_print_memory_map(void)
 		print_region(HV_RESERVED_END, ram_end, "free for virtual machines");
 	if (b->periph_base > ram_end)
 		print_region(ram_end, b->periph_base, "VideoCore memory (not mapped)");
-	print_region(b->periph_base, b->periph_base + b->periph_size, "peripherals (Device memory)");
+	print_region(b->periph_base, b->periph_base + b->periph_size,
+		     "peripherals (Device memory)");
 	print_region(b->local_base, b->local_base + b->local_size,
 		     "local peripherals (Device memory)");
 }

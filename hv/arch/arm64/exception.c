@@ -7,22 +7,22 @@
 #include <stdbool.h>
 
 static const char *const kind_names[] = {
-	[EXC_SP0_SYNC] = "synchronous exception at EL2 on SP_EL0",
-	[EXC_SP0_IRQ] = "IRQ at EL2 on SP_EL0",
-	[EXC_SP0_FIQ] = "FIQ at EL2 on SP_EL0",
-	[EXC_SP0_SERROR] = "SError at EL2 on SP_EL0",
-	[EXC_EL2_SYNC] = "synchronous exception in the hypervisor (EL2)",
-	[EXC_EL2_IRQ] = "IRQ in the hypervisor (EL2)",
-	[EXC_EL2_FIQ] = "FIQ in the hypervisor (EL2)",
-	[EXC_EL2_SERROR] = "SError in the hypervisor (EL2)",
-	[EXC_LOWER64_SYNC] = "synchronous exception from a guest (EL1/EL0)",
-	[EXC_LOWER64_IRQ] = "IRQ from a guest (EL1/EL0)",
-	[EXC_LOWER64_FIQ] = "FIQ from a guest (EL1/EL0)",
-	[EXC_LOWER64_SERROR] = "SError from a guest (EL1/EL0)",
-	[EXC_LOWER32_SYNC] = "synchronous exception from an AArch32 guest",
-	[EXC_LOWER32_IRQ] = "IRQ from an AArch32 guest",
-	[EXC_LOWER32_FIQ] = "FIQ from an AArch32 guest",
-	[EXC_LOWER32_SERROR] = "SError from an AArch32 guest",
+    [EXC_SP0_SYNC] = "synchronous exception at EL2 on SP_EL0",
+    [EXC_SP0_IRQ] = "IRQ at EL2 on SP_EL0",
+    [EXC_SP0_FIQ] = "FIQ at EL2 on SP_EL0",
+    [EXC_SP0_SERROR] = "SError at EL2 on SP_EL0",
+    [EXC_EL2_SYNC] = "synchronous exception in the hypervisor (EL2)",
+    [EXC_EL2_IRQ] = "IRQ in the hypervisor (EL2)",
+    [EXC_EL2_FIQ] = "FIQ in the hypervisor (EL2)",
+    [EXC_EL2_SERROR] = "SError in the hypervisor (EL2)",
+    [EXC_LOWER64_SYNC] = "synchronous exception from a guest (EL1/EL0)",
+    [EXC_LOWER64_IRQ] = "IRQ from a guest (EL1/EL0)",
+    [EXC_LOWER64_FIQ] = "FIQ from a guest (EL1/EL0)",
+    [EXC_LOWER64_SERROR] = "SError from a guest (EL1/EL0)",
+    [EXC_LOWER32_SYNC] = "synchronous exception from an AArch32 guest",
+    [EXC_LOWER32_IRQ] = "IRQ from an AArch32 guest",
+    [EXC_LOWER32_FIQ] = "FIQ from an AArch32 guest",
+    [EXC_LOWER32_SERROR] = "SError from an AArch32 guest",
 };
 
 void halt(void)

@@ -9,24 +9,24 @@
  * starts at level 1, where each of 4 entries covers 1 GiB; level 2 entries
  * cover 2 MiB; level 3 entries 4 KiB (Arm ARM D8.2, "Translation table walk").
  */
-#define ENTRIES     512
-#define L1_SHIFT    30
-#define L2_SHIFT    21
-#define PAGE_SHIFT  12
-#define L1_USED     4
-#define PAGE_SIZE   (1UL << PAGE_SHIFT)
-#define BLOCK_SIZE  (1UL << L2_SHIFT)
+#define ENTRIES	   512
+#define L1_SHIFT   30
+#define L2_SHIFT   21
+#define PAGE_SHIFT 12
+#define L1_USED	   4
+#define PAGE_SIZE  (1UL << PAGE_SHIFT)
+#define BLOCK_SIZE (1UL << L2_SHIFT)
 
 /* Descriptor bits (Arm ARM D8.3, "Translation table descriptor formats"). */
-#define DESC_VALID  (1UL << 0)
-#define DESC_TABLE  (1UL << 1) /* at levels 1-2: next-level table; at level 3: page */
-#define DESC_BLOCK  0UL
-#define DESC_ATTR(i) ((uint64_t)(i) << 2) /* AttrIndx: index into MAIR_EL2 */
-#define DESC_AP_RO  (1UL << 7)            /* AP[2]: read-only */
-#define DESC_AP1    (1UL << 6)            /* AP[1]: RES1 in the EL2 regime */
+#define DESC_VALID    (1UL << 0)
+#define DESC_TABLE    (1UL << 1) /* at levels 1-2: next-level table; at level 3: page */
+#define DESC_BLOCK    0UL
+#define DESC_ATTR(i)  ((uint64_t)(i) << 2) /* AttrIndx: index into MAIR_EL2 */
+#define DESC_AP_RO    (1UL << 7)	   /* AP[2]: read-only */
+#define DESC_AP1      (1UL << 6)	   /* AP[1]: RES1 in the EL2 regime */
 #define DESC_SH_INNER (3UL << 8)
-#define DESC_AF     (1UL << 10) /* access flag: without it the first access faults */
-#define DESC_XN     (1UL << 54) /* execute-never at EL2 */
+#define DESC_AF	      (1UL << 10) /* access flag: without it the first access faults */
+#define DESC_XN	      (1UL << 54) /* execute-never at EL2 */
 
 /* MAIR_EL2 attribute slots. */
 #define ATTR_DEVICE 0 /* 0x00: Device-nGnRnE */
@@ -34,19 +34,19 @@
 #define MAIR_VALUE  (0x00UL << (8 * ATTR_DEVICE) | 0xffUL << (8 * ATTR_NORMAL))
 
 /* TCR_EL2: T0SZ=32, walks cacheable write-back inner shareable, 4 KiB granule, 32-bit PA. */
-#define TCR_T0SZ(n)     ((uint64_t)(n))
-#define TCR_IRGN0_WBWA  (1UL << 8)
-#define TCR_ORGN0_WBWA  (1UL << 10)
-#define TCR_SH0_INNER   (3UL << 12)
-#define TCR_EL2_RES1    ((1UL << 31) | (1UL << 23))
-#define TCR_VALUE (TCR_T0SZ(32) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER | TCR_EL2_RES1)
+#define TCR_T0SZ(n)    ((uint64_t)(n))
+#define TCR_IRGN0_WBWA (1UL << 8)
+#define TCR_ORGN0_WBWA (1UL << 10)
+#define TCR_SH0_INNER  (3UL << 12)
+#define TCR_EL2_RES1   ((1UL << 31) | (1UL << 23))
+#define TCR_VALUE      (TCR_T0SZ(32) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER | TCR_EL2_RES1)
 
 #define NORMAL_RW (DESC_AF | DESC_SH_INNER | DESC_AP1 | DESC_ATTR(ATTR_NORMAL))
 #define DEVICE_RW (DESC_AF | DESC_AP1 | DESC_ATTR(ATTR_DEVICE) | DESC_XN)
 
 static uint64_t l1_table[ENTRIES] __attribute__((aligned(PAGE_SIZE), section(".pagetables")));
 static uint64_t l2_tables[L1_USED][ENTRIES]
-	__attribute__((aligned(PAGE_SIZE), section(".pagetables")));
+    __attribute__((aligned(PAGE_SIZE), section(".pagetables")));
 /* 4 KiB pages for the first 2 MiB, where the hypervisor image lives. */
 static uint64_t l3_image[ENTRIES] __attribute__((aligned(PAGE_SIZE), section(".pagetables")));
 

@@ -57,48 +57,48 @@ static inline unsigned int current_el(void)
 #define BIT(n) (1UL << (n))
 
 /* HCR_EL2: Hypervisor Configuration Register. */
-#define HCR_VM   BIT(0)  /* stage-2 translation on for EL1&0 */
-#define HCR_SWIO BIT(1)  /* set/way invalidate → clean+invalidate */
-#define HCR_FMO  BIT(3)  /* physical FIQs taken to EL2 */
-#define HCR_IMO  BIT(4)  /* physical IRQs taken to EL2 */
-#define HCR_AMO  BIT(5)  /* SErrors taken to EL2 */
-#define HCR_VF   BIT(6)  /* virtual FIQ pending */
-#define HCR_VI   BIT(7)  /* virtual IRQ pending */
-#define HCR_FB   BIT(9)  /* broadcast TLB/cache maintenance */
+#define HCR_VM	      BIT(0) /* stage-2 translation on for EL1&0 */
+#define HCR_SWIO      BIT(1) /* set/way invalidate → clean+invalidate */
+#define HCR_FMO	      BIT(3) /* physical FIQs taken to EL2 */
+#define HCR_IMO	      BIT(4) /* physical IRQs taken to EL2 */
+#define HCR_AMO	      BIT(5) /* SErrors taken to EL2 */
+#define HCR_VF	      BIT(6) /* virtual FIQ pending */
+#define HCR_VI	      BIT(7) /* virtual IRQ pending */
+#define HCR_FB	      BIT(9) /* broadcast TLB/cache maintenance */
 #define HCR_BSU_INNER (1UL << 10)
-#define HCR_TWI  BIT(13) /* trap WFI */
-#define HCR_TWE  BIT(14) /* trap WFE */
-#define HCR_TID1 BIT(16) /* trap ID group 1 (AIDR, REVIDR) */
-#define HCR_TID2 BIT(17) /* trap ID group 2 (CTR, CCSIDR, CLIDR, CSSELR) */
-#define HCR_TID3 BIT(18) /* trap ID group 3 (ID_AA64*, ID_*) */
-#define HCR_TSC  BIT(19) /* trap SMC */
-#define HCR_TIDCP BIT(20) /* trap implementation defined sysregs */
-#define HCR_TACR BIT(21) /* trap ACTLR_EL1 */
-#define HCR_RW   BIT(31) /* EL1 is AArch64 */
+#define HCR_TWI	      BIT(13) /* trap WFI */
+#define HCR_TWE	      BIT(14) /* trap WFE */
+#define HCR_TID1      BIT(16) /* trap ID group 1 (AIDR, REVIDR) */
+#define HCR_TID2      BIT(17) /* trap ID group 2 (CTR, CCSIDR, CLIDR, CSSELR) */
+#define HCR_TID3      BIT(18) /* trap ID group 3 (ID_AA64*, ID_*) */
+#define HCR_TSC	      BIT(19) /* trap SMC */
+#define HCR_TIDCP     BIT(20) /* trap implementation defined sysregs */
+#define HCR_TACR      BIT(21) /* trap ACTLR_EL1 */
+#define HCR_RW	      BIT(31) /* EL1 is AArch64 */
 
 /* SCTLR_EL2 (non-VHE layout). */
-#define SCTLR_M   BIT(0)  /* stage-1 MMU on */
-#define SCTLR_A   BIT(1)  /* alignment checking */
-#define SCTLR_C   BIT(2)  /* data caches on */
-#define SCTLR_SA  BIT(3)  /* SP alignment check */
-#define SCTLR_I   BIT(12) /* instruction cache on */
-#define SCTLR_WXN BIT(19) /* writable implies execute-never */
+#define SCTLR_M	       BIT(0)  /* stage-1 MMU on */
+#define SCTLR_A	       BIT(1)  /* alignment checking */
+#define SCTLR_C	       BIT(2)  /* data caches on */
+#define SCTLR_SA       BIT(3)  /* SP alignment check */
+#define SCTLR_I	       BIT(12) /* instruction cache on */
+#define SCTLR_WXN      BIT(19) /* writable implies execute-never */
 #define SCTLR_EL2_RES1 0x30c50830UL
 
 /* SCR_EL3, used only when the firmware enters us at EL3 (real Pi 3 without armstub). */
-#define SCR_NS  BIT(0)
+#define SCR_NS	 BIT(0)
 #define SCR_RES1 (BIT(4) | BIT(5))
-#define SCR_SMD BIT(7)
-#define SCR_HCE BIT(8)
-#define SCR_RW  BIT(10)
+#define SCR_SMD	 BIT(7)
+#define SCR_HCE	 BIT(8)
+#define SCR_RW	 BIT(10)
 
 /* SPSR mode fields. */
 #define SPSR_DAIF_MASKED (0xfUL << 6)
-#define SPSR_EL1H 0x5UL
-#define SPSR_EL2H 0x9UL
+#define SPSR_EL1H	 0x5UL
+#define SPSR_EL2H	 0x9UL
 
 /* ESR_ELx: exception syndrome. */
 #define ESR_EC_SHIFT 26
 #define ESR_EC_MASK  0x3fUL
-#define ESR_IL       BIT(25)
+#define ESR_IL	     BIT(25)
 #define ESR_ISS_MASK 0x1ffffffUL

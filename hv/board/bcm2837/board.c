@@ -12,15 +12,15 @@
 
 /* Used when the firmware does not answer: 1 GiB total, VideoCore's default 64 MiB at the top. */
 #define FALLBACK_ARM_RAM_SIZE 0x3c000000UL
-#define PI3_TOTAL_RAM         0x40000000UL
+#define PI3_TOTAL_RAM	      0x40000000UL
 
 static struct board_info info = {
-	.name = "Raspberry Pi 3 (BCM2837)",
-	.periph_base = PERIPH_BASE,
-	.periph_size = PERIPH_SIZE,
-	.local_base = LOCAL_BASE,
-	.local_size = LOCAL_SIZE,
-	.total_ram_size = PI3_TOTAL_RAM,
+    .name = "Raspberry Pi 3 (BCM2837)",
+    .periph_base = PERIPH_BASE,
+    .periph_size = PERIPH_SIZE,
+    .local_base = LOCAL_BASE,
+    .local_size = LOCAL_SIZE,
+    .total_ram_size = PI3_TOTAL_RAM,
 };
 
 static const struct board_rx_sink *rx_sink;

@@ -2,8 +2,8 @@
 #include "board/bcm2837/memmap.h"
 #include "board/bcm2837/mmio.h"
 
-#define GPFSEL0   (GPIO_BASE + 0x00) /* 10 pins per register, 3 bits each */
-#define GPPUD     (GPIO_BASE + 0x94)
+#define GPFSEL0	  (GPIO_BASE + 0x00) /* 10 pins per register, 3 bits each */
+#define GPPUD	  (GPIO_BASE + 0x94)
 #define GPPUDCLK0 (GPIO_BASE + 0x98)
 
 void gpio_set_function(unsigned int pin, enum gpio_function function)

@@ -4,10 +4,10 @@
 
 #include <stddef.h>
 
-#define INTC_PENDING1 (INTC_BASE + 0x04)
-#define INTC_PENDING2 (INTC_BASE + 0x08)
-#define INTC_ENABLE1  (INTC_BASE + 0x10)
-#define INTC_DISABLE1 (INTC_BASE + 0x1c)
+#define INTC_PENDING1	   (INTC_BASE + 0x04)
+#define INTC_PENDING2	   (INTC_BASE + 0x08)
+#define INTC_ENABLE1	   (INTC_BASE + 0x10)
+#define INTC_DISABLE1	   (INTC_BASE + 0x1c)
 #define INTC_DISABLE_BASIC (INTC_BASE + 0x24)
 
 /* BCM2836 local controller: core 0's IRQ source register; bit 8 = GPU interrupt. */

@@ -4,22 +4,22 @@
 #include "board/bcm2837/mmio.h"
 #include "board/bcm2837/systimer.h"
 
-#define MBOX_READ   (MAILBOX_BASE + 0x00)
-#define MBOX_STATUS (MAILBOX_BASE + 0x18)
-#define MBOX_WRITE  (MAILBOX_BASE + 0x20)
-#define MBOX_FULL   (1U << 31)
-#define MBOX_EMPTY  (1U << 30)
+#define MBOX_READ	      (MAILBOX_BASE + 0x00)
+#define MBOX_STATUS	      (MAILBOX_BASE + 0x18)
+#define MBOX_WRITE	      (MAILBOX_BASE + 0x20)
+#define MBOX_FULL	      (1U << 31)
+#define MBOX_EMPTY	      (1U << 30)
 #define MBOX_CHANNEL_PROPERTY 8U
 
-#define PROPERTY_REQUEST     0U
-#define PROPERTY_RESPONSE_OK 0x80000000U
-#define TAG_RESPONSE         0x80000000U
+#define PROPERTY_REQUEST       0U
+#define PROPERTY_RESPONSE_OK   0x80000000U
+#define TAG_RESPONSE	       0x80000000U
 #define TAG_GET_BOARD_REVISION 0x00010002U
 #define TAG_GET_ARM_MEMORY     0x00010005U
 #define TAG_GET_VC_MEMORY      0x00010006U
 
 /* The VideoCore sees ARM RAM through the uncached bus alias at 0xC0000000. */
-#define VC_BUS_UNCACHED 0xc0000000U
+#define VC_BUS_UNCACHED	   0xc0000000U
 #define MAILBOX_TIMEOUT_US 100000U
 
 /* One property message with one tag of up to two 32-bit values (16-byte aligned, §mailbox). */
@@ -49,7 +49,8 @@ static bool wait_status_clear(uint32_t bit)
 /* Sends the message and waits (bounded) for the firmware's answer on the property channel. */
 static bool mailbox_call(void)
 {
-	uint32_t bus_address = ((uint32_t)(uintptr_t)&message | VC_BUS_UNCACHED) | MBOX_CHANNEL_PROPERTY;
+	uint32_t bus_address =
+	    ((uint32_t)(uintptr_t)&message | VC_BUS_UNCACHED) | MBOX_CHANNEL_PROPERTY;
 
 	dcache_clean_invalidate_range(&message, sizeof(message));
 	if (!wait_status_clear(MBOX_FULL))
@@ -69,12 +70,12 @@ static bool mailbox_call(void)
 static bool get_property(uint32_t tag, uint32_t *value0, uint32_t *value1)
 {
 	message = (struct property_message){
-		.size = sizeof(message),
-		.code = PROPERTY_REQUEST,
-		.tag = tag,
-		.value_size = sizeof(message.value),
-		.tag_code = 0,
-		.end_tag = 0,
+	    .size = sizeof(message),
+	    .code = PROPERTY_REQUEST,
+	    .tag = tag,
+	    .value_size = sizeof(message.value),
+	    .tag_code = 0,
+	    .end_tag = 0,
 	};
 	if (!mailbox_call())
 		return false;

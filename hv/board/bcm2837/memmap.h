@@ -17,5 +17,5 @@
 /* GPU interrupt numbers (BCM2835 ARM Peripherals §7.5, "ARM peripherals interrupts table"). */
 #define IRQ_SYSTIMER_1 1
 #define IRQ_SYSTIMER_3 3
-#define IRQ_AUX        29
+#define IRQ_AUX	       29
 #define GPU_IRQ_COUNT  64

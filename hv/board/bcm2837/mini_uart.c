@@ -4,22 +4,22 @@
 #include "board/bcm2837/mmio.h"
 
 #define AUX_ENABLES (AUX_BASE + 0x04)
-#define MU_IO       (AUX_BASE + 0x40)
-#define MU_IER      (AUX_BASE + 0x44)
-#define MU_IIR      (AUX_BASE + 0x48)
-#define MU_LCR      (AUX_BASE + 0x4c)
-#define MU_MCR      (AUX_BASE + 0x50)
-#define MU_LSR      (AUX_BASE + 0x54)
-#define MU_CNTL     (AUX_BASE + 0x60)
-#define MU_BAUD     (AUX_BASE + 0x68)
+#define MU_IO	    (AUX_BASE + 0x40)
+#define MU_IER	    (AUX_BASE + 0x44)
+#define MU_IIR	    (AUX_BASE + 0x48)
+#define MU_LCR	    (AUX_BASE + 0x4c)
+#define MU_MCR	    (AUX_BASE + 0x50)
+#define MU_LSR	    (AUX_BASE + 0x54)
+#define MU_CNTL	    (AUX_BASE + 0x60)
+#define MU_BAUD	    (AUX_BASE + 0x68)
 
 #define AUX_ENABLE_MINI_UART 1U
-#define LSR_DATA_READY       (1U << 0)
-#define LSR_TX_EMPTY         (1U << 5) /* the transmit FIFO can accept a byte */
-#define LCR_8BIT             3U        /* bit 0 = 8-bit mode; bit 1 must be set too (errata) */
-#define IIR_CLEAR_TX_FIFO    0xc4U /* bit 2; keep bytes already received (bit 1) */
+#define LSR_DATA_READY	     (1U << 0)
+#define LSR_TX_EMPTY	     (1U << 5) /* the transmit FIFO can accept a byte */
+#define LCR_8BIT	     3U	       /* bit 0 = 8-bit mode; bit 1 must be set too (errata) */
+#define IIR_CLEAR_TX_FIFO    0xc4U     /* bit 2; keep bytes already received (bit 1) */
 #define CNTL_RX_TX_ENABLE    3U
-#define IER_RX_IRQ           0x5U /* bit 0 enables RX interrupts; bit 2 as the errata advise */
+#define IER_RX_IRQ	     0x5U /* bit 0 enables RX interrupts; bit 2 as the errata advise */
 
 /*
  * Baud rate = system clock / (8 * (BAUD + 1)). The Pi 3 firmware fixes the

@@ -1,0 +1,37 @@
+#pragma once
+/*
+ * What device models need from the hypervisor, and nothing more. The core
+ * implements these (core/vm.c); unit tests link fakes instead, so every
+ * model is tested on the host.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct vm;
+
+/* The VM's view of the BCM2835 system timer's 1 MHz counter (starts near 0 when the VM is created).
+ */
+uint64_t vdev_now_us(struct vm *vm);
+
+/* Sets the level of one BCM2835 interrupt line (0-63) of this VM. */
+void vdev_set_irq_line(struct vm *vm, unsigned int line, bool level);
+
+/* Guest UART output. can_write is false while the console cannot take more (TX FIFO full). */
+bool vdev_console_can_write(struct vm *vm);
+void vdev_console_write(struct vm *vm, uint8_t byte);
+
+/* Guest UART input: bytes typed for this VM, oldest first. */
+uint32_t vdev_console_input_count(struct vm *vm);
+bool vdev_console_read(struct vm *vm, uint8_t *byte);
+
+/*
+ * Host pointer to guest-physical [ipa, ipa + size) if all of it lies inside
+ * the VM's RAM, else NULL. Used by DMA-like models (the mailbox).
+ */
+void *vdev_guest_ptr(struct vm *vm, uint64_t ipa, uint64_t size);
+uint64_t vdev_ram_size(struct vm *vm);
+
+/* The VM's id and name, for messages. */
+unsigned int vdev_vm_id(struct vm *vm);
+const char *vdev_vm_name(struct vm *vm);

@@ -1,0 +1,40 @@
+# Host unit tests of the hardware-independent code (cmocka).
+#
+# tests/unit/test_NAME.c is built with the host compiler and sanitizers into
+# $(BUILD)/unit/test_NAME, linked with the sources listed in UNIT_SRCS_NAME
+# (hv/lib/NAME.c when that variable is not set). hv/lib/string.c is never
+# built for the host: the tests use the C library's functions.
+# To add a test, write tests/unit/test_NAME.c, add NAME to UNIT_TESTS and,
+# if it tests code outside hv/lib, set UNIT_SRCS_NAME.
+
+UNIT_CC      ?= gcc
+UNIT_BUILD   := $(BUILD)/unit
+UNIT_CFLAGS  := -std=gnu11 -Wall -Wextra -Werror -g -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -Ihv -Itests/unit
+UNIT_LDLIBS  := -lcmocka -pthread
+UNIT_TESTS   := ringbuf printf lineedit cmdline esr
+UNIT_SRCS_esr := hv/arch/arm64/esr.c
+
+unit_srcs = $(if $(UNIT_SRCS_$(1)),$(UNIT_SRCS_$(1)),hv/lib/$(1).c)
+UNIT_BINS := $(UNIT_TESTS:%=$(UNIT_BUILD)/test_%)
+
+define unit_rule
+$(UNIT_BUILD)/test_$(1): tests/unit/test_$(1).c $(call unit_srcs,$(1)) tests/unit/unit.mk
+	@mkdir -p $$(dir $$@)
+	@echo "  HOSTCC  $$@"
+	@$(UNIT_CC) $(UNIT_CFLAGS) -MMD -MP -o $$@ tests/unit/test_$(1).c $(call unit_srcs,$(1)) $(UNIT_LDLIBS)
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+-include $(UNIT_BINS:=.d)
+
+.PHONY: unit-test
+
+# Runs every test even after a failure, so one run shows all of them.
+unit-test: $(UNIT_BINS)
+	@failed=""; \
+	for t in $(UNIT_BINS); do \
+		echo "== $$t"; \
+		$$t || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "unit-test: FAILED:$$failed"; exit 1; fi; \
+	echo "unit-test: all $(words $(UNIT_BINS)) programs passed"
