@@ -29,13 +29,15 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 TARGET_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin \
 	-nostdlib -nostdinc -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
 	-fno-stack-protector -fno-pic -fno-common -mgeneral-regs-only -mstrict-align \
-	-march=armv8-a -mcpu=cortex-a53 -MMD -MP
+	-mno-outline-atomics -march=armv8-a -mcpu=cortex-a53 -MMD -MP
 
 .PHONY: all setup run test lint format unit-test system-test debug clean help-make
 all: $(BUILD)/kernel8.img $(BUILD)/sdcard.img
 
+# Guests first: the hypervisor embeds their images.
+include guests/guests.mk
+include tests/guests/guests.mk
 include hv/hv.mk
--include guests/guests.mk
 include tests/unit/unit.mk
 include scripts/sdcard.mk
 

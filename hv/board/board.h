@@ -44,8 +44,21 @@ void board_handle_irq(void);
 /* Microseconds since the board powered up (the BCM2835 system timer's free-running counter). */
 uint64_t board_uptime_us(void);
 
-/* A periodic tick from the hardware timer, calling `handler` in IRQ context. */
-void board_tick_start(uint32_t period_us, void (*handler)(void));
+/*
+ * The hypervisor's one-shot alarm: `handler` runs in IRQ context when
+ * board_uptime_us() reaches the deadline last set. BOARD_NO_ALARM cancels.
+ */
+#define BOARD_NO_ALARM UINT64_MAX
+void board_alarm_init(void (*handler)(void));
+void board_alarm_set(uint64_t deadline_us);
+
+/*
+ * The running guest's virtual timer (CNTV) interrupt, as the core's local
+ * interrupt controller delivers it to EL2. `handler` runs in IRQ context and
+ * must mask it (board_vtimer_irq_enable(false)) until the guest has handled it.
+ */
+void board_vtimer_init(void (*handler)(void));
+void board_vtimer_irq_enable(bool enable);
 
 /* Number of hardware interrupts handled since boot. */
 uint64_t board_irq_count(void);

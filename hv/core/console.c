@@ -1,7 +1,7 @@
 #include "core/console.h"
-#include "arch/arm64/sysreg.h"
 #include "board/board.h"
 #include "lib/printf.h"
+#include "core/sched.h"
 #include "lib/ringbuf.h"
 
 #include <stdbool.h>
@@ -22,6 +22,7 @@ static bool rx_has_room(void)
 static void rx_put(uint8_t byte)
 {
 	(void)ringbuf_put(&rx_ring, byte);
+	sched_request(WORK_CONSOLE);
 }
 
 static const struct board_rx_sink rx_sink = {
@@ -52,6 +53,11 @@ void console_write_raw(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
 		board_console_putc(s[i]);
+}
+
+void console_putc_raw(char c)
+{
+	board_console_putc(c);
 }
 
 void console_puts(const char *s)
@@ -92,18 +98,13 @@ int console_getc(void)
 	return byte;
 }
 
-void console_wait_for_input(void)
+int console_peekc(void)
 {
-	/*
-	 * Mask IRQs while checking, then WFI: an interrupt that arrives after
-	 * the check still wakes WFI (it is pending, just not taken), and is
-	 * taken as soon as IRQs are unmasked again. Without the mask it could
-	 * be taken between the check and the WFI, and we would sleep on it.
-	 */
-	irq_disable();
-	if (ringbuf_is_empty(&rx_ring))
-		wfi();
-	irq_enable();
+	uint8_t byte;
+
+	if (!ringbuf_peek(&rx_ring, 0, &byte))
+		return -1;
+	return byte;
 }
 
 uint32_t console_rx_pending(void)

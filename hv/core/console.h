@@ -14,16 +14,17 @@ void console_init(void);
 /* Writes one byte; '\n' becomes "\r\n" as terminals expect. */
 void console_putc(char c);
 void console_write(const char *s, size_t len);
-/* Writes bytes exactly as given (no newline translation), e.g. terminal echo. */
+/* Writes bytes exactly as given (no newline translation): terminal echo, guest output. */
 void console_write_raw(const char *s, size_t len);
+void console_putc_raw(char c);
 void console_puts(const char *s);
 int hv_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int hv_vprintf(const char *fmt, va_list ap);
 
 /* The next received byte, or -1 when none is waiting. Never blocks. */
 int console_getc(void);
-/* Sleeps (WFI) until input may be available; returns at once if some is. */
-void console_wait_for_input(void);
+/* The next received byte without taking it, or -1. */
+int console_peekc(void);
 /* Bytes received but not yet read, and how often reception had to pause. */
 uint32_t console_rx_pending(void);
 uint32_t console_rx_pauses(void);

@@ -6,20 +6,24 @@
 #include "arch/arm64/mmu.h"
 #include "arch/arm64/sysreg.h"
 #include "board/board.h"
+#include "core/boot_vms.h"
 #include "core/console.h"
 #include "core/layout.h"
+#include "core/mm.h"
+#include "core/sched.h"
 #include "core/shell.h"
 #include "core/sysinfo.h"
-#include "core/tick.h"
+#include "core/sysreg_emul.h"
+#include "core/vm.h"
 
 void hv_main(unsigned int entry_el) __attribute__((noreturn));
 
 extern char __hv_end[];
 
 /*
- * HCR_EL2: route physical IRQs, FIQs and SErrors to EL2 (IMO/FMO/AMO) so the
- * hypervisor's own interrupts reach it at EL2 and, later, while guests run;
- * RW: EL1 is AArch64.
+ * HCR_EL2 before any guest exists: route physical IRQs, FIQs and SErrors to
+ * EL2 (IMO/FMO/AMO) so the hypervisor's own interrupts reach it at EL2; RW:
+ * EL1 is AArch64. sched_init() sets the full guest configuration.
  */
 static void configure_el2(void)
 {
@@ -31,17 +35,28 @@ static void enable_mmu(void)
 {
 	const struct board_info *b = board_get_info();
 	struct mmu_layout layout = {
-	    .ram_end = b->arm_ram_base + b->arm_ram_size,
-	    .device_start = b->periph_base,
-	    /* The local peripherals follow the SoC's; round up to a 2 MiB block. */
-	    .device_end = (b->local_base + b->local_size + 0x1fffff) & ~0x1fffffUL,
+		.ram_end = b->arm_ram_base + b->arm_ram_size,
+		.device_start = b->periph_base,
+		/* The local peripherals follow the SoC's; round up to a 2 MiB block. */
+		.device_end = (b->local_base + b->local_size + 0x1fffff) & ~0x1fffffUL,
 	};
 
 	mmu_enable(&layout);
 }
 
+static void check_image_fits(void)
+{
+	if ((uintptr_t)__hv_end > HV_IMAGE_MAX_END) {
+		hv_printf("fatal: hypervisor image ends at %p, beyond the %p the MMU maps with pages\n",
+			  (void *)__hv_end, (void *)HV_IMAGE_MAX_END);
+		halt();
+	}
+}
+
 void hv_main(unsigned int entry_el)
 {
+	const struct board_info *b;
+
 	sysinfo_set_entry_el(entry_el);
 	configure_el2();
 	board_init();
@@ -50,15 +65,16 @@ void hv_main(unsigned int entry_el)
 	shell_init();
 
 	sysinfo_print_banner();
-	if ((uintptr_t)__hv_end > HV_IMAGE_MAX_END) {
-		hv_printf(
-		    "fatal: hypervisor image ends at %p, beyond the %p the MMU maps with pages\n",
-		    (void *)__hv_end, (void *)HV_IMAGE_MAX_END);
-		halt();
-	}
+	check_image_fits();
 
-	tick_start();
-	irq_enable();
-	hv_printf("Type 'help' for commands. In QEMU, Ctrl-A X quits.\n");
-	shell_run();
+	b = board_get_info();
+	mm_init(HV_RESERVED_END, b->arm_ram_base + b->arm_ram_size);
+	sysreg_emul_init();
+	vm_init_all();
+	sched_init();
+	boot_vms_create();
+
+	hv_printf("Type 'help' for commands, 'vmc <id>' to attach to a VM. In QEMU, Ctrl-A X quits.\n");
+	shell_print_prompt();
+	sched_start();
 }

@@ -1,5 +1,6 @@
 #include "core/shell.h"
 #include "core/console.h"
+#include "core/vconsole.h"
 #include "lib/cmdline.h"
 #include "lib/lineedit.h"
 #include "lib/string.h"
@@ -66,26 +67,14 @@ void shell_feed(char c)
 		/* Copy out: the command may print, and the editor owns its buffer. */
 		strlcpy(line, lineedit_line(&editor), sizeof(line));
 		shell_execute(line);
-		shell_print_prompt();
+		/* A command that attached the console to a VM hands the terminal over. */
+		if (!vconsole_attached())
+			shell_print_prompt();
 		break;
 	case LINEEDIT_CANCELLED:
 		shell_print_prompt();
 		break;
 	case LINEEDIT_PENDING:
 		break;
-	}
-}
-
-void shell_run(void)
-{
-	shell_print_prompt();
-	for (;;) {
-		int c = console_getc();
-
-		if (c < 0) {
-			console_wait_for_input();
-			continue;
-		}
-		shell_feed((char)c);
 	}
 }

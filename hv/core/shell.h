@@ -22,5 +22,3 @@ void shell_print_prompt(void);
 void shell_feed(char c);
 /* Splits and runs one command line; returns the command's status (0 = success). */
 int shell_execute(char *line);
-/* Never returns: the hypervisor's idle loop, reading and running commands. */
-void shell_run(void) __attribute__((noreturn));

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 
 import pexpect
 import pytest
@@ -74,13 +75,17 @@ class Console:
         return self.child.match
 
     def read_for(self, seconds):
-        """Everything printed during the next `seconds` seconds."""
+        """Everything printed during the next `seconds` seconds (also when it never stops)."""
         chunks = []
-        try:
-            while True:
-                chunks.append(self.child.read_nonblocking(65536, timeout=seconds))
-        except pexpect.TIMEOUT:
-            pass
+        deadline = time.monotonic() + seconds
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            try:
+                chunks.append(self.child.read_nonblocking(65536, timeout=left))
+            except pexpect.TIMEOUT:
+                break
         return "".join(chunks)
 
     # --- hypervisor shell helpers ---------------------------------------

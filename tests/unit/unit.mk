@@ -12,8 +12,13 @@ UNIT_BUILD   := $(BUILD)/unit
 UNIT_CFLAGS  := -std=gnu11 -Wall -Wextra -Werror -g -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -Ihv -Itests/unit
 UNIT_LDLIBS  := -lcmocka -pthread
-UNIT_TESTS   := ringbuf printf lineedit cmdline esr
+UNIT_TESTS   := ringbuf printf lineedit cmdline esr stage2 abort mm sched_policy mmio
 UNIT_SRCS_esr := hv/arch/arm64/esr.c
+UNIT_SRCS_stage2 := hv/arch/arm64/stage2.c
+UNIT_SRCS_abort := hv/arch/arm64/abort.c
+UNIT_SRCS_mm := hv/core/mm.c
+UNIT_SRCS_sched_policy := hv/core/sched_policy.c
+UNIT_SRCS_mmio := hv/core/mmio.c
 
 unit_srcs = $(if $(UNIT_SRCS_$(1)),$(UNIT_SRCS_$(1)),hv/lib/$(1).c)
 UNIT_BINS := $(UNIT_TESTS:%=$(UNIT_BUILD)/test_%)

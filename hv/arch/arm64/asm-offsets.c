@@ -4,6 +4,7 @@
  * so assembly never hard-codes a structure offset.
  */
 #include <stddef.h>
+#include "arch/arm64/context.h"
 #include "arch/arm64/trap_frame.h"
 
 #define DEFINE(sym, val) __asm__ volatile("\n.ascii \"->" #sym " %0\"" : : "i"(val))
@@ -16,4 +17,5 @@ void asm_offsets(void)
 	DEFINE(FRAME_SP, offsetof(struct trap_frame, sp));
 	DEFINE(FRAME_ELR, offsetof(struct trap_frame, elr));
 	DEFINE(FRAME_SPSR, offsetof(struct trap_frame, spsr));
+	DEFINE(FPSIMD_FPSR, offsetof(struct fpsimd_state, fpsr));
 }

@@ -76,6 +76,19 @@ static inline unsigned int current_el(void)
 #define HCR_TACR      BIT(21) /* trap ACTLR_EL1 */
 #define HCR_RW	      BIT(31) /* EL1 is AArch64 */
 
+/*
+ * HCR_EL2 while guests run: stage 2 on; physical interrupts to EL2; WFI/WFE
+ * trapped (a waiting vCPU gives up the core); ID groups 1-3, ACTLR_EL1 and
+ * implementation-defined registers trapped for emulation; SMC trapped;
+ * EL1 is AArch64; barriers and TLB/cache maintenance broadcast inner shareable.
+ */
+#define HCR_GUEST                                                                                 \
+	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_INNER | HCR_TWI |      \
+	 HCR_TWE | HCR_TID1 | HCR_TID2 | HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_RW)
+
+/* CNTHCTL_EL2 (non-VHE): EL1PCTEN lets EL1/EL0 read CNTPCT_EL0; EL1PCEN (bit 1) clear traps CNTP_*. */
+#define CNTHCTL_EL1PCTEN BIT(0)
+
 /* SCTLR_EL2 (non-VHE layout). */
 #define SCTLR_M	       BIT(0)  /* stage-1 MMU on */
 #define SCTLR_A	       BIT(1)  /* alignment checking */

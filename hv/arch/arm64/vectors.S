@@ -73,7 +73,7 @@
 	mov	x0, sp
 	mov	x1, #\kind
 	bl	\c_function
-	restore_frame_and_eret
+	b	exception_return
 .endm
 
 	.text
@@ -101,6 +101,23 @@ el2_vectors:
 	ventry	guest32_fiq
 	ventry	guest32_serror
 
+exception_return:
+	restore_frame_and_eret
+
+/*
+ * sched_enter_first(stack_top): start running guests. The frame sits at the
+ * top of the stack, so every later exception from a guest starts on a
+ * clean stack (SP_EL2 is what it was at ERET); whatever called this is
+ * abandoned for good.
+ */
+	.global	sched_enter_first
+sched_enter_first:
+	msr	daifset, #0xf
+	sub	sp, x0, #FRAME_SIZE
+	mov	x0, sp
+	bl	sched_first_entry
+	b	exception_return
+
 /* Kinds match enum exception_kind in exception.h. */
 	handler unexpected_sync_sp0,	exception_unexpected, 0
 	handler unexpected_irq_sp0,	exception_unexpected, 1
@@ -110,11 +127,11 @@ el2_vectors:
 	handler hv_irq,			exception_irq, 5
 	handler hv_fiq,			exception_unexpected, 6
 	handler hv_serror,		exception_unexpected, 7
-	handler guest_sync,		exception_unexpected, 8
+	handler guest_sync,		exception_guest_sync, 8
 	handler guest_irq,		exception_irq, 9
-	handler guest_fiq,		exception_unexpected, 10
-	handler guest_serror,		exception_unexpected, 11
-	handler guest32_sync,		exception_unexpected, 12
-	handler guest32_irq,		exception_unexpected, 13
-	handler guest32_fiq,		exception_unexpected, 14
-	handler guest32_serror,		exception_unexpected, 15
+	handler guest_fiq,		exception_guest_fault, 10
+	handler guest_serror,		exception_guest_fault, 11
+	handler guest32_sync,		exception_guest_sync, 12
+	handler guest32_irq,		exception_irq, 13
+	handler guest32_fiq,		exception_guest_fault, 14
+	handler guest32_serror,		exception_guest_fault, 15

@@ -107,9 +107,36 @@ uint64_t board_uptime_us(void)
 	return systimer_now_us();
 }
 
-void board_tick_start(uint32_t period_us, void (*handler)(void))
+void board_alarm_init(void (*handler)(void))
 {
-	systimer_start_periodic(period_us, handler);
+	systimer_alarm_init(handler);
+}
+
+void board_alarm_set(uint64_t deadline_us)
+{
+	systimer_alarm_set(deadline_us);
+}
+
+static void (*vtimer_handler)(void);
+
+static void vtimer_irq(void *opaque)
+{
+	(void)opaque;
+	if (vtimer_handler)
+		vtimer_handler();
+	else
+		intc_local_irq_enable(LOCAL_IRQ_CNTV, false);
+}
+
+void board_vtimer_init(void (*handler)(void))
+{
+	vtimer_handler = handler;
+	intc_register_local_irq(LOCAL_IRQ_CNTV, vtimer_irq, NULL);
+}
+
+void board_vtimer_irq_enable(bool enable)
+{
+	intc_local_irq_enable(LOCAL_IRQ_CNTV, enable);
 }
 
 uint64_t board_irq_count(void)

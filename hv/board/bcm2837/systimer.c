@@ -5,14 +5,19 @@
 
 #include <stddef.h>
 
-#define ST_CS	 (SYSTIMER_BASE + 0x00) /* match flags M0-M3, write 1 to clear */
-#define ST_CLO	 (SYSTIMER_BASE + 0x04)
-#define ST_CHI	 (SYSTIMER_BASE + 0x08)
-#define ST_C1	 (SYSTIMER_BASE + 0x10)
+#define ST_CS    (SYSTIMER_BASE + 0x00) /* match flags M0-M3, write 1 to clear */
+#define ST_CLO   (SYSTIMER_BASE + 0x04)
+#define ST_CHI   (SYSTIMER_BASE + 0x08)
+#define ST_C1    (SYSTIMER_BASE + 0x10)
 #define ST_CS_M1 (1U << 1)
 
-static uint32_t tick_period_us;
-static void (*tick_handler)(void);
+/* The compare registers are 32 bits: a far deadline is reached in steps. */
+#define MAX_STEP_US 0x40000000U
+/* Closer than this, the counter may pass the compare value before it is written. */
+#define MIN_STEP_US 2U
+
+static void (*alarm_handler)(void);
+static uint64_t alarm_deadline = SYSTIMER_NO_ALARM;
 
 uint64_t systimer_now_us(void)
 {
@@ -26,26 +31,44 @@ uint64_t systimer_now_us(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
-static void systimer_c1_irq(void *opaque)
+/* Programs C1 for the deadline, or for an intermediate step towards it. */
+static void program_compare(void)
 {
-	uint32_t next = mmio_read32(ST_C1) + tick_period_us;
-	uint32_t now = mmio_read32(ST_CLO);
+	uint64_t now = systimer_now_us();
+	uint64_t delta;
 
-	(void)opaque;
-	mmio_write32(ST_CS, ST_CS_M1);
-	/* If we fell behind (e.g. a long stop in a debugger), skip the missed ticks. */
-	if ((int32_t)(next - now) <= 0)
-		next = now + tick_period_us;
-	mmio_write32(ST_C1, next);
-	if (tick_handler)
-		tick_handler();
+	if (alarm_deadline == SYSTIMER_NO_ALARM)
+		return;
+	delta = alarm_deadline > now ? alarm_deadline - now : 0;
+	if (delta > MAX_STEP_US)
+		delta = MAX_STEP_US;
+	if (delta < MIN_STEP_US)
+		delta = MIN_STEP_US;
+	mmio_write32(ST_C1, (uint32_t)(now + delta));
 }
 
-void systimer_start_periodic(uint32_t period_us, void (*handler)(void))
+static void systimer_c1_irq(void *opaque)
 {
-	tick_period_us = period_us;
-	tick_handler = handler;
+	(void)opaque;
 	mmio_write32(ST_CS, ST_CS_M1);
-	mmio_write32(ST_C1, mmio_read32(ST_CLO) + period_us);
+	if (alarm_deadline != SYSTIMER_NO_ALARM && systimer_now_us() >= alarm_deadline) {
+		alarm_deadline = SYSTIMER_NO_ALARM;
+		if (alarm_handler)
+			alarm_handler();
+		return;
+	}
+	program_compare();
+}
+
+void systimer_alarm_init(void (*handler)(void))
+{
+	alarm_handler = handler;
+	mmio_write32(ST_CS, ST_CS_M1);
 	intc_register_gpu_irq(IRQ_SYSTIMER_1, systimer_c1_irq, NULL);
+}
+
+void systimer_alarm_set(uint64_t deadline_us)
+{
+	alarm_deadline = deadline_us;
+	program_compare();
 }

@@ -7,5 +7,11 @@
 #include <stdint.h>
 
 uint64_t systimer_now_us(void);
-/* Starts a periodic interrupt on compare channel 1 calling `handler` every period_us. */
-void systimer_start_periodic(uint32_t period_us, void (*handler)(void));
+/*
+ * A one-shot alarm on compare channel 1: `handler` runs in IRQ context once
+ * the counter reaches the deadline. Setting a new deadline replaces the old;
+ * SYSTIMER_NO_ALARM cancels it.
+ */
+#define SYSTIMER_NO_ALARM UINT64_MAX
+void systimer_alarm_init(void (*handler)(void));
+void systimer_alarm_set(uint64_t deadline_us);

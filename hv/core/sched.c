@@ -1,0 +1,319 @@
+#include "core/sched.h"
+#include "arch/arm64/context.h"
+#include "arch/arm64/sysreg.h"
+#include "board/board.h"
+#include "core/console.h"
+#include "core/sched_policy.h"
+#include "core/vconsole.h"
+#include "core/vm.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SLOTS (VM_MAX * VM_MAX_VCPUS)
+/* While the physical virtual-timer interrupt is masked, re-check this often. */
+#define VTIMER_RECHECK_US 1000
+
+/* In vectors.S: switches to a fresh frame at the top of the stack and enters guests. */
+void sched_enter_first(uint64_t stack_top) __attribute__((noreturn));
+extern char boot_stacks[];
+#define BOOT_STACK_SIZE 16384
+
+static struct vcpu *current;
+static int current_slot = -1;
+static uint32_t pending_work;
+static uint64_t slice_end_us;
+static bool vtimer_irq_masked;
+
+static struct vcpu *slot_vcpu(unsigned int slot)
+{
+	struct vm *vm = vm_slot(slot / VM_MAX_VCPUS);
+
+	if (!vm || vm->state != VM_RUNNING || slot % VM_MAX_VCPUS >= vm->nr_vcpus)
+		return NULL;
+	return &vm->vcpus[slot % VM_MAX_VCPUS];
+}
+
+static unsigned int vcpu_slot(const struct vcpu *v)
+{
+	return (v->vm->id - 1) * VM_MAX_VCPUS + v->index;
+}
+
+void sched_request(enum sched_work work)
+{
+	__atomic_fetch_or(&pending_work, (uint32_t)work, __ATOMIC_RELEASE);
+}
+
+struct vcpu *sched_current(void)
+{
+	return current;
+}
+
+void sched_vm_started(struct vm *vm)
+{
+	(void)vm;
+	sched_request(WORK_RESCHED);
+}
+
+void sched_vm_stopped(struct vm *vm)
+{
+	(void)vm;
+	sched_request(WORK_RESCHED);
+}
+
+void sched_yield(void)
+{
+	slice_end_us = 0;
+	sched_request(WORK_RESCHED);
+}
+
+/* The physical virtual-timer interrupt of the running vCPU: mask it until the guest handles it. */
+static void vtimer_fired(void)
+{
+	board_vtimer_irq_enable(false);
+	vtimer_irq_masked = true;
+	sched_request(WORK_VTIMER);
+}
+
+static void alarm_fired(void)
+{
+	sched_request(WORK_TIMER);
+}
+
+void sched_init(void)
+{
+	board_alarm_init(alarm_fired);
+	board_vtimer_init(vtimer_fired);
+	write_sysreg(vtcr_el2, stage2_vtcr());
+	/* EL1 may read the physical counter; the physical timer stays the hypervisor's. */
+	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN);
+	write_sysreg(hcr_el2, HCR_GUEST);
+	isb();
+}
+
+/* HCR_EL2.VI: the running vCPU sees an IRQ exactly while its virtual IRQ input is asserted. */
+void sched_update_virq(void)
+{
+	uint64_t hcr;
+	bool pending;
+
+	if (!current)
+		return;
+	pending = vcpu_irq_pending(current, true);
+	hcr = pending ? (HCR_GUEST | HCR_VI) : HCR_GUEST;
+	if (read_sysreg(hcr_el2) != hcr) {
+		write_sysreg(hcr_el2, hcr);
+		if (pending)
+			current->vm->stats.virq++;
+	}
+}
+
+/* Advances every VM's device timers; returns the earliest future device deadline (board time). */
+static uint64_t poll_device_timers(void)
+{
+	uint64_t earliest = UINT64_MAX;
+
+	for (unsigned int i = 0; i < VM_MAX; i++) {
+		struct vm *vm = vm_slot(i);
+		uint64_t next;
+
+		if (vm->state != VM_RUNNING)
+			continue;
+		next = bcm2837_vdevs_poll_timers(&vm->devs, vm_now_us(vm));
+		if (next != UINT64_MAX && next + vm->time_base_us < earliest)
+			earliest = next + vm->time_base_us;
+	}
+	return earliest;
+}
+
+/* A waiting vCPU's virtual timer deadline in board time, or UINT64_MAX. */
+static uint64_t vtimer_deadline(const struct vcpu *v, uint64_t now_us)
+{
+	uint64_t ctl = v->sys.cntv_ctl_el0, count, freq, ticks;
+
+	if (v == current || !(ctl & 1) || (ctl & 2))
+		return UINT64_MAX;
+	count = read_sysreg(cntpct_el0) - v->vm->cntvoff;
+	if (v->sys.cntv_cval_el0 <= count)
+		return now_us;
+	freq = read_sysreg(cntfrq_el0);
+	ticks = v->sys.cntv_cval_el0 - count;
+	if (freq == 0 || ticks / freq > 3600)
+		return now_us + 3600UL * 1000000;
+	return now_us + ticks / freq * 1000000 + (ticks % freq) * 1000000 / freq + 1;
+}
+
+/* WFI ends when the vCPU has an interrupt to take, even one PSTATE.I masks. */
+static uint64_t wake_waiting_vcpus(uint64_t now_us)
+{
+	uint64_t earliest = UINT64_MAX;
+
+	for (unsigned int slot = 0; slot < SLOTS; slot++) {
+		struct vcpu *v = slot_vcpu(slot);
+		uint64_t deadline;
+
+		if (!v || v->state != VCPU_WAITING)
+			continue;
+		if (vcpu_irq_pending(v, v == current)) {
+			v->state = VCPU_RUNNABLE;
+			continue;
+		}
+		deadline = vtimer_deadline(v, now_us);
+		if (deadline < earliest)
+			earliest = deadline;
+	}
+	return earliest;
+}
+
+static unsigned int runnable_slots(bool runnable[SLOTS])
+{
+	unsigned int count = 0;
+
+	for (unsigned int slot = 0; slot < SLOTS; slot++) {
+		struct vcpu *v = slot_vcpu(slot);
+		runnable[slot] = v && v->state == VCPU_RUNNABLE;
+		count += runnable[slot];
+	}
+	return count;
+}
+
+/* Keeps the current vCPU until its slice ends; then the next runnable one in turn. */
+static struct vcpu *choose_next(uint64_t now_us, unsigned int *runnable_count)
+{
+	bool runnable[SLOTS];
+	int slot;
+
+	*runnable_count = runnable_slots(runnable);
+	if (current && current->state == VCPU_RUNNABLE && current->vm->state == VM_RUNNING &&
+	    now_us < slice_end_us)
+		return current;
+	slot = sched_pick_round_robin(runnable, SLOTS, current ? current_slot : -1);
+	return slot < 0 ? NULL : slot_vcpu((unsigned int)slot);
+}
+
+static void switch_to(struct trap_frame *frame, struct vcpu *next, uint64_t now_us)
+{
+	struct vcpu *prev = current;
+
+	if (prev) {
+		prev->regs = *frame;
+		el1_sysregs_save(&prev->sys);
+		fpsimd_save(&prev->fp);
+		prev->cpu_time_us += now_us - prev->ran_since_us;
+	}
+	*frame = next->regs;
+	el1_sysregs_restore(&next->sys);
+	fpsimd_restore(&next->fp);
+	write_sysreg(vttbr_el2, next->vm->vttbr);
+	write_sysreg(cntvoff_el2, next->vm->cntvoff);
+	/* MPIDR_EL1 as the guest reads it: uniprocessor bit clear, Aff0 = vCPU index. */
+	write_sysreg(vmpidr_el2, (1UL << 31) | next->index);
+	isb();
+	next->ran_since_us = now_us;
+	current = next;
+	current_slot = (int)vcpu_slot(next);
+}
+
+/* Charges the running vCPU for its time before the core idles or switches. */
+static void account_current(uint64_t now_us)
+{
+	if (current) {
+		current->cpu_time_us += now_us - current->ran_since_us;
+		current->ran_since_us = now_us;
+	}
+}
+
+/*
+ * Nothing to run: sleep until an interrupt. IRQs are masked here (we are in
+ * an exception handler); WFI still wakes on a pending one, and the brief
+ * unmask lets its handler run through the EL2 IRQ vector.
+ */
+static void idle(void)
+{
+	if (!__atomic_load_n(&pending_work, __ATOMIC_ACQUIRE))
+		wfi();
+	irq_enable();
+	isb();
+	irq_disable();
+}
+
+static void recheck_vtimer(void)
+{
+	if (vtimer_irq_masked && (!current || !vcpu_vtimer_line(current, true))) {
+		vtimer_irq_masked = false;
+		board_vtimer_irq_enable(true);
+	}
+}
+
+static void program_alarm(uint64_t now_us, uint64_t device_deadline, unsigned int runnable)
+{
+	uint64_t deadline = device_deadline;
+
+	if (runnable > 1 && slice_end_us < deadline)
+		deadline = slice_end_us;
+	if (vtimer_irq_masked && now_us + VTIMER_RECHECK_US < deadline)
+		deadline = now_us + VTIMER_RECHECK_US;
+	board_alarm_set(deadline);
+}
+
+/* The slow path: handle requested work, pick who runs, sleep if nobody can. */
+static void reschedule(struct trap_frame *frame)
+{
+	struct vcpu *next;
+	uint64_t now, deadline, vtimer_next;
+	unsigned int runnable;
+
+	for (;;) {
+		uint32_t work = __atomic_exchange_n(&pending_work, 0, __ATOMIC_ACQUIRE);
+
+		if (work & WORK_CONSOLE) {
+			/* The shell may run a long command: keep taking interrupts meanwhile. */
+			irq_enable();
+			vconsole_poll();
+			irq_disable();
+		}
+		now = board_uptime_us();
+		deadline = poll_device_timers();
+		vtimer_next = wake_waiting_vcpus(now);
+		if (vtimer_next < deadline)
+			deadline = vtimer_next;
+		recheck_vtimer();
+		next = choose_next(now, &runnable);
+		if (next)
+			break;
+		account_current(now);
+		program_alarm(now, deadline, runnable);
+		idle();
+	}
+	if (next != current) {
+		switch_to(frame, next, now);
+		slice_end_us = now + next->vm->slice_us;
+		recheck_vtimer();
+	} else if (now >= slice_end_us) {
+		slice_end_us = now + next->vm->slice_us;
+	}
+	program_alarm(now, deadline, runnable);
+}
+
+void sched_return_to_guest(struct trap_frame *frame)
+{
+	if (__atomic_load_n(&pending_work, __ATOMIC_ACQUIRE) || !current ||
+	    current->state != VCPU_RUNNABLE) {
+		reschedule(frame);
+		sched_update_virq();
+	}
+}
+
+/* Called from vectors.S on the fresh frame at the top of the stack. */
+void sched_first_entry(struct trap_frame *frame);
+void sched_first_entry(struct trap_frame *frame)
+{
+	sched_request(WORK_RESCHED);
+	reschedule(frame);
+	sched_update_virq();
+}
+
+void sched_start(void)
+{
+	sched_enter_first((uint64_t)boot_stacks + BOOT_STACK_SIZE);
+}

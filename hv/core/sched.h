@@ -1,0 +1,40 @@
+#pragma once
+/*
+ * The scheduler: one physical core shared by every runnable vCPU, round
+ * robin, preempted by the hypervisor's alarm (a physical interrupt, taken to
+ * EL2 whatever the guest's PSTATE.I says). vCPUs in WFI take no time; when
+ * none is runnable the core sleeps in WFI at EL2.
+ *
+ * Every return to a guest passes through sched_return_to_guest(). Its fast
+ * path costs a couple of loads: only when an interrupt handler or a trap
+ * handler has asked for work (sched_request) does it do more.
+ */
+#include "arch/arm64/trap_frame.h"
+
+#include <stdint.h>
+
+struct vcpu;
+struct vm;
+
+enum sched_work {
+	WORK_TIMER = 1U << 0,   /* the alarm fired: device timers, time slices */
+	WORK_CONSOLE = 1U << 1, /* console input arrived */
+	WORK_RESCHED = 1U << 2, /* a vCPU changed state (WFI, yield, start, stop) */
+	WORK_VTIMER = 1U << 3,  /* the running vCPU's virtual timer fired */
+};
+
+void sched_init(void);
+/* Asks for work on the next return to a guest (safe from interrupt handlers). */
+void sched_request(enum sched_work work);
+/* Never returns: enters the first runnable vCPU (or idles with the shell). */
+void sched_start(void) __attribute__((noreturn));
+/* Called on every return to a guest, with the frame that will be restored. */
+void sched_return_to_guest(struct trap_frame *frame);
+/* Gives up the rest of the time slice. */
+void sched_yield(void);
+
+struct vcpu *sched_current(void);
+void sched_vm_started(struct vm *vm);
+void sched_vm_stopped(struct vm *vm);
+/* Re-evaluates the running vCPU's virtual IRQ input (HCR_EL2.VI) after a device changed. */
+void sched_update_virq(void);

@@ -1,0 +1,162 @@
+#include "core/sysreg_emul.h"
+#include "arch/arm64/sysreg.h"
+#include "core/vcpu.h"
+#include "lib/printf.h"
+
+/* ISS fields for EC 0x18 (Arm ARM D19.2, ESR_EL2, "ISS encoding for ... MSR, MRS"). */
+#define ISS_OP0(iss) (((iss) >> 20) & 3)
+#define ISS_OP2(iss) (((iss) >> 17) & 7)
+#define ISS_OP1(iss) (((iss) >> 14) & 7)
+#define ISS_CRN(iss) (((iss) >> 10) & 15)
+#define ISS_RT(iss)  (((iss) >> 5) & 31)
+#define ISS_CRM(iss) (((iss) >> 1) & 15)
+#define ISS_READ(iss) ((iss) & 1) /* Direction: 1 = MRS */
+
+#define SYSREG(op0, op1, crn, crm, op2)                                                            \
+	(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2))
+
+#define REG_REVIDR_EL1 SYSREG(3, 0, 0, 0, 6)
+#define REG_AIDR_EL1   SYSREG(3, 1, 0, 0, 7)
+#define REG_CTR_EL0    SYSREG(3, 3, 0, 0, 1)
+#define REG_CCSIDR_EL1 SYSREG(3, 1, 0, 0, 0)
+#define REG_CLIDR_EL1  SYSREG(3, 1, 0, 0, 1)
+#define REG_CSSELR_EL1 SYSREG(3, 2, 0, 0, 0)
+#define REG_ACTLR_EL1  SYSREG(3, 0, 1, 0, 1)
+
+/* ID_AA64PFR0_EL1 fields hidden from guests: EL2 [11:8] and EL3 [15:12]. */
+#define PFR0_EL2_EL3_MASK 0xff00UL
+/* ID_PFR1_EL1: Virtualization [15:12], Security [7:4] (AArch32 view of the same). */
+#define PFR1_VIRT_SEC_MASK 0xf0f0UL
+
+/* The ID register space op0=3, op1=0, CRn=0, CRm=1..7, op2=0..7 (D12.3.1: reserved ones read 0). */
+#define ID_SPACE_CRM_FIRST 1
+#define ID_SPACE_ENTRIES   (7 * 8)
+static uint64_t id_space[ID_SPACE_ENTRIES];
+static uint64_t revidr, aidr, ctr, clidr;
+
+#define ID_READ(crm, op2)                                                                          \
+	case ((crm)-ID_SPACE_CRM_FIRST) * 8 + (op2):                                               \
+		return read_sysreg(S3_0_C0_C##crm##_##op2)
+#define ID_READ_ROW(crm)                                                                           \
+	ID_READ(crm, 0);                                                                           \
+	ID_READ(crm, 1);                                                                           \
+	ID_READ(crm, 2);                                                                           \
+	ID_READ(crm, 3);                                                                           \
+	ID_READ(crm, 4);                                                                           \
+	ID_READ(crm, 5);                                                                           \
+	ID_READ(crm, 6);                                                                           \
+	ID_READ(crm, 7)
+
+/* MRS needs the register name at assembly time: one case per encoding. */
+static uint64_t read_id_register(unsigned int index)
+{
+	switch (index) {
+		ID_READ_ROW(1);
+		ID_READ_ROW(2);
+		ID_READ_ROW(3);
+		ID_READ_ROW(4);
+		ID_READ_ROW(5);
+		ID_READ_ROW(6);
+		ID_READ_ROW(7);
+	default:
+		return 0;
+	}
+}
+
+void sysreg_emul_init(void)
+{
+	for (unsigned int i = 0; i < ID_SPACE_ENTRIES; i++)
+		id_space[i] = read_id_register(i);
+	/* ID_AA64PFR0_EL1 is CRm=4, op2=0; ID_PFR1_EL1 is CRm=1, op2=1. */
+	id_space[(4 - ID_SPACE_CRM_FIRST) * 8 + 0] &= ~PFR0_EL2_EL3_MASK;
+	id_space[(1 - ID_SPACE_CRM_FIRST) * 8 + 1] &= ~PFR1_VIRT_SEC_MASK;
+	revidr = read_sysreg(revidr_el1);
+	aidr = read_sysreg(aidr_el1);
+	ctr = read_sysreg(ctr_el0);
+	clidr = read_sysreg(clidr_el1);
+}
+
+static uint64_t read_ccsidr(const struct vcpu *v)
+{
+	/* CCSIDR_EL1 describes the cache CSSELR_EL1 selects: select the guest's choice first. */
+	write_sysreg(csselr_el1, v->csselr_el1);
+	isb();
+	return read_sysreg(ccsidr_el1);
+}
+
+static bool emulate_read(struct vcpu *v, uint32_t reg, uint64_t *value)
+{
+	unsigned int crm = (reg >> 3) & 15;
+
+	if ((reg & ~SYSREG(0, 0, 0, 15, 7)) == SYSREG(3, 0, 0, 0, 0) && crm >= ID_SPACE_CRM_FIRST &&
+	    crm <= 7) {
+		*value = id_space[(crm - ID_SPACE_CRM_FIRST) * 8 + (reg & 7)];
+		return true;
+	}
+	switch (reg) {
+	case REG_REVIDR_EL1:
+		*value = revidr;
+		return true;
+	case REG_AIDR_EL1:
+		*value = aidr;
+		return true;
+	case REG_CTR_EL0:
+		*value = ctr;
+		return true;
+	case REG_CLIDR_EL1:
+		*value = clidr;
+		return true;
+	case REG_CCSIDR_EL1:
+		*value = read_ccsidr(v);
+		return true;
+	case REG_CSSELR_EL1:
+		*value = v->csselr_el1;
+		return true;
+	case REG_ACTLR_EL1:
+		*value = v->actlr_el1;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool emulate_write(struct vcpu *v, uint32_t reg, uint64_t value)
+{
+	switch (reg) {
+	case REG_CSSELR_EL1:
+		/* Level [3:1] and InD [0]; TnD and the rest are RES0 on the A53. */
+		v->csselr_el1 = value & 0xf;
+		return true;
+	case REG_ACTLR_EL1:
+		/* Implementation defined and shared with nothing: keep the guest's value, touch no hardware. */
+		v->actlr_el1 = value;
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool sysreg_emulate(struct vcpu *v, struct trap_frame *frame, uint32_t iss)
+{
+	uint32_t reg = SYSREG(ISS_OP0(iss), ISS_OP1(iss), ISS_CRN(iss), ISS_CRM(iss), ISS_OP2(iss));
+	unsigned int rt = ISS_RT(iss);
+	uint64_t value = 0;
+
+	if (ISS_READ(iss)) {
+		if (!emulate_read(v, reg, &value))
+			return false;
+		if (rt != 31)
+			frame->x[rt] = value;
+	} else {
+		if (!emulate_write(v, reg, rt == 31 ? 0 : frame->x[rt]))
+			return false;
+	}
+	frame->elr += 4;
+	return true;
+}
+
+void sysreg_describe(uint32_t iss, char *buf, unsigned int size)
+{
+	fmt_snprintf(buf, size, "%s S%u_%u_C%u_C%u_%u", ISS_READ(iss) ? "MRS" : "MSR", ISS_OP0(iss),
+		     ISS_OP1(iss), ISS_CRN(iss), ISS_CRM(iss), ISS_OP2(iss));
+}

@@ -1,0 +1,91 @@
+#pragma once
+/*
+ * A virtual machine: its RAM and stage-2 translation, its device models and
+ * MMIO registry, its console buffers, counters, and its vCPUs.
+ */
+#include "arch/arm64/stage2.h"
+#include "core/mmio.h"
+#include "core/vcpu.h"
+#include "lib/ringbuf.h"
+#include "vdev/bcm2837/vdevs.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VM_MAX          8 /* ids 1..8; 0 is the hypervisor shell */
+#define VM_MAX_VCPUS    4
+#define VM_NAME_MAX     16
+#define VM_LOG_SIZE     16384 /* detached output kept per VM */
+#define VM_INPUT_SIZE   1024  /* typed input waiting for the guest */
+#define VM_DEFAULT_SLICE_US 10000
+#define VM_MIN_RAM      (2UL << 20)
+
+enum vm_state {
+	VM_EMPTY,   /* free slot */
+	VM_RUNNING, /* its vCPUs are scheduled */
+	VM_STOPPED, /* stopped by a fault or by the user; its log is kept */
+};
+
+struct vm_stats {
+	uint64_t exits;     /* every entry into the hypervisor from this VM */
+	uint64_t irq_exits; /* physical interrupts taken while it ran */
+	uint64_t hvc, smc, wfx, sysreg;
+	uint64_t mmio_reads, mmio_writes;
+	uint64_t virq;      /* virtual interrupts delivered (VI raised) */
+	uint64_t undef;     /* undefined-instruction exceptions injected */
+};
+
+/* What a VM is created from (the boot table now, a configuration file later). */
+struct vm_config {
+	const char *name;
+	const char *image;  /* image name in the image store */
+	uint64_t ram_size;  /* bytes, multiple of 2 MiB */
+	uint64_t load_addr; /* guest-physical address the image is copied to */
+	uint64_t entry;     /* guest-physical entry point */
+	uint32_t slice_us;  /* time slice; 0 = VM_DEFAULT_SLICE_US */
+};
+
+struct vm {
+	unsigned int id;
+	char name[VM_NAME_MAX];
+	enum vm_state state;
+	char stop_reason[120];
+	const char *image;
+	uint64_t ram_pa;   /* host-physical base of its RAM */
+	uint64_t ram_size;
+	uint64_t entry, load_addr;
+	uint64_t vttbr;    /* VTTBR_EL2: stage-2 tables and VMID */
+	struct stage2_tables *s2;
+	struct mmio_bus mmio;
+	struct bcm2837_vdevs devs;
+	uint64_t time_base_us; /* board time when the VM was created: its system timer starts at 0 */
+	uint64_t cntvoff;      /* CNTVOFF_EL2: its virtual counter starts at 0 too */
+	uint32_t slice_us;
+	struct ringbuf input; /* console bytes typed for it */
+	struct ringbuf log;   /* its output while detached */
+	uint8_t input_storage[VM_INPUT_SIZE];
+	uint8_t log_storage[VM_LOG_SIZE];
+	struct vm_stats stats;
+	unsigned int nr_vcpus;
+	struct vcpu vcpus[VM_MAX_VCPUS];
+};
+
+void vm_init_all(void);
+/*
+ * Creates and starts a VM. Returns it, or NULL with a message in err
+ * naming what was wrong (no free slot, not enough memory, bad addresses).
+ */
+struct vm *vm_create(const struct vm_config *cfg, const void *image, size_t image_size, char *err,
+		     size_t err_size);
+/* Stops a VM and prints a one-line report with the reason. */
+void vm_stop(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+struct vm *vm_by_id(unsigned int id);
+/* Slot i (0..VM_MAX-1), whatever its state. */
+struct vm *vm_slot(unsigned int i);
+
+/* Host pointer for guest-physical [ipa, ipa + size) if it is all RAM, else NULL. */
+void *vm_guest_ptr(struct vm *vm, uint64_t ipa, uint64_t size);
+/* The VM's view of the 1 MHz system timer. */
+uint64_t vm_now_us(const struct vm *vm);
+const char *vm_state_name(enum vm_state state);

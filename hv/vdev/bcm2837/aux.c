@@ -1,0 +1,349 @@
+/*
+ * AUX mini UART model (BCM2835 ARM Peripherals §2.1-2.2). See aux.h for the
+ * overall design; the comments below give the register details and where the
+ * model departs from the manual or follows its errata.
+ */
+#include "vdev/bcm2837/aux.h"
+
+#include "vdev/vdev_host.h"
+
+/* Register offsets (§2.1, "Auxiliary peripherals Register Map"). */
+#define REG_AUX_IRQ	0x00
+#define REG_AUX_ENABLES 0x04
+#define REG_MU_IO	0x40
+#define REG_MU_IER	0x44
+#define REG_MU_IIR	0x48
+#define REG_MU_LCR	0x4c
+#define REG_MU_MCR	0x50
+#define REG_MU_LSR	0x54
+#define REG_MU_MSR	0x58
+#define REG_MU_SCRATCH	0x5c
+#define REG_MU_CNTL	0x60
+#define REG_MU_STAT	0x64
+#define REG_MU_BAUD	0x68
+
+#define AUX_IRQ_MINI_UART    (1U << 0)
+#define AUX_ENABLE_MINI_UART (1U << 0)
+#define AUX_ENABLES_MASK     0x7U
+
+/*
+ * IER: the manual (§2.2.2) swaps the two enable bits and marks bits 3:2 as
+ * required; like Linux's 8250 driver and QEMU we use the 16550 layout, bit 0
+ * receive and bit 1 transmit, and keep bits 3:2 only as storage.
+ */
+#define IER_RX_ENABLE (1U << 0)
+#define IER_TX_ENABLE (1U << 1)
+#define IER_MASK      0xfU
+
+/* IIR (§2.2.2, AUX_MU_IIR_REG). */
+#define IIR_NO_INTERRUPT (1U << 0) /* clear while an interrupt is pending */
+#define IIR_ID_TX_EMPTY	 (1U << 1) /* bits 2:1 = 01 */
+#define IIR_ID_RX_DATA	 (2U << 1) /* bits 2:1 = 10 */
+#define IIR_FIFOS_ON	 (3U << 6) /* "both bits always read as 1" */
+
+#define LCR_DLAB (1U << 7)
+
+/* LSR (§2.2.2, AUX_MU_LSR_REG). */
+#define LSR_DATA_READY	 (1U << 0)
+#define LSR_TX_EMPTY	 (1U << 5) /* the transmit FIFO can accept at least one byte */
+#define LSR_TX_IDLE	 (1U << 6)
+#define MSR_CTS_ASSERTED (1U << 5) /* "the inverse of the UART1_CTS input" */
+
+#define CNTL_RX_ENABLE (1U << 0)
+#define CNTL_TX_ENABLE (1U << 1)
+#define CNTL_RESET     (CNTL_RX_ENABLE | CNTL_TX_ENABLE)
+
+/* STAT (§2.2.2, AUX_MU_STAT_REG). */
+#define STAT_SYMBOL_AVAILABLE (1U << 0)
+#define STAT_SPACE_AVAILABLE  (1U << 1)
+#define STAT_RX_IDLE	      (1U << 2)
+#define STAT_TX_IDLE	      (1U << 3)
+#define STAT_TX_FIFO_FULL     (1U << 5)
+#define STAT_TX_FIFO_EMPTY    (1U << 8)
+#define STAT_TX_DONE	      (1U << 9)
+#define STAT_RX_LEVEL_SHIFT   16
+#define STAT_TX_LEVEL_SHIFT   24
+
+#define FIFO_DEPTH 8U /* both FIFOs are 8 symbols deep (§2.2) */
+
+void vaux_init(struct vaux *a, struct vm *vm)
+{
+	a->vm = vm;
+	/*
+	 * The manual resets AUX_ENABLES to 0, but the Pi firmware has already
+	 * enabled the mini UART when it is the console (and QEMU reads the bit
+	 * as always set), so guests commonly assume it: start enabled.
+	 */
+	a->enables = AUX_ENABLE_MINI_UART;
+	a->ier = 0;
+	a->lcr = 0;
+	a->mcr = 0;
+	a->scratch = 0;
+	a->cntl = CNTL_RESET;
+	a->baud = 0;
+	a->bytes_in = 0;
+	a->bytes_out = 0;
+	a->tx_dropped = 0;
+}
+
+static bool receiver_on(const struct vaux *a)
+{
+	return (a->enables & AUX_ENABLE_MINI_UART) && (a->cntl & CNTL_RX_ENABLE);
+}
+
+static bool transmitter_on(const struct vaux *a)
+{
+	return (a->enables & AUX_ENABLE_MINI_UART) && (a->cntl & CNTL_TX_ENABLE);
+}
+
+/* Bytes the receive FIFO shows: none while the receiver is off (input stays queued). */
+static uint32_t rx_count(const struct vaux *a)
+{
+	return receiver_on(a) ? vdev_console_input_count(a->vm) : 0;
+}
+
+static bool tx_space(const struct vaux *a)
+{
+	return vdev_console_can_write(a->vm);
+}
+
+static bool rx_interrupt(const struct vaux *a)
+{
+	return (a->ier & IER_RX_ENABLE) && rx_count(a) > 0;
+}
+
+static bool tx_interrupt(const struct vaux *a)
+{
+	return (a->ier & IER_TX_ENABLE) && transmitter_on(a) && tx_space(a);
+}
+
+bool vaux_irq_level(const struct vaux *a)
+{
+	return rx_interrupt(a) || tx_interrupt(a);
+}
+
+void vaux_update_irq(struct vaux *a)
+{
+	vdev_set_irq_line(a->vm, VAUX_IRQ, vaux_irq_level(a));
+}
+
+void vaux_input_changed(struct vaux *a)
+{
+	vaux_update_irq(a);
+}
+
+static uint32_t receive_byte(struct vaux *a)
+{
+	uint8_t byte;
+
+	/* An empty FIFO reads as 0; the input waits while the receiver is off. */
+	if (!receiver_on(a) || !vdev_console_read(a->vm, &byte))
+		return 0;
+	a->bytes_in++;
+	return byte;
+}
+
+/*
+ * A byte written while the transmitter is off or the console is full is lost,
+ * as a byte written into a full FIFO would be; guests poll LSR bit 5 first.
+ */
+static void transmit_byte(struct vaux *a, uint8_t byte)
+{
+	if (!transmitter_on(a) || !tx_space(a)) {
+		a->tx_dropped++;
+		return;
+	}
+	vdev_console_write(a->vm, byte);
+	a->bytes_out++;
+}
+
+/* IIR read: receive data first (QEMU's choice; the manual says both cannot happen). */
+static uint32_t read_iir(const struct vaux *a)
+{
+	if (rx_interrupt(a))
+		return IIR_FIFOS_ON | IIR_ID_RX_DATA;
+	if (tx_interrupt(a))
+		return IIR_FIFOS_ON | IIR_ID_TX_EMPTY;
+	return IIR_FIFOS_ON | IIR_NO_INTERRUPT;
+}
+
+static uint32_t read_lsr(const struct vaux *a)
+{
+	uint32_t value = 0;
+
+	if (rx_count(a) > 0)
+		value |= LSR_DATA_READY;
+	if (tx_space(a))
+		value |= LSR_TX_EMPTY | LSR_TX_IDLE;
+	return value;
+}
+
+/*
+ * STAT mirrors the FIFO state: the receive level is the waiting input (at
+ * most the FIFO depth), the transmit FIFO is empty when the console can take
+ * a byte and full when it cannot. The receiver is never busy with a symbol.
+ */
+static uint32_t read_stat(const struct vaux *a)
+{
+	uint32_t rx = rx_count(a);
+	uint32_t value = STAT_RX_IDLE;
+
+	if (rx > FIFO_DEPTH)
+		rx = FIFO_DEPTH;
+	if (rx > 0)
+		value |= STAT_SYMBOL_AVAILABLE;
+	value |= rx << STAT_RX_LEVEL_SHIFT;
+	if (tx_space(a))
+		value |= STAT_SPACE_AVAILABLE | STAT_TX_IDLE | STAT_TX_FIFO_EMPTY | STAT_TX_DONE;
+	else
+		value |= STAT_TX_FIFO_FULL | (FIFO_DEPTH << STAT_TX_LEVEL_SHIFT);
+	return value;
+}
+
+static enum mmio_result read_register(struct vaux *a, uint64_t offset, uint32_t *value)
+{
+	bool dlab = a->lcr & LCR_DLAB;
+
+	switch (offset) {
+	case REG_AUX_IRQ:
+		*value = vaux_irq_level(a) ? AUX_IRQ_MINI_UART : 0;
+		break;
+	case REG_AUX_ENABLES:
+		*value = a->enables;
+		break;
+	case REG_MU_IO: /* with DLAB set: the baud rate register's low byte (§2.2.2) */
+		*value = dlab ? (a->baud & 0xffU) : receive_byte(a);
+		break;
+	case REG_MU_IER: /* with DLAB set: the baud rate register's high byte */
+		*value = dlab ? (uint32_t)(a->baud >> 8) : a->ier;
+		break;
+	case REG_MU_IIR:
+		*value = read_iir(a);
+		break;
+	case REG_MU_LCR:
+		*value = a->lcr;
+		break;
+	case REG_MU_MCR:
+		*value = a->mcr;
+		break;
+	case REG_MU_LSR:
+		*value = read_lsr(a);
+		break;
+	case REG_MU_MSR: /* the virtual line is always clear to send */
+		*value = MSR_CTS_ASSERTED;
+		break;
+	case REG_MU_SCRATCH:
+		*value = a->scratch;
+		break;
+	case REG_MU_CNTL:
+		*value = a->cntl;
+		break;
+	case REG_MU_STAT:
+		*value = read_stat(a);
+		break;
+	case REG_MU_BAUD:
+		*value = a->baud;
+		break;
+	default:
+		return MMIO_UNHANDLED;
+	}
+	return MMIO_HANDLED;
+}
+
+static enum mmio_result write_register(struct vaux *a, uint64_t offset, uint32_t value)
+{
+	bool dlab = a->lcr & LCR_DLAB;
+
+	switch (offset) {
+	case REG_AUX_IRQ:
+	case REG_MU_LSR:
+	case REG_MU_MSR:
+	case REG_MU_STAT:
+		break; /* read-only */
+	case REG_AUX_ENABLES:
+		a->enables = value & AUX_ENABLES_MASK;
+		break;
+	case REG_MU_IO:
+		if (dlab)
+			a->baud = (uint16_t)((a->baud & 0xff00U) | (value & 0xffU));
+		else
+			transmit_byte(a, (uint8_t)value);
+		break;
+	case REG_MU_IER:
+		if (dlab)
+			a->baud = (uint16_t)((a->baud & 0x00ffU) | ((value & 0xffU) << 8));
+		else
+			a->ier = value & IER_MASK;
+		break;
+	case REG_MU_IIR:
+		/*
+		 * Bit 1 clears the receive FIFO, bit 2 the transmit FIFO. The
+		 * transmit FIFO never holds anything. The receive FIFO is the
+		 * VM's console input: clearing it would silently throw away
+		 * what the user typed (guests clear it at start-up, while the
+		 * user may already be typing), so both clears are no-ops.
+		 */
+		break;
+	case REG_MU_LCR:
+		a->lcr = (uint8_t)value;
+		break;
+	case REG_MU_MCR:
+		a->mcr = (uint8_t)value;
+		break;
+	case REG_MU_SCRATCH:
+		a->scratch = (uint8_t)value;
+		break;
+	case REG_MU_CNTL:
+		a->cntl = (uint8_t)value;
+		break;
+	case REG_MU_BAUD:
+		a->baud = (uint16_t)value;
+		break;
+	default:
+		return MMIO_UNHANDLED;
+	}
+	return MMIO_HANDLED;
+}
+
+/*
+ * Like QEMU's bcm2835_aux (which takes 1 to 4 byte accesses), 8- and 16-bit
+ * accesses are accepted: guests commonly use byte accesses to IO. They must
+ * start at the register's first byte; other byte lanes are not registers.
+ */
+static enum mmio_result check_access(uint64_t offset, unsigned int size)
+{
+	if (size != 1 && size != 2 && size != 4)
+		return MMIO_ERROR;
+	if (offset & (size - 1))
+		return MMIO_ERROR;
+	return (offset & 3) ? MMIO_UNHANDLED : MMIO_HANDLED;
+}
+
+static uint32_t size_mask(unsigned int size)
+{
+	return size >= 4 ? 0xffffffffU : (1U << (8 * size)) - 1;
+}
+
+enum mmio_result vaux_read(void *opaque, uint64_t offset, unsigned int size, uint64_t *value)
+{
+	struct vaux *a = opaque;
+	enum mmio_result result = check_access(offset, size);
+	uint32_t word = 0;
+
+	if (result == MMIO_HANDLED)
+		result = read_register(a, offset, &word);
+	*value = word & size_mask(size);
+	vaux_update_irq(a);
+	return result;
+}
+
+enum mmio_result vaux_write(void *opaque, uint64_t offset, unsigned int size, uint64_t value)
+{
+	struct vaux *a = opaque;
+	enum mmio_result result = check_access(offset, size);
+
+	if (result == MMIO_HANDLED)
+		result = write_register(a, offset, (uint32_t)value & size_mask(size));
+	vaux_update_irq(a);
+	return result;
+}

@@ -1,0 +1,55 @@
+#pragma once
+/*
+ * The AUX block and its mini UART as a VM sees them (BCM2835 ARM
+ * Peripherals §2 "Auxiliaries: UART1 & SPI1, SPI2"; ARM physical 0x3F215000
+ * on the BCM2837). The mini UART is the VM's console: received bytes come
+ * from the VM's console input (vdev_console_read), transmitted bytes go to
+ * its console output (vdev_console_write). SPI1/SPI2 are not modelled.
+ *
+ * There is no FIFO inside the model: the receive FIFO is a window on the
+ * VM's console input buffer, and transmitted bytes go straight out, so the
+ * transmit FIFO is empty whenever the console can take a byte.
+ *
+ * The AUX interrupt (GPU IRQ 29) is high when
+ *   (IER bit 0 and a received byte is waiting) or (IER bit 1 and the console can take a byte).
+ * The model recomputes it after every register access; the core must call
+ * vaux_input_changed() when input arrives for the VM and when its console
+ * output drains (both change the level outside any register access).
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/mmio.h"
+
+struct vm;
+
+#define VAUX_BASE 0x3f215000ULL
+#define VAUX_SIZE 0x100ULL
+#define VAUX_IRQ  29 /* GPU IRQ of the AUX block (§7.5 "ARM peripherals interrupts table") */
+
+struct vaux {
+	struct vm *vm;
+	uint32_t enables; /* AUX_ENABLES: bit 0 mini UART, bits 1-2 SPI1/2 (stored only) */
+	uint8_t ier;	  /* AUX_MU_IER bits 3:0; bit 0 RX, bit 1 TX interrupt enable */
+	uint8_t lcr;	  /* AUX_MU_LCR: bit 7 DLAB, bit 6 break, bits 1:0 data size */
+	uint8_t mcr;	  /* AUX_MU_MCR: bit 1 RTS */
+	uint8_t scratch;  /* AUX_MU_SCRATCH */
+	uint8_t cntl;	  /* AUX_MU_CNTL: bit 0 receiver enable, bit 1 transmitter enable */
+	uint16_t baud;	  /* AUX_MU_BAUD, also reached through IO/IER with LCR.DLAB set */
+	/* Counters, for the VM listing. */
+	uint64_t bytes_in;   /* bytes the guest read from IO */
+	uint64_t bytes_out;  /* bytes the guest wrote to IO that went to the console */
+	uint64_t tx_dropped; /* bytes written while the transmitter was off or full */
+};
+
+void vaux_init(struct vaux *a, struct vm *vm);
+
+enum mmio_result vaux_read(void *opaque, uint64_t offset, unsigned int size, uint64_t *value);
+enum mmio_result vaux_write(void *opaque, uint64_t offset, unsigned int size, uint64_t value);
+
+/* The level of the AUX interrupt (GPU IRQ 29) as the model computes it now. */
+bool vaux_irq_level(const struct vaux *a);
+/* Recomputes the AUX interrupt and passes it to vdev_set_irq_line. */
+void vaux_update_irq(struct vaux *a);
+/* The VM's console input or output space changed: recompute the AUX interrupt. */
+void vaux_input_changed(struct vaux *a);

@@ -1,0 +1,139 @@
+/*
+ * BCM2835 system timer model (BCM2835 ARM Peripherals §12.1, "System Timer
+ * Registers"). See systimer.h for the matching rule.
+ */
+#include "vdev/bcm2837/systimer.h"
+
+#include "vdev/vdev_access.h"
+#include "vdev/vdev_host.h"
+
+#define REG_CS	0x00
+#define REG_CLO 0x04
+#define REG_CHI 0x08
+#define REG_C0	0x0c
+#define REG_C1	0x10
+#define REG_C2	0x14
+#define REG_C3	0x18
+
+#define CS_MATCH_MASK ((1U << VSYSTIMER_CHANNELS) - 1)
+#define WRAP_US	      (1ULL << 32) /* the compare registers see the low 32 bits */
+
+void vsystimer_init(struct vsystimer *t, struct vm *vm)
+{
+	t->vm = vm;
+	t->cs = 0;
+	t->matches = 0;
+	for (unsigned int n = 0; n < VSYSTIMER_CHANNELS; n++) {
+		t->compare[n] = 0;
+		t->deadline[n] = VSYSTIMER_NEVER;
+	}
+}
+
+/* Channel n's match flag and its interrupt line (GPU IRQ n) go up together. */
+static void signal_match(struct vsystimer *t, unsigned int n)
+{
+	t->cs |= 1U << n;
+	t->deadline[n] = VSYSTIMER_NEVER;
+	t->matches++;
+	vdev_set_irq_line(t->vm, n, true);
+}
+
+uint64_t vsystimer_poll(struct vsystimer *t, uint64_t now_us)
+{
+	uint64_t earliest = VSYSTIMER_NEVER;
+
+	for (unsigned int n = 0; n < VSYSTIMER_CHANNELS; n++) {
+		if (t->deadline[n] <= now_us)
+			signal_match(t, n);
+		else if (t->deadline[n] < earliest)
+			earliest = t->deadline[n];
+	}
+	return earliest;
+}
+
+/* Writing Cn arms one match, when the low 32 bits of the clock next equal Cn. */
+static void arm_compare(struct vsystimer *t, unsigned int n, uint32_t value, uint64_t now)
+{
+	uint64_t distance = (uint32_t)(value - (uint32_t)now);
+
+	if (distance == 0)
+		distance = WRAP_US;
+	t->compare[n] = value;
+	t->deadline[n] = now + distance;
+}
+
+/* CS: writing 1 to Mn clears the flag and lowers line n; 0 leaves it. */
+static void clear_matches(struct vsystimer *t, uint32_t value)
+{
+	for (unsigned int n = 0; n < VSYSTIMER_CHANNELS; n++) {
+		if ((value & t->cs) & (1U << n)) {
+			t->cs &= ~(1U << n);
+			vdev_set_irq_line(t->vm, n, false);
+		}
+	}
+}
+
+static unsigned int channel_of(uint64_t offset)
+{
+	return (unsigned int)((offset - REG_C0) / 4);
+}
+
+enum mmio_result vsystimer_read(void *opaque, uint64_t offset, unsigned int size, uint64_t *value)
+{
+	struct vsystimer *t = opaque;
+	uint64_t now;
+
+	if (!vdev_is_word_access(offset, size))
+		return MMIO_ERROR;
+	now = vdev_now_us(t->vm);
+	/* Matches due by now are visible in CS even before the scheduler polls. */
+	(void)vsystimer_poll(t, now);
+	switch (offset) {
+	case REG_CS:
+		*value = t->cs;
+		break;
+	case REG_CLO:
+		*value = (uint32_t)now;
+		break;
+	case REG_CHI:
+		*value = (uint32_t)(now >> 32);
+		break;
+	case REG_C0:
+	case REG_C1:
+	case REG_C2:
+	case REG_C3:
+		*value = t->compare[channel_of(offset)];
+		break;
+	default:
+		return MMIO_UNHANDLED;
+	}
+	return MMIO_HANDLED;
+}
+
+enum mmio_result vsystimer_write(void *opaque, uint64_t offset, unsigned int size, uint64_t value)
+{
+	struct vsystimer *t = opaque;
+	uint64_t now;
+
+	if (!vdev_is_word_access(offset, size))
+		return MMIO_ERROR;
+	now = vdev_now_us(t->vm);
+	(void)vsystimer_poll(t, now);
+	switch (offset) {
+	case REG_CS:
+		clear_matches(t, (uint32_t)value & CS_MATCH_MASK);
+		break;
+	case REG_CLO:
+	case REG_CHI:
+		break; /* read-only: the VM cannot set its clock */
+	case REG_C0:
+	case REG_C1:
+	case REG_C2:
+	case REG_C3:
+		arm_compare(t, channel_of(offset), (uint32_t)value, now);
+		break;
+	default:
+		return MMIO_UNHANDLED;
+	}
+	return MMIO_HANDLED;
+}

@@ -1,0 +1,58 @@
+/*
+ * One VM's BCM2837 device models, put together (see vdevs.h).
+ */
+#include "vdev/bcm2837/vdevs.h"
+
+#include <stddef.h>
+
+void bcm2837_vdevs_init(struct bcm2837_vdevs *d, struct vm *vm)
+{
+	d->vm = vm;
+	d->irq_lines = 0;
+	d->arm_irq_lines = 0;
+	vintc_init(&d->intc, &d->irq_lines, &d->arm_irq_lines);
+	vaux_init(&d->aux, vm);
+	vsystimer_init(&d->systimer, vm);
+	vgpio_init(&d->gpio);
+	vmailbox_init(&d->mailbox, vm, &d->arm_irq_lines);
+	vlocal_init(&d->local, &d->intc);
+}
+
+bool bcm2837_vdevs_register(struct bcm2837_vdevs *d, struct mmio_bus *bus)
+{
+	const struct mmio_region regions[] = {
+	    {"intc", VINTC_BASE, VINTC_SIZE, vintc_read, vintc_write, &d->intc},
+	    {"aux", VAUX_BASE, VAUX_SIZE, vaux_read, vaux_write, &d->aux},
+	    {"systimer", VSYSTIMER_BASE, VSYSTIMER_SIZE, vsystimer_read, vsystimer_write,
+	     &d->systimer},
+	    {"gpio", VGPIO_BASE, VGPIO_SIZE, vgpio_read, vgpio_write, &d->gpio},
+	    {"mailbox", VMAILBOX_BASE, VMAILBOX_SIZE, vmailbox_read, vmailbox_write, &d->mailbox},
+	    {"local", VLOCAL_BASE, VLOCAL_SIZE, vlocal_read, vlocal_write, &d->local},
+	};
+
+	for (size_t i = 0; i < sizeof(regions) / sizeof(regions[0]); i++) {
+		if (!mmio_register(bus, &regions[i]))
+			return false;
+	}
+	return true;
+}
+
+uint64_t bcm2837_vdevs_poll_timers(struct bcm2837_vdevs *d, uint64_t now_us)
+{
+	return vsystimer_poll(&d->systimer, now_us);
+}
+
+bool bcm2837_vdevs_irq_pending(struct bcm2837_vdevs *d, unsigned int vcpu, bool vtimer_line)
+{
+	return vlocal_irq_pending(&d->local, vcpu, vintc_irq_asserted(&d->intc), vtimer_line);
+}
+
+bool bcm2837_vdevs_fiq_pending(struct bcm2837_vdevs *d, unsigned int vcpu, bool vtimer_line)
+{
+	return vlocal_fiq_pending(&d->local, vcpu, vintc_fiq_asserted(&d->intc), vtimer_line);
+}
+
+void bcm2837_vdevs_console_input(struct bcm2837_vdevs *d)
+{
+	vaux_input_changed(&d->aux);
+}

@@ -1,0 +1,53 @@
+#pragma once
+/*
+ * The BCM2837 devices of one VM, as one object the VM embeds: each model,
+ * the interrupt line levels they share, and the functions the core calls.
+ *
+ * Interrupt lines: models drive the 64 GPU lines through vdev_set_irq_line,
+ * which the core implements by setting bits of irq_lines; the mailbox drives
+ * its basic ("ARM") line in arm_irq_lines directly. The ARM interrupt
+ * controller reads both, the local controller routes its output to a core.
+ *
+ * When to ask whether a vCPU has an interrupt (bcm2837_vdevs_irq_pending):
+ * after any MMIO access to these devices (every model can change a level or
+ * an enable; a write to another core's local mailbox concerns that vCPU),
+ * after vdev_set_irq_line, after bcm2837_vdevs_poll_timers matched, after
+ * console input or output space changed, and when the vCPU's virtual timer
+ * line changes.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/mmio.h"
+#include "vdev/bcm2837/aux.h"
+#include "vdev/bcm2837/gpio.h"
+#include "vdev/bcm2837/intc.h"
+#include "vdev/bcm2837/local_intc.h"
+#include "vdev/bcm2837/mailbox.h"
+#include "vdev/bcm2837/systimer.h"
+
+struct vm;
+
+struct bcm2837_vdevs {
+	struct vintc intc;
+	struct vaux aux;
+	struct vsystimer systimer;
+	struct vgpio gpio;
+	struct vmailbox mailbox;
+	struct vlocal local;
+	uint64_t irq_lines;	/* GPU IRQ 0-63 levels (vdev_set_irq_line) */
+	uint32_t arm_irq_lines; /* basic IRQ 0-7 levels (bit 1: ARM mailbox) */
+	struct vm *vm;
+};
+
+void bcm2837_vdevs_init(struct bcm2837_vdevs *d, struct vm *vm);
+/* Registers every model's region on the VM's bus; false if one did not fit. */
+bool bcm2837_vdevs_register(struct bcm2837_vdevs *d, struct mmio_bus *bus);
+/* Applies due timer matches; returns the earliest deadline (VM time, us) or UINT64_MAX. */
+uint64_t bcm2837_vdevs_poll_timers(struct bcm2837_vdevs *d, uint64_t now_us);
+/* The vCPU's IRQ input, given its virtual-timer line (ISTATUS and not IMASK). */
+bool bcm2837_vdevs_irq_pending(struct bcm2837_vdevs *d, unsigned int vcpu, bool vtimer_line);
+/* The vCPU's FIQ input (for HCR_EL2.VF), likewise. */
+bool bcm2837_vdevs_fiq_pending(struct bcm2837_vdevs *d, unsigned int vcpu, bool vtimer_line);
+/* Input arrived for the VM, or its console output drained: recompute the AUX line. */
+void bcm2837_vdevs_console_input(struct bcm2837_vdevs *d);

@@ -1,0 +1,168 @@
+"""Virtual machines: echo and lrtos side by side, console multiplexing, hostile guests."""
+
+import random
+import re
+import string
+
+
+def boot_vms(hv):
+    """The hypervisor's boot log says which VMs started (it precedes the first prompt)."""
+    log = open(hv.log.name, encoding="utf-8").read()
+    assert re.search(r"boot: VM 1 \(echo\) started", log), log
+    assert re.search(r"boot: VM 2 \(lrtos\) started", log), log
+
+
+def vml_rows(hv):
+    out = hv.run("vml")
+    rows = {}
+    for line in out.splitlines():
+        m = re.match(r"[ *]\s*(\d+) (\S+)\s+(\S+)\s+(\d+)M\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)"
+                     r"\s+(\d+)\s+(\d+)\s+(\d+)", line)
+        if m:
+            rows[int(m.group(1))] = {
+                "name": m.group(2), "state": m.group(3), "mem": int(m.group(4)),
+                "cpu_ms": int(m.group(5)), "exits": int(m.group(6)),
+                "mmio_rd": int(m.group(7)), "mmio_wr": int(m.group(8)), "hvc": int(m.group(9)),
+                "wfx": int(m.group(10)), "sysreg": int(m.group(11)), "virq": int(m.group(12)),
+            }
+    return rows, out
+
+
+def attach_echo(hv):
+    hv.attach(1)
+    hv.expect_exact("echo: ready")
+
+
+def test_both_guests_run_and_counters_grow(hv):
+    boot_vms(hv)
+    first, out = vml_rows(hv)
+    assert first[1]["name"] == "echo" and first[2]["name"] == "lrtos", out
+    assert first[1]["mem"] == 16 and first[2]["mem"] == 32
+    hv.read_for(1.5)
+    second, out = vml_rows(hv)
+    # lrtos runs a timer-driven scheduler: it keeps trapping, taking interrupts and time.
+    assert second[2]["exits"] > first[2]["exits"], out
+    assert second[2]["mmio_wr"] > first[2]["mmio_wr"], out
+    assert second[2]["virq"] > first[2]["virq"], out
+    assert second[2]["cpu_ms"] >= first[2]["cpu_ms"], out
+    # echo waits for input in WFI.
+    assert second[1]["wfx"] >= 1, out
+    assert second[1]["state"] in ("waiting", "running"), out
+
+
+def test_attach_type_and_detach(hv):
+    attach_echo(hv)
+    hv.send("hello, vm\r")
+    hv.expect(r"hello, vm\r*\n")
+    hv.send("@0")
+    hv.expect_exact("[hypervisor shell]")
+    hv.expect_prompt()
+    out = hv.run("version")
+    assert "aVisor" in out
+
+
+def test_at_escapes(hv):
+    attach_echo(hv)
+    hv.send("@l")
+    hv.expect(r"ID NAME")
+    hv.expect(r"\*\s*1 echo")
+    hv.send("@@x\r")
+    hv.expect(r"@x\r*\n")
+    hv.send("@9")
+    hv.expect_exact("[no VM 9")
+    hv.send("a@bc\r")  # '@' followed by an ordinary byte reaches the guest as typed
+    hv.expect(r"a@bc\r*\n")
+    hv.send("@2")
+    hv.expect(r"attached to VM 2 \(lrtos\)")
+    hv.expect(r"12345|abcde")
+    hv.send("@1")
+    hv.expect(r"attached to VM 1 \(echo\)")
+    hv.send("@0")
+    hv.expect_prompt()
+
+
+def test_bad_vm_ids(hv):
+    assert "no VM with id 7" in hv.run("vmc 7")
+    assert "'x' is not a VM id" in hv.run("vmc x")
+    assert "usage: vmc <id>" in hv.run("vmc")
+
+
+def test_burst_paste_into_echo_is_byte_exact(hv):
+    attach_echo(hv)
+    rng = random.Random(1234)
+    alphabet = string.ascii_letters + string.digits + " .,;:-_+=!?#$%^&*()[]{}<>/|~"
+    lines = ["".join(rng.choice(alphabet.replace("@", "")) for _ in range(63)) for _ in range(64)]
+    payload = "\r".join(lines) + "\r"
+    assert len(payload) == 4096
+    hv.send(payload)
+    for line in lines:
+        hv.expect(re.escape(line) + r"\r*\n", timeout=20)
+
+
+def test_lrtos_processes_interleave(hv):
+    hv.attach(2)
+    out = hv.read_for(3.0)
+    assert "12345" in out and "abcde" in out, out[-500:]
+    # The scheduler interleaves them: digits and letters alternate in runs.
+    runs = re.findall(r"[1-5]+|[a-e]+", out)
+    switches = sum(1 for a, b in zip(runs, runs[1:]) if a[0].isdigit() != b[0].isdigit())
+    assert switches >= 4, out[-500:]
+
+
+def test_output_while_detached_is_shown_on_attach(hv):
+    hv.read_for(1.5)  # lrtos prints while the shell is attached
+    hv.sendline("vmc 2")
+    hv.expect(r"attached to VM 2 \(lrtos\)")
+    # The replayed log starts with lrtos's boot banner, printed long before we attached.
+    hv.expect_exact("lrtos: a tiny OS", timeout=5)
+
+
+def echo_still_works(hv, text):
+    hv.sendline("vmc 1")
+    hv.expect(r"attached to VM 1 \(echo\)")
+    hv.send(text + "\r")
+    hv.expect(re.escape(text) + r"\r*\n")
+    hv.send("@0")
+    hv.expect_prompt()
+
+
+def test_store_outside_ram_stops_only_that_vm(hv):
+    hv.sendline("vmld bad_store.bin 0x80000 0x80000")
+    hv.expect(r"\[aVisor\] VM 3 \(bad_store\) stopped: write outside its RAM at IPA 0x20000000 "
+              r"\(EC 0x24 data abort from a lower EL — translation fault, level \d; "
+              r"ESR 0x[0-9a-f]+ ELR 0x8[0-9a-f]+ FAR 0x20000000\)")
+    rows, out = vml_rows(hv)
+    assert rows[3]["state"] == "stopped", out
+    assert rows[1]["state"] != "stopped" and rows[2]["state"] != "stopped", out
+    echo_still_works(hv, "still echoing after bad_store")
+    hv.sendline("vmc 3")
+    hv.expect_exact("bad_store: storing to 0x20000000")
+    out = hv.read_for(0.5)
+    assert "isolation is broken" not in out
+
+
+def test_unemulated_sysreg_is_undefined_to_the_guest(hv):
+    hv.sendline("vmld bad_sysreg.bin 0x80000 0x80000")
+    hv.expect(r"\[aVisor\] VM 3 \(bad_sysreg\): undefined instruction injected at ELR 0x8[0-9a-f]+ "
+              r"\(EC 0x18 MSR/MRS/system instruction trapped: MRS S3_1_C15_C2_0\)")
+    hv.expect_prompt()
+    hv.sendline("vmc 3")
+    hv.expect_exact("bad_sysreg: reading CPUACTLR_EL1")
+    # The guest's own EL1 handler got an "unknown reason" exception (EC 0).
+    hv.expect(r"(?i)EC[ =]*0x0?0\b")
+    hv.send("@0")
+    hv.expect_prompt()
+    echo_still_works(hv, "still echoing after bad_sysreg")
+
+
+def test_spinning_with_interrupts_masked_is_preempted(hv):
+    hv.sendline("vmld irq_spin.bin 0x80000 0x80000")
+    hv.expect(r"vmld: VM 3 \(irq_spin\) started")
+    hv.expect_prompt()
+    hv.read_for(1.0)
+    rows, out = vml_rows(hv)
+    assert rows[3]["state"] == "running" and rows[3]["cpu_ms"] > 100, out
+    echo_still_works(hv, "still echoing next to irq_spin")
+    hv.attach(2)
+    out = hv.read_for(1.5)
+    assert "12345" in out or "abcde" in out, out[-300:]

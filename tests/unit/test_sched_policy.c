@@ -1,0 +1,73 @@
+/* Unit tests of the scheduler's round-robin choice. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/sched_policy.h"
+
+static void test_rotates_after_current(void **state)
+{
+	bool runnable[4] = {true, true, false, true};
+
+	(void)state;
+	assert_int_equal(sched_pick_round_robin(runnable, 4, 0), 1);
+	assert_int_equal(sched_pick_round_robin(runnable, 4, 1), 3);
+	assert_int_equal(sched_pick_round_robin(runnable, 4, 3), 0); /* wraps */
+}
+
+static void test_current_alone_keeps_running(void **state)
+{
+	bool runnable[4] = {false, false, true, false};
+
+	(void)state;
+	assert_int_equal(sched_pick_round_robin(runnable, 4, 2), 2);
+}
+
+static void test_none_runnable(void **state)
+{
+	bool runnable[3] = {false, false, false};
+
+	(void)state;
+	assert_int_equal(sched_pick_round_robin(runnable, 3, 1), -1);
+	assert_int_equal(sched_pick_round_robin(runnable, 3, -1), -1);
+}
+
+static void test_first_choice_starts_at_zero(void **state)
+{
+	bool runnable[3] = {false, true, true};
+
+	(void)state;
+	assert_int_equal(sched_pick_round_robin(runnable, 3, -1), 1);
+}
+
+static void test_fairness_over_many_rounds(void **state)
+{
+	bool runnable[5] = {true, false, true, true, false};
+	int counts[5] = {0};
+	int cur = -1;
+
+	(void)state;
+	for (int i = 0; i < 300; i++) {
+		cur = sched_pick_round_robin(runnable, 5, cur);
+		counts[cur]++;
+	}
+	assert_int_equal(counts[0], 100);
+	assert_int_equal(counts[2], 100);
+	assert_int_equal(counts[3], 100);
+	assert_int_equal(counts[1] + counts[4], 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rotates_after_current),
+		cmocka_unit_test(test_current_alone_keeps_running),
+		cmocka_unit_test(test_none_runnable),
+		cmocka_unit_test(test_first_choice_starts_at_zero),
+		cmocka_unit_test(test_fairness_over_many_rounds),
+	};
+	return cmocka_run_group_tests_name("sched_policy", tests, NULL, NULL);
+}

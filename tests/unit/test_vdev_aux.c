@@ -1,0 +1,358 @@
+/*
+ * Unit tests for hv/vdev/bcm2837/aux.c: the AUX mini UART model (receive and
+ * transmit through the fake console, LSR/IIR/STAT levels, the AUX
+ * interrupt line following input and IER, DLAB, access sizes).
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "fake_vdev_host.h"
+#include "vdev/bcm2837/aux.h"
+
+#define AUX_IRQ	    0x00
+#define AUX_ENABLES 0x04
+#define MU_IO	    0x40
+#define MU_IER	    0x44
+#define MU_IIR	    0x48
+#define MU_LCR	    0x4c
+#define MU_MCR	    0x50
+#define MU_LSR	    0x54
+#define MU_MSR	    0x58
+#define MU_SCRATCH  0x5c
+#define MU_CNTL	    0x60
+#define MU_STAT	    0x64
+#define MU_BAUD	    0x68
+
+#define IIR_NONE    0xc1 /* FIFOs on, no interrupt pending */
+#define IIR_RX_DATA 0xc4
+#define IIR_TX_IDLE 0xc2
+
+#define LSR_DATA_READY (1U << 0)
+#define LSR_TX_EMPTY   (1U << 5)
+#define LSR_TX_IDLE    (1U << 6)
+
+#define STAT_IDLE_EMPTY 0x30e /* space, RX idle, TX idle, TX FIFO empty, TX done */
+
+static struct vaux aux;
+
+static int setup(void **state)
+{
+	(void)state;
+	fake_host_reset(0);
+	vaux_init(&aux, fake_vm());
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	fake_host_release();
+	return 0;
+}
+
+static uint32_t rd(uint64_t offset)
+{
+	uint64_t value = 0xdeadbeef;
+
+	assert_int_equal(vaux_read(&aux, offset, 4, &value), MMIO_HANDLED);
+	assert_true(value <= 0xffffffffU);
+	return (uint32_t)value;
+}
+
+static void wr(uint64_t offset, uint32_t value)
+{
+	assert_int_equal(vaux_write(&aux, offset, 4, value), MMIO_HANDLED);
+}
+
+static bool aux_line(void)
+{
+	return fake_irq_line(VAUX_IRQ);
+}
+
+static void test_reset_values(void **state)
+{
+	(void)state;
+	assert_int_equal(rd(AUX_IRQ), 0);
+	assert_int_equal(rd(AUX_ENABLES), 1);
+	assert_int_equal(rd(MU_IER), 0);
+	assert_int_equal(rd(MU_IIR), IIR_NONE);
+	assert_int_equal(rd(MU_LCR), 0);
+	assert_int_equal(rd(MU_MCR), 0);
+	assert_int_equal(rd(MU_LSR), LSR_TX_EMPTY | LSR_TX_IDLE);
+	assert_int_equal(rd(MU_MSR), 0x20);
+	assert_int_equal(rd(MU_SCRATCH), 0);
+	assert_int_equal(rd(MU_CNTL), 3);
+	assert_int_equal(rd(MU_STAT), STAT_IDLE_EMPTY);
+	assert_int_equal(rd(MU_BAUD), 0);
+	assert_false(aux_line());
+}
+
+static void test_transmit_goes_to_console(void **state)
+{
+	(void)state;
+	wr(MU_IO, 'h');
+	wr(MU_IO, 'i');
+	wr(MU_IO, 0x100 | '!'); /* only the low byte is data */
+	assert_string_equal((const char *)fake_host.output, "hi!");
+	assert_int_equal(aux.bytes_out, 3);
+	assert_int_equal(aux.tx_dropped, 0);
+}
+
+static void test_transmit_full_console(void **state)
+{
+	(void)state;
+	fake_host.can_write = false;
+	assert_int_equal(rd(MU_LSR) & (LSR_TX_EMPTY | LSR_TX_IDLE), 0);
+	/* TX FIFO full, level 8; no space, not idle, not done. */
+	assert_int_equal(rd(MU_STAT), (1U << 2) | (1U << 5) | (8U << 24));
+	wr(MU_IO, 'x');
+	assert_int_equal(fake_host.output_len, 0);
+	assert_int_equal(aux.tx_dropped, 1);
+	fake_host.can_write = true;
+	assert_int_equal(rd(MU_LSR) & (LSR_TX_EMPTY | LSR_TX_IDLE), LSR_TX_EMPTY | LSR_TX_IDLE);
+	wr(MU_IO, 'y');
+	assert_string_equal((const char *)fake_host.output, "y");
+}
+
+static void test_transmit_needs_enables(void **state)
+{
+	(void)state;
+	wr(MU_CNTL, 1); /* receiver only */
+	wr(MU_IO, 'a');
+	wr(MU_CNTL, 3);
+	wr(AUX_ENABLES, 0); /* mini UART off */
+	wr(MU_IO, 'b');
+	wr(AUX_ENABLES, 1);
+	wr(MU_IO, 'c');
+	assert_string_equal((const char *)fake_host.output, "c");
+	assert_int_equal(aux.tx_dropped, 2);
+}
+
+static void test_receive_in_order(void **state)
+{
+	(void)state;
+	assert_int_equal(rd(MU_LSR) & LSR_DATA_READY, 0);
+	fake_host_type("ab");
+	assert_int_equal(rd(MU_LSR) & LSR_DATA_READY, LSR_DATA_READY);
+	assert_int_equal(rd(MU_STAT), STAT_IDLE_EMPTY | 1U | (2U << 16));
+	assert_int_equal(rd(MU_IO), 'a');
+	assert_int_equal(rd(MU_STAT) >> 16 & 0xf, 1);
+	assert_int_equal(rd(MU_IO), 'b');
+	assert_int_equal(rd(MU_LSR) & LSR_DATA_READY, 0);
+	assert_int_equal(rd(MU_STAT), STAT_IDLE_EMPTY);
+	assert_int_equal(rd(MU_IO), 0); /* empty FIFO */
+	assert_int_equal(aux.bytes_in, 2);
+}
+
+static void test_receive_level_saturates_at_fifo_depth(void **state)
+{
+	(void)state;
+	fake_host_type("0123456789abcdefghij");
+	assert_int_equal(rd(MU_STAT) >> 16 & 0xf, 8);
+	for (int i = 0; i < 13; i++)
+		(void)rd(MU_IO);
+	assert_int_equal(rd(MU_STAT) >> 16 & 0xf, 7);
+}
+
+static void test_receiver_off_keeps_input(void **state)
+{
+	(void)state;
+	fake_host_type("k");
+	wr(MU_CNTL, 2); /* transmitter only */
+	assert_int_equal(rd(MU_LSR) & LSR_DATA_READY, 0);
+	assert_int_equal(rd(MU_STAT) & 0x000f0001, 0);
+	assert_int_equal(rd(MU_IO), 0);
+	assert_int_equal(vdev_console_input_count(fake_vm()), 1);
+	wr(AUX_ENABLES, 0);
+	wr(MU_CNTL, 3);
+	assert_int_equal(rd(MU_IO), 0);
+	wr(AUX_ENABLES, 1);
+	assert_int_equal(rd(MU_IO), 'k');
+}
+
+static void test_rx_interrupt_follows_input_and_ier(void **state)
+{
+	(void)state;
+	wr(MU_IER, 1);
+	assert_false(aux_line());
+	assert_int_equal(rd(MU_IIR), IIR_NONE);
+
+	fake_host_type("z");
+	vaux_input_changed(&aux); /* the core's call when input arrives */
+	assert_true(aux_line());
+	assert_int_equal(rd(AUX_IRQ), 1);
+	assert_int_equal(rd(MU_IIR), IIR_RX_DATA);
+
+	assert_int_equal(rd(MU_IO), 'z');
+	assert_false(aux_line());
+	assert_int_equal(rd(AUX_IRQ), 0);
+	assert_int_equal(rd(MU_IIR), IIR_NONE);
+
+	fake_host_type("y");
+	vaux_input_changed(&aux);
+	assert_true(aux_line());
+	wr(MU_IER, 0); /* disabling the interrupt lowers the line at once */
+	assert_false(aux_line());
+	assert_int_equal(rd(MU_IIR), IIR_NONE);
+}
+
+static void test_tx_interrupt_follows_console_space(void **state)
+{
+	(void)state;
+	wr(MU_IER, 2);
+	assert_true(aux_line());
+	assert_int_equal(rd(MU_IIR), IIR_TX_IDLE);
+	fake_host.can_write = false;
+	vaux_input_changed(&aux); /* also called when output space changes */
+	assert_false(aux_line());
+	assert_int_equal(rd(MU_IIR), IIR_NONE);
+	fake_host.can_write = true;
+	vaux_update_irq(&aux);
+	assert_true(aux_line());
+	wr(MU_CNTL, 1); /* transmitter off: no TX interrupt */
+	assert_false(aux_line());
+}
+
+static void test_iir_prefers_receive(void **state)
+{
+	(void)state;
+	wr(MU_IER, 3);
+	fake_host_type("q");
+	assert_int_equal(rd(MU_IIR), IIR_RX_DATA);
+	(void)rd(MU_IO);
+	assert_int_equal(rd(MU_IIR), IIR_TX_IDLE);
+}
+
+static void test_line_recomputed_on_every_access(void **state)
+{
+	(void)state;
+	wr(MU_IER, 1);
+	fake_host_type("w"); /* no vaux_input_changed: the next access notices */
+	assert_false(aux_line());
+	(void)rd(MU_SCRATCH);
+	assert_true(aux_line());
+	unsigned int calls = fake_host.irq_line_calls;
+	wr(MU_SCRATCH, 5);
+	assert_int_equal(fake_host.irq_line_calls, calls + 1);
+}
+
+static void test_fifo_clear_keeps_typed_input(void **state)
+{
+	(void)state;
+	fake_host_type("keep");
+	wr(MU_IIR, 0x6); /* clear both FIFOs */
+	assert_int_equal(rd(MU_STAT) >> 16 & 0xf, 4);
+	assert_int_equal(rd(MU_IO), 'k');
+	assert_int_equal(rd(MU_IIR), IIR_NONE);
+}
+
+static void test_dlab_reaches_baud_divisor(void **state)
+{
+	(void)state;
+	wr(MU_LCR, 0x83);
+	wr(MU_IO, 0x0e);
+	wr(MU_IER, 0x01);
+	assert_int_equal(rd(MU_BAUD), 0x010e);
+	assert_int_equal(rd(MU_IO), 0x0e);
+	assert_int_equal(rd(MU_IER), 0x01);
+	assert_int_equal(fake_host.output_len, 0); /* nothing was transmitted */
+	wr(MU_LCR, 0x03);
+	assert_int_equal(rd(MU_IER), 0); /* IER itself was not written */
+	wr(MU_BAUD, 270);
+	wr(MU_LCR, 0x83);
+	assert_int_equal(rd(MU_IO), 270 & 0xff);
+	assert_int_equal(rd(MU_IER), 270 >> 8);
+	wr(MU_LCR, 0x03);
+	wr(MU_IO, 'o');
+	assert_string_equal((const char *)fake_host.output, "o");
+}
+
+static void test_plain_registers_read_back(void **state)
+{
+	(void)state;
+	wr(MU_LCR, 0x03);
+	wr(MU_MCR, 0x02);
+	wr(MU_SCRATCH, 0xa5);
+	wr(MU_CNTL, 0x03);
+	wr(MU_IER, 0xff);
+	wr(AUX_ENABLES, 0xff);
+	assert_int_equal(rd(MU_LCR), 0x03);
+	assert_int_equal(rd(MU_MCR), 0x02);
+	assert_int_equal(rd(MU_SCRATCH), 0xa5);
+	assert_int_equal(rd(MU_CNTL), 0x03);
+	assert_int_equal(rd(MU_IER), 0x0f);
+	assert_int_equal(rd(AUX_ENABLES), 0x07);
+	/* Read-only registers ignore writes. */
+	wr(MU_LSR, 0);
+	wr(MU_STAT, 0);
+	wr(AUX_IRQ, 1);
+	assert_int_equal(rd(MU_LSR), LSR_TX_EMPTY | LSR_TX_IDLE);
+}
+
+static void test_byte_and_halfword_accesses(void **state)
+{
+	uint64_t value;
+
+	(void)state;
+	assert_int_equal(vaux_write(&aux, MU_IO, 1, 'b'), MMIO_HANDLED);
+	assert_string_equal((const char *)fake_host.output, "b");
+	fake_host_type("r");
+	assert_int_equal(vaux_read(&aux, MU_IO, 1, &value), MMIO_HANDLED);
+	assert_int_equal(value, 'r');
+	assert_int_equal(vaux_read(&aux, MU_STAT, 2, &value), MMIO_HANDLED);
+	assert_int_equal(value, STAT_IDLE_EMPTY);
+	assert_int_equal(vaux_read(&aux, MU_LSR, 1, &value), MMIO_HANDLED);
+	assert_int_equal(value, LSR_TX_EMPTY | LSR_TX_IDLE);
+	/* Other byte lanes are not registers; odd sizes and misalignment are errors. */
+	assert_int_equal(vaux_read(&aux, MU_IO + 1, 1, &value), MMIO_UNHANDLED);
+	assert_int_equal(value, 0);
+	assert_int_equal(vaux_write(&aux, MU_IO + 2, 2, 'x'), MMIO_UNHANDLED);
+	assert_int_equal(vaux_read(&aux, MU_IO + 1, 2, &value), MMIO_ERROR);
+	assert_int_equal(vaux_read(&aux, MU_IO, 8, &value), MMIO_ERROR);
+	assert_int_equal(vaux_write(&aux, MU_IO + 2, 4, 'x'), MMIO_ERROR);
+	assert_string_equal((const char *)fake_host.output, "b");
+}
+
+static void test_unknown_offsets(void **state)
+{
+	uint64_t value;
+
+	(void)state;
+	assert_int_equal(vaux_read(&aux, 0x08, 4, &value), MMIO_UNHANDLED);
+	assert_int_equal(vaux_read(&aux, 0x6c, 4, &value), MMIO_UNHANDLED);
+	assert_int_equal(vaux_read(&aux, 0x80, 4, &value), MMIO_UNHANDLED); /* SPI1: not modelled */
+	assert_int_equal(vaux_write(&aux, 0xd0, 4, 1), MMIO_UNHANDLED);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_reset_values, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_transmit_goes_to_console, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_transmit_full_console, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_transmit_needs_enables, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_receive_in_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_receive_level_saturates_at_fifo_depth, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_receiver_off_keeps_input, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rx_interrupt_follows_input_and_ier, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_tx_interrupt_follows_console_space, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_iir_prefers_receive, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_line_recomputed_on_every_access, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fifo_clear_keeps_typed_input, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dlab_reaches_baud_divisor, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_plain_registers_read_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_byte_and_halfword_accesses, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unknown_offsets, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
