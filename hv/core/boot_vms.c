@@ -8,10 +8,16 @@
 #define MIB (1UL << 20)
 
 static const struct vm_config boot_vms[] = {
-	{.name = "echo", .image = "echo.bin", .ram_size = 16 * MIB, .load_addr = 0x80000,
-	 .entry = 0x80000},
-	{.name = "lrtos", .image = "lrtos.bin", .ram_size = 32 * MIB, .load_addr = 0x80000,
-	 .entry = 0x80000},
+    {.name = "echo",
+     .image = "echo.bin",
+     .ram_size = 16 * MIB,
+     .load_addr = 0x80000,
+     .entry = 0x80000},
+    {.name = "lrtos",
+     .image = "lrtos.bin",
+     .ram_size = 32 * MIB,
+     .load_addr = 0x80000,
+     .entry = 0x80000},
 };
 
 void boot_vms_create(void)
@@ -23,7 +29,8 @@ void boot_vms_create(void)
 		char err[96];
 
 		if (!img) {
-			hv_printf("boot: VM '%s' not started: no image '%s'\n", cfg->name, cfg->image);
+			hv_printf("boot: VM '%s' not started: no image '%s'\n", cfg->name,
+				  cfg->image);
 			continue;
 		}
 		vm = vm_create(cfg, img->data, img->size, err, sizeof(err));
@@ -32,7 +39,7 @@ void boot_vms_create(void)
 			continue;
 		}
 		hv_printf("boot: VM %u (%s) started: %s, %lu KiB image, %lu MiB RAM at 0x%08lx\n",
-			  vm->id, vm->name, cfg->image, (img->size + 1023) / 1024, vm->ram_size >> 20,
-			  vm->ram_pa);
+			  vm->id, vm->name, cfg->image, (img->size + 1023) / 1024,
+			  vm->ram_size >> 20, vm->ram_pa);
 	}
 }

@@ -48,11 +48,11 @@ static int64_t hc_vm_id(struct vcpu *v, struct trap_frame *f)
 typedef int64_t (*hypercall_fn)(struct vcpu *v, struct trap_frame *f);
 
 static const hypercall_fn hypercalls[HC_COUNT] = {
-	[HC_VERSION] = hc_version,
-	[HC_YIELD] = hc_yield,
-	[HC_CONSOLE_PUTC] = hc_console_putc,
-	[HC_CONSOLE_WRITE] = hc_console_write,
-	[HC_VM_ID] = hc_vm_id,
+    [HC_VERSION] = hc_version,
+    [HC_YIELD] = hc_yield,
+    [HC_CONSOLE_PUTC] = hc_console_putc,
+    [HC_CONSOLE_WRITE] = hc_console_write,
+    [HC_VM_ID] = hc_vm_id,
 };
 
 void hypercall_dispatch(struct vcpu *v, struct trap_frame *frame, uint16_t imm)

@@ -9,20 +9,21 @@
 #include <stdint.h>
 
 enum hypercall {
-	HC_VERSION = 0,       /* -> x0 = (major << 16) | minor of the ABI */
-	HC_YIELD = 1,         /* give up the rest of the time slice -> 0 */
-	HC_CONSOLE_PUTC = 2,  /* x1 = byte -> 0 */
-	HC_CONSOLE_WRITE = 3, /* x1 = guest-physical address, x2 = length (<= 4096) -> bytes written */
-	HC_VM_ID = 4,         /* -> x0 = this VM's id, x1 = its vCPU index */
+	HC_VERSION = 0,	     /* -> x0 = (major << 16) | minor of the ABI */
+	HC_YIELD = 1,	     /* give up the rest of the time slice -> 0 */
+	HC_CONSOLE_PUTC = 2, /* x1 = byte -> 0 */
+	HC_CONSOLE_WRITE =
+	    3,	      /* x1 = guest-physical address, x2 = length (<= 4096) -> bytes written */
+	HC_VM_ID = 4, /* -> x0 = this VM's id, x1 = its vCPU index */
 	HC_COUNT
 };
 
-#define HC_ABI_MAJOR 1
-#define HC_ABI_MINOR 0
+#define HC_ABI_MAJOR	     1
+#define HC_ABI_MINOR	     0
 #define HC_CONSOLE_WRITE_MAX 4096
 
 #define HC_ERR_NOT_SUPPORTED (-1L) /* unknown function (as SMCCC's NOT_SUPPORTED) */
-#define HC_ERR_INVALID       (-2L) /* bad argument */
+#define HC_ERR_INVALID	     (-2L) /* bad argument */
 
 struct vcpu;
 

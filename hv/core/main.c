@@ -35,10 +35,10 @@ static void enable_mmu(void)
 {
 	const struct board_info *b = board_get_info();
 	struct mmu_layout layout = {
-		.ram_end = b->arm_ram_base + b->arm_ram_size,
-		.device_start = b->periph_base,
-		/* The local peripherals follow the SoC's; round up to a 2 MiB block. */
-		.device_end = (b->local_base + b->local_size + 0x1fffff) & ~0x1fffffUL,
+	    .ram_end = b->arm_ram_base + b->arm_ram_size,
+	    .device_start = b->periph_base,
+	    /* The local peripherals follow the SoC's; round up to a 2 MiB block. */
+	    .device_end = (b->local_base + b->local_size + 0x1fffff) & ~0x1fffffUL,
 	};
 
 	mmu_enable(&layout);
@@ -47,8 +47,9 @@ static void enable_mmu(void)
 static void check_image_fits(void)
 {
 	if ((uintptr_t)__hv_end > HV_IMAGE_MAX_END) {
-		hv_printf("fatal: hypervisor image ends at %p, beyond the %p the MMU maps with pages\n",
-			  (void *)__hv_end, (void *)HV_IMAGE_MAX_END);
+		hv_printf(
+		    "fatal: hypervisor image ends at %p, beyond the %p the MMU maps with pages\n",
+		    (void *)__hv_end, (void *)HV_IMAGE_MAX_END);
 		halt();
 	}
 }
@@ -74,7 +75,8 @@ void hv_main(unsigned int entry_el)
 	sched_init();
 	boot_vms_create();
 
-	hv_printf("Type 'help' for commands, 'vmc <id>' to attach to a VM. In QEMU, Ctrl-A X quits.\n");
+	hv_printf(
+	    "Type 'help' for commands, 'vmc <id>' to attach to a VM. In QEMU, Ctrl-A X quits.\n");
 	shell_print_prompt();
 	sched_start();
 }

@@ -12,7 +12,7 @@
 #define MM_MAX_BLOCKS 512 /* 1 GiB */
 
 struct block_allocator {
-	uint64_t base;     /* physical address of block 0 */
+	uint64_t base;	    /* physical address of block 0 */
 	unsigned int count; /* blocks managed */
 	unsigned int used;
 	uint64_t bitmap[MM_MAX_BLOCKS / 64];

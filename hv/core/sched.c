@@ -284,6 +284,9 @@ static void reschedule(struct trap_frame *frame)
 		account_current(now);
 		program_alarm(now, deadline, runnable);
 		idle();
+		/* Time spent idle is nobody's CPU time. */
+		if (current)
+			current->ran_since_us = board_uptime_us();
 	}
 	if (next != current) {
 		switch_to(frame, next, now);

@@ -17,10 +17,10 @@ struct vcpu;
 struct vm;
 
 enum sched_work {
-	WORK_TIMER = 1U << 0,   /* the alarm fired: device timers, time slices */
+	WORK_TIMER = 1U << 0,	/* the alarm fired: device timers, time slices */
 	WORK_CONSOLE = 1U << 1, /* console input arrived */
 	WORK_RESCHED = 1U << 2, /* a vCPU changed state (WFI, yield, start, stop) */
-	WORK_VTIMER = 1U << 3,  /* the running vCPU's virtual timer fired */
+	WORK_VTIMER = 1U << 3,	/* the running vCPU's virtual timer fired */
 };
 
 void sched_init(void);

@@ -4,13 +4,13 @@
 #include "lib/printf.h"
 
 /* ISS fields for EC 0x18 (Arm ARM D19.2, ESR_EL2, "ISS encoding for ... MSR, MRS"). */
-#define ISS_OP0(iss) (((iss) >> 20) & 3)
-#define ISS_OP2(iss) (((iss) >> 17) & 7)
-#define ISS_OP1(iss) (((iss) >> 14) & 7)
-#define ISS_CRN(iss) (((iss) >> 10) & 15)
-#define ISS_RT(iss)  (((iss) >> 5) & 31)
-#define ISS_CRM(iss) (((iss) >> 1) & 15)
-#define ISS_READ(iss) ((iss) & 1) /* Direction: 1 = MRS */
+#define ISS_OP0(iss)  (((iss) >> 20) & 3)
+#define ISS_OP2(iss)  (((iss) >> 17) & 7)
+#define ISS_OP1(iss)  (((iss) >> 14) & 7)
+#define ISS_CRN(iss)  (((iss) >> 10) & 15)
+#define ISS_RT(iss)   (((iss) >> 5) & 31)
+#define ISS_CRM(iss)  (((iss) >> 1) & 15)
+#define ISS_READ(iss) ((iss)&1) /* Direction: 1 = MRS */
 
 #define SYSREG(op0, op1, crn, crm, op2)                                                            \
 	(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2))
@@ -128,7 +128,8 @@ static bool emulate_write(struct vcpu *v, uint32_t reg, uint64_t value)
 		v->csselr_el1 = value & 0xf;
 		return true;
 	case REG_ACTLR_EL1:
-		/* Implementation defined and shared with nothing: keep the guest's value, touch no hardware. */
+		/* Implementation defined and shared with nothing: keep the guest's value, touch no
+		 * hardware. */
 		v->actlr_el1 = value;
 		return true;
 	default:

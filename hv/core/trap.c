@@ -8,6 +8,7 @@
 #include "core/hypercall.h"
 #include "core/sched.h"
 #include "core/sysreg_emul.h"
+#include "core/vconsole.h"
 #include "core/vm.h"
 #include "lib/printf.h"
 
@@ -55,7 +56,7 @@ static void describe_exception(char *buf, size_t size, const struct trap_frame *
 
 static void stop_with_report(struct vcpu *v, struct trap_frame *f, uint64_t esr, const char *what)
 {
-	char detail[160];
+	char detail[192];
 
 	describe_exception(detail, sizeof(detail), f, esr);
 	vm_stop(v->vm, "%s (%s)", what, detail);
@@ -74,10 +75,11 @@ static void trap_undefined(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 	if (v->vm->stats.undef++ == 0) {
 		if (esr_ec(esr) == EC_SYSREG)
 			sysreg_describe(esr_iss(esr), what, sizeof(what));
-		hv_printf("\n[aVisor] VM %u (%s): undefined instruction injected at ELR 0x%lx (EC 0x%02x "
-			  "%s%s%s)\n",
-			  v->vm->id, v->vm->name, f->elr, esr_ec(esr), esr_class_name(esr),
-			  what[0] ? ": " : "", what);
+		vconsole_report(
+		    "VM %u (%s): undefined instruction injected at ELR 0x%lx (EC 0x%02x "
+		    "%s%s%s)",
+		    v->vm->id, v->vm->name, f->elr, esr_ec(esr), esr_class_name(esr),
+		    what[0] ? ": " : "", what);
 	}
 	inject_undefined(f);
 }
@@ -187,12 +189,12 @@ static void trap_instruction_abort(struct vcpu *v, struct trap_frame *f, uint64_
 
 /* Handlers by ESR_EL2.EC. Every class has one: those not listed are undefined to the guest. */
 static const trap_handler guest_traps[64] = {
-	[EC_WFX] = trap_wfx,
-	[EC_HVC64] = trap_hvc,
-	[EC_SMC64] = trap_smc,
-	[EC_SYSREG] = trap_sysreg,
-	[EC_IABT_LOWER] = trap_instruction_abort,
-	[EC_DABT_LOWER] = trap_data_abort,
+    [EC_WFX] = trap_wfx,
+    [EC_HVC64] = trap_hvc,
+    [EC_SMC64] = trap_smc,
+    [EC_SYSREG] = trap_sysreg,
+    [EC_IABT_LOWER] = trap_instruction_abort,
+    [EC_DABT_LOWER] = trap_data_abort,
 };
 
 void trap_guest_sync(struct trap_frame *frame, uint64_t esr)

@@ -1,4 +1,7 @@
 #include "core/vconsole.h"
+
+#include <stdarg.h>
+
 #include "core/console.h"
 #include "core/sched.h"
 #include "core/shell.h"
@@ -54,6 +57,19 @@ void vconsole_guest_output(struct vm *vm, uint8_t byte)
 		console_putc_raw((char)byte);
 	else
 		ringbuf_put_overwrite(&vm->log, byte);
+}
+
+void vconsole_report(const char *fmt, ...)
+{
+	va_list ap;
+
+	hv_printf("\n[aVisor] ");
+	va_start(ap, fmt);
+	hv_vprintf(fmt, ap);
+	va_end(ap);
+	hv_printf("\n");
+	if (!attached)
+		shell_print_prompt();
 }
 
 /* Delivers one typed byte to the attached VM; false when its input buffer is full. */
@@ -117,14 +133,15 @@ void vconsole_poll(void)
 static void print_vm(const struct vm *vm)
 {
 	const struct vcpu *v = &vm->vcpus[0];
-	const char *state = vm->state != VM_RUNNING ? vm_state_name(vm->state)
-			    : v->state == VCPU_WAITING  ? "waiting"
-							: "running";
+	const char *state = vm->state != VM_RUNNING    ? vm_state_name(vm->state)
+			    : v->state == VCPU_WAITING ? "waiting"
+						       : "running";
 
 	hv_printf("%c%2u %-12s %-8s %5luM %8lu %9lu %8lu %8lu %7lu %7lu %7lu %7lu\n",
 		  vm == attached ? '*' : ' ', vm->id, vm->name, state, vm->ram_size >> 20,
-		  v->cpu_time_us / 1000, vm->stats.exits, vm->stats.mmio_reads, vm->stats.mmio_writes,
-		  vm->stats.hvc, vm->stats.wfx, vm->stats.sysreg, vm->stats.virq);
+		  v->cpu_time_us / 1000, vm->stats.exits, vm->stats.mmio_reads,
+		  vm->stats.mmio_writes, vm->stats.hvc, vm->stats.wfx, vm->stats.sysreg,
+		  vm->stats.virq);
 	if (vm->state == VM_STOPPED)
 		hv_printf("      stopped: %s\n", vm->stop_reason);
 }
@@ -133,8 +150,9 @@ void vconsole_print_vm_list(void)
 {
 	unsigned int count = 0;
 
-	hv_printf(" ID NAME         STATE       MEM  CPU(ms)     EXITS  MMIO-RD  MMIO-WR     HVC     "
-		  "WFX  SYSREG    VIRQ\n");
+	hv_printf(
+	    " ID NAME         STATE       MEM  CPU(ms)     EXITS  MMIO-RD  MMIO-WR     HVC     "
+	    "WFX  SYSREG    VIRQ\n");
 	for (unsigned int i = 0; i < VM_MAX; i++) {
 		const struct vm *vm = vm_slot(i);
 		if (vm->state == VM_EMPTY)

@@ -19,5 +19,12 @@ void vconsole_guest_output(struct vm *vm, uint8_t byte);
 bool vconsole_attach(unsigned int id);
 /* The attached VM, or NULL for the shell. */
 struct vm *vconsole_attached(void);
+/*
+ * An event line ("[aVisor] VM 3 (x) stopped: ...") printed whenever it
+ * happens, on its own line; when the shell is attached its prompt is
+ * printed again after it, so the user knows the shell is still listening.
+ */
+void vconsole_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* The VM table, as `vml` and '@l' print it. */
 void vconsole_print_vm_list(void);

@@ -6,6 +6,7 @@
 #include "core/console.h"
 #include "core/mm.h"
 #include "core/sched.h"
+#include "core/vconsole.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
@@ -67,8 +68,8 @@ static bool validate_config(const struct vm_config *cfg, size_t image_size, char
 	if (cfg->load_addr >= cfg->ram_size || image_size > cfg->ram_size - cfg->load_addr)
 		return config_error(err, err_size, "image does not fit in the VM's memory");
 	if (cfg->entry % 4 || cfg->entry >= cfg->ram_size)
-		return config_error(err, err_size,
-				    "entry point must be 4-byte aligned and inside the VM's memory");
+		return config_error(
+		    err, err_size, "entry point must be 4-byte aligned and inside the VM's memory");
 	return true;
 }
 
@@ -92,7 +93,8 @@ static void load_image(struct vm *vm, const void *image, size_t image_size)
 
 	memset(ram, 0, vm->ram_size);
 	memcpy((uint8_t *)ram + vm->load_addr, image, image_size);
-	dcache_clean_range(ram, vm->ram_size);
+	/* Clean and invalidate: no stale clean line may later shadow what the guest writes. */
+	dcache_clean_invalidate_range(ram, vm->ram_size);
 	icache_invalidate_all();
 }
 
@@ -133,7 +135,8 @@ struct vm *vm_create(const struct vm_config *cfg, const void *image, size_t imag
 	}
 	ram = mm_alloc_vm_ram(cfg->ram_size);
 	if (!ram) {
-		fmt_snprintf(err, err_size, "not enough free memory for %lu MiB (largest free %lu MiB)",
+		fmt_snprintf(err, err_size,
+			     "not enough free memory for %lu MiB (largest free %lu MiB)",
 			     cfg->ram_size >> 20, block_largest_free(mm_pool()) >> 20);
 		return NULL;
 	}
@@ -176,15 +179,23 @@ void vm_stop(struct vm *vm, const char *fmt, ...)
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vm->vcpus[i].state = VCPU_OFF;
 	vm->state = VM_STOPPED;
-	hv_printf("\n[aVisor] VM %u (%s) stopped: %s\n", vm->id, vm->name, vm->stop_reason);
+	vconsole_report("VM %u (%s) stopped: %s", vm->id, vm->name, vm->stop_reason);
 	sched_vm_stopped(vm);
 }
 
 void *vm_guest_ptr(struct vm *vm, uint64_t ipa, uint64_t size)
 {
+	void *ptr;
+
 	if (ipa >= vm->ram_size || size > vm->ram_size - ipa)
 		return NULL;
-	return (void *)(vm->ram_pa + ipa);
+	ptr = (void *)(vm->ram_pa + ipa);
+	/*
+	 * The guest may run with its MMU (and so its caches) off: drop any line
+	 * the hypervisor holds for this range, so we read what is in memory.
+	 */
+	dcache_clean_invalidate_range(ptr, size);
+	return ptr;
 }
 
 uint64_t vm_now_us(const struct vm *vm)
@@ -212,6 +223,12 @@ void vdev_set_irq_line(struct vm *vm, unsigned int line, bool level)
 void *vdev_guest_ptr(struct vm *vm, uint64_t ipa, uint64_t size)
 {
 	return vm_guest_ptr(vm, ipa, size);
+}
+
+void vdev_guest_sync(struct vm *vm, void *ptr, uint64_t size)
+{
+	(void)vm;
+	dcache_clean_invalidate_range(ptr, size);
 }
 
 uint64_t vdev_ram_size(struct vm *vm)

@@ -13,13 +13,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VM_MAX          8 /* ids 1..8; 0 is the hypervisor shell */
-#define VM_MAX_VCPUS    4
-#define VM_NAME_MAX     16
-#define VM_LOG_SIZE     16384 /* detached output kept per VM */
-#define VM_INPUT_SIZE   1024  /* typed input waiting for the guest */
+#define VM_MAX		    8 /* ids 1..8; 0 is the hypervisor shell */
+#define VM_MAX_VCPUS	    4
+#define VM_NAME_MAX	    16
+#define VM_LOG_SIZE	    16384 /* detached output kept per VM */
+#define VM_INPUT_SIZE	    1024  /* typed input waiting for the guest */
 #define VM_DEFAULT_SLICE_US 10000
-#define VM_MIN_RAM      (2UL << 20)
+#define VM_MIN_RAM	    (2UL << 20)
 
 enum vm_state {
 	VM_EMPTY,   /* free slot */
@@ -28,12 +28,12 @@ enum vm_state {
 };
 
 struct vm_stats {
-	uint64_t exits;     /* every entry into the hypervisor from this VM */
+	uint64_t exits;	    /* every entry into the hypervisor from this VM */
 	uint64_t irq_exits; /* physical interrupts taken while it ran */
 	uint64_t hvc, smc, wfx, sysreg;
 	uint64_t mmio_reads, mmio_writes;
-	uint64_t virq;      /* virtual interrupts delivered (VI raised) */
-	uint64_t undef;     /* undefined-instruction exceptions injected */
+	uint64_t virq;	/* virtual interrupts delivered (VI raised) */
+	uint64_t undef; /* undefined-instruction exceptions injected */
 };
 
 /* What a VM is created from (the boot table now, a configuration file later). */
@@ -42,7 +42,7 @@ struct vm_config {
 	const char *image;  /* image name in the image store */
 	uint64_t ram_size;  /* bytes, multiple of 2 MiB */
 	uint64_t load_addr; /* guest-physical address the image is copied to */
-	uint64_t entry;     /* guest-physical entry point */
+	uint64_t entry;	    /* guest-physical entry point */
 	uint32_t slice_us;  /* time slice; 0 = VM_DEFAULT_SLICE_US */
 };
 
@@ -50,17 +50,18 @@ struct vm {
 	unsigned int id;
 	char name[VM_NAME_MAX];
 	enum vm_state state;
-	char stop_reason[120];
+	char stop_reason[256];
 	const char *image;
-	uint64_t ram_pa;   /* host-physical base of its RAM */
+	uint64_t ram_pa; /* host-physical base of its RAM */
 	uint64_t ram_size;
 	uint64_t entry, load_addr;
-	uint64_t vttbr;    /* VTTBR_EL2: stage-2 tables and VMID */
+	uint64_t vttbr; /* VTTBR_EL2: stage-2 tables and VMID */
 	struct stage2_tables *s2;
 	struct mmio_bus mmio;
 	struct bcm2837_vdevs devs;
-	uint64_t time_base_us; /* board time when the VM was created: its system timer starts at 0 */
-	uint64_t cntvoff;      /* CNTVOFF_EL2: its virtual counter starts at 0 too */
+	uint64_t
+	    time_base_us; /* board time when the VM was created: its system timer starts at 0 */
+	uint64_t cntvoff; /* CNTVOFF_EL2: its virtual counter starts at 0 too */
 	uint32_t slice_us;
 	struct ringbuf input; /* console bytes typed for it */
 	struct ringbuf log;   /* its output while detached */

@@ -2,11 +2,13 @@
 /*
  * Access checks shared by the device models.
  *
- * The BCM2837 peripherals are 32-bit registers on a 32-bit APB bus; QEMU's
- * models of them only accept naturally aligned 32-bit accesses (the AUX
- * block being the exception: see aux.c). A model answers anything else with
- * MMIO_ERROR, which stops the VM: such an access is a guest bug, and
- * guessing what the hardware would do hides it.
+ * BCM2837 peripheral registers are 32 bits wide and drivers access them as
+ * aligned words; QEMU's models of the interrupt controllers, system timer
+ * and mailbox accept nothing else. The models here do the same (the AUX
+ * block, which QEMU lets guests access bytewise, is the exception: see
+ * aux.c) and answer any other access with MMIO_ERROR, which stops the VM:
+ * such an access is a guest bug, and guessing what the hardware would do
+ * would hide it.
  */
 #include <stdbool.h>
 #include <stdint.h>

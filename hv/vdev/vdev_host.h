@@ -27,9 +27,12 @@ bool vdev_console_read(struct vm *vm, uint8_t *byte);
 
 /*
  * Host pointer to guest-physical [ipa, ipa + size) if all of it lies inside
- * the VM's RAM, else NULL. Used by DMA-like models (the mailbox).
+ * the VM's RAM, else NULL. Used by DMA-like models (the mailbox). The range
+ * is made coherent first: a guest with its MMU off writes around the caches.
  */
 void *vdev_guest_ptr(struct vm *vm, uint64_t ipa, uint64_t size);
+/* After a model wrote guest memory: make the writes visible to a guest that does not cache. */
+void vdev_guest_sync(struct vm *vm, void *ptr, uint64_t size);
 uint64_t vdev_ram_size(struct vm *vm);
 
 /* The VM's id and name, for messages. */

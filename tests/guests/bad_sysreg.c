@@ -1,8 +1,9 @@
 /*
- * A hostile guest: reads a system register the hypervisor does not emulate
- * (CPUACTLR_EL1, an implementation-defined Cortex-A53 register; HCR_EL2.TIDCP
- * traps it). The hypervisor injects an undefined-instruction exception, as
- * the architecture would, and this guest's own exception handler reports it.
+ * A hostile guest: reads a system register the hypervisor does not emulate:
+ * CNTP_CTL_EL0, the EL1 physical timer, which belongs to the hypervisor
+ * (CNTHCTL_EL2.EL1PCEN = 0 traps it to EL2). The hypervisor injects an
+ * undefined-instruction exception, as the architecture would, and this
+ * guest's own exception handler reports it.
  */
 #include "lib/console.h"
 #include "lib/uart.h"
@@ -14,8 +15,8 @@ int main(void)
 	uint64_t value;
 
 	uart_init();
-	console_printf("bad_sysreg: reading CPUACTLR_EL1 (S3_1_C15_C2_0)\n");
-	__asm__ volatile("mrs %0, S3_1_C15_C2_0" : "=r"(value));
+	console_printf("bad_sysreg: reading CNTP_CTL_EL0 (S3_3_C14_C2_1)\n");
+	__asm__ volatile("mrs %0, S3_3_C14_C2_1" : "=r"(value));
 	console_printf("bad_sysreg: read 0x%lx — it should have been undefined\n", value);
 	for (;;)
 		__asm__ volatile("wfi");

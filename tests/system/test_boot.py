@@ -29,19 +29,20 @@ def test_firmware_answers_board_revision(hv):
     hv.expect_prompt()
 
 
-def test_timer_ticks_and_interrupts_advance(hv):
-    def ticks():
+def test_uptime_and_interrupts_advance(hv):
+    def uptime():
         out = hv.run("uptime")
-        m = re.search(r"up (\d+)\.(\d+) s; (\d+) timer ticks \(100 Hz\); (\d+) interrupts", out)
+        m = re.search(r"up (\d+)\.(\d{3}) s; (\d+) interrupts", out)
         assert m, out
-        return int(m.group(3)), int(m.group(4))
+        return int(m.group(1)) * 1000 + int(m.group(2)), int(m.group(3))
 
-    t1, irq1 = ticks()
+    ms1, irq1 = uptime()
     time.sleep(1.0)
-    t2, irq2 = ticks()
-    # 1 s at 100 Hz is 100 ticks; allow for the host being slow or busy.
-    assert 50 <= t2 - t1 <= 400, (t1, t2)
-    assert irq2 - irq1 >= t2 - t1
+    ms2, irq2 = uptime()
+    # The system timer runs at 1 MHz; allow for a slow or busy host.
+    assert 900 <= ms2 - ms1 <= 5000, (ms1, ms2)
+    # The guests' timers and the scheduler's alarm keep interrupting.
+    assert irq2 > irq1
 
 
 def test_crash_report_decodes_the_exception_and_halts(hv):

@@ -102,7 +102,9 @@ def test_burst_paste_into_echo_is_byte_exact(hv):
 def test_lrtos_processes_interleave(hv):
     hv.attach(2)
     out = hv.read_for(3.0)
-    assert "12345" in out and "abcde" in out, out[-500:]
+    # Each process prints its sequence in order, one character at a time.
+    assert "12345" in "".join(c for c in out if c in "12345"), out[-500:]
+    assert "abcde" in "".join(c for c in out if c in "abcde"), out[-500:]
     # The scheduler interleaves them: digits and letters alternate in runs.
     runs = re.findall(r"[1-5]+|[a-e]+", out)
     switches = sum(1 for a, b in zip(runs, runs[1:]) if a[0].isdigit() != b[0].isdigit())
@@ -144,12 +146,12 @@ def test_store_outside_ram_stops_only_that_vm(hv):
 def test_unemulated_sysreg_is_undefined_to_the_guest(hv):
     hv.sendline("vmld bad_sysreg.bin 0x80000 0x80000")
     hv.expect(r"\[aVisor\] VM 3 \(bad_sysreg\): undefined instruction injected at ELR 0x8[0-9a-f]+ "
-              r"\(EC 0x18 MSR/MRS/system instruction trapped: MRS S3_1_C15_C2_0\)")
+              r"\(EC 0x18 MSR/MRS/system instruction trapped: MRS S3_3_C14_C2_1\)")
     hv.expect_prompt()
     hv.sendline("vmc 3")
-    hv.expect_exact("bad_sysreg: reading CPUACTLR_EL1")
-    # The guest's own EL1 handler got an "unknown reason" exception (EC 0).
-    hv.expect(r"(?i)EC[ =]*0x0?0\b")
+    hv.expect_exact("bad_sysreg: reading CNTP_CTL_EL0")
+    # The guest's own EL1 handler got an "unknown reason" exception: ESR_EL1.EC = 0, IL = 1.
+    hv.expect_exact("ESR_EL1=0x02000000")
     hv.send("@0")
     hv.expect_prompt()
     echo_still_works(hv, "still echoing after bad_sysreg")
@@ -165,4 +167,4 @@ def test_spinning_with_interrupts_masked_is_preempted(hv):
     echo_still_works(hv, "still echoing next to irq_spin")
     hv.attach(2)
     out = hv.read_for(1.5)
-    assert "12345" in out or "abcde" in out, out[-300:]
+    assert re.search(r"[1-5]", out) and re.search(r"[a-e]", out), out[-300:]

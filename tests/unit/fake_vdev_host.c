@@ -117,6 +117,15 @@ void *vdev_guest_ptr(struct vm *vm, uint64_t ipa, uint64_t size)
 	return fake_host.ram + ipa;
 }
 
+void vdev_guest_sync(struct vm *vm, void *ptr, uint64_t size)
+{
+	check_vm(vm);
+	/* The synced range must be guest RAM the model was given. */
+	assert_true((uint8_t *)ptr >= fake_host.ram);
+	assert_true((uint8_t *)ptr + size <= fake_host.ram + fake_host.ram_size);
+	fake_host.syncs++;
+}
+
 uint64_t vdev_ram_size(struct vm *vm)
 {
 	check_vm(vm);

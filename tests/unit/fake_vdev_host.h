@@ -34,6 +34,7 @@ struct fake_vdev_host {
 	size_t output_len;
 	uint8_t *ram;
 	uint64_t ram_size;
+	unsigned int syncs; /* vdev_guest_sync calls */
 	unsigned int vm_id;
 	const char *vm_name;
 };

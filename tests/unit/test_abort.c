@@ -8,8 +8,8 @@
 #include "arch/arm64/abort.h"
 
 #define EC_DABT_LOWER (0x24UL << 26)
-#define IL            (1UL << 25)
-#define ISV           (1UL << 24)
+#define IL	      (1UL << 25)
+#define ISV	      (1UL << 24)
 
 static uint64_t iss(unsigned int sas, int sse, unsigned int srt, int sf, int wnr)
 {
@@ -107,12 +107,9 @@ static void test_stage1_walk_flag(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ipa_from_hpfar_and_far),
-		cmocka_unit_test(test_word_load),
-		cmocka_unit_test(test_sign_extending_loads),
-		cmocka_unit_test(test_stores_and_xzr),
-		cmocka_unit_test(test_no_valid_syndrome),
-		cmocka_unit_test(test_stage1_walk_flag),
+	    cmocka_unit_test(test_ipa_from_hpfar_and_far), cmocka_unit_test(test_word_load),
+	    cmocka_unit_test(test_sign_extending_loads),   cmocka_unit_test(test_stores_and_xzr),
+	    cmocka_unit_test(test_no_valid_syndrome),	   cmocka_unit_test(test_stage1_walk_flag),
 	};
 	return cmocka_run_group_tests_name("abort", tests, NULL, NULL);
 }

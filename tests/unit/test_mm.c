@@ -64,10 +64,10 @@ static void test_bad_free_is_refused(void **state)
 	(void)state;
 	block_allocator_init(&a, 0x1000000, 0x1000000 + 16 * MIB);
 	x = block_alloc(&a, 4 * MIB);
-	assert_false(block_free(&a, x + 4096, 2 * MIB));      /* not a block boundary */
-	assert_false(block_free(&a, x + 4 * MIB, 2 * MIB));   /* not allocated */
-	assert_false(block_free(&a, 0, 2 * MIB));             /* below the pool */
-	assert_false(block_free(&a, x, 64 * MIB));            /* past the end */
+	assert_false(block_free(&a, x + 4096, 2 * MIB));    /* not a block boundary */
+	assert_false(block_free(&a, x + 4 * MIB, 2 * MIB)); /* not allocated */
+	assert_false(block_free(&a, 0, 2 * MIB));	    /* below the pool */
+	assert_false(block_free(&a, x, 64 * MIB));	    /* past the end */
 	assert_true(block_free(&a, x, 4 * MIB));
 	assert_false(block_free(&a, x, 4 * MIB)); /* double free */
 	assert_int_equal(block_free_bytes(&a), 16 * MIB);
@@ -96,11 +96,11 @@ static void test_create_destroy_cycles_return_all_memory(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_init_rounds_to_blocks),
-		cmocka_unit_test(test_alloc_first_fit_and_free),
-		cmocka_unit_test(test_out_of_memory_and_fragmentation),
-		cmocka_unit_test(test_bad_free_is_refused),
-		cmocka_unit_test(test_create_destroy_cycles_return_all_memory),
+	    cmocka_unit_test(test_init_rounds_to_blocks),
+	    cmocka_unit_test(test_alloc_first_fit_and_free),
+	    cmocka_unit_test(test_out_of_memory_and_fragmentation),
+	    cmocka_unit_test(test_bad_free_is_refused),
+	    cmocka_unit_test(test_create_destroy_cycles_return_all_memory),
 	};
 	return cmocka_run_group_tests_name("mm", tests, NULL, NULL);
 }

@@ -134,10 +134,10 @@ static void test_overlaps_and_full_bus_are_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dispatch_by_address_with_offsets),
-		cmocka_unit_test(test_unclaimed_addresses_read_zero_and_are_counted),
-		cmocka_unit_test(test_errors_pass_through),
-		cmocka_unit_test(test_overlaps_and_full_bus_are_refused),
+	    cmocka_unit_test(test_dispatch_by_address_with_offsets),
+	    cmocka_unit_test(test_unclaimed_addresses_read_zero_and_are_counted),
+	    cmocka_unit_test(test_errors_pass_through),
+	    cmocka_unit_test(test_overlaps_and_full_bus_are_refused),
 	};
 	return cmocka_run_group_tests_name("mmio", tests, NULL, NULL);
 }

@@ -63,11 +63,11 @@ static void test_fairness_over_many_rounds(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rotates_after_current),
-		cmocka_unit_test(test_current_alone_keeps_running),
-		cmocka_unit_test(test_none_runnable),
-		cmocka_unit_test(test_first_choice_starts_at_zero),
-		cmocka_unit_test(test_fairness_over_many_rounds),
+	    cmocka_unit_test(test_rotates_after_current),
+	    cmocka_unit_test(test_current_alone_keeps_running),
+	    cmocka_unit_test(test_none_runnable),
+	    cmocka_unit_test(test_first_choice_starts_at_zero),
+	    cmocka_unit_test(test_fairness_over_many_rounds),
 	};
 	return cmocka_run_group_tests_name("sched_policy", tests, NULL, NULL);
 }

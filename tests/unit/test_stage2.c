@@ -105,12 +105,12 @@ static void test_vttbr_and_vtcr(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ram_maps_to_its_block),
-		cmocka_unit_test(test_nothing_beyond_ram_is_mapped),
-		cmocka_unit_test(test_rebuild_clears_old_mappings),
-		cmocka_unit_test(test_descriptors),
-		cmocka_unit_test(test_rejects_bad_arguments),
-		cmocka_unit_test(test_vttbr_and_vtcr),
+	    cmocka_unit_test(test_ram_maps_to_its_block),
+	    cmocka_unit_test(test_nothing_beyond_ram_is_mapped),
+	    cmocka_unit_test(test_rebuild_clears_old_mappings),
+	    cmocka_unit_test(test_descriptors),
+	    cmocka_unit_test(test_rejects_bad_arguments),
+	    cmocka_unit_test(test_vttbr_and_vtcr),
 	};
 	return cmocka_run_group_tests_name("stage2", tests, NULL, NULL);
 }

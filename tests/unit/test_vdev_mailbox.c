@@ -86,17 +86,42 @@ static void put_words(uint64_t ipa, const uint32_t *words, size_t n)
 	memcpy(fake_host.ram + ipa, words, n * 4);
 }
 
+/* The offset of the first byte in [from, to) that lost the fill pattern, or `to`. */
+static uint64_t first_change(uint64_t from, uint64_t to)
+{
+	static uint8_t fill[4096];
+
+	memset(fill, FAKE_RAM_FILL, sizeof(fill));
+	while (from < to) {
+		uint64_t n = to - from < sizeof(fill) ? to - from : sizeof(fill);
+
+		if (memcmp(fake_host.ram + from, fill, n) != 0) {
+			while (fake_host.ram[from] == FAKE_RAM_FILL)
+				from++;
+			return from;
+		}
+		from += n;
+	}
+	return to;
+}
+
 /* Every byte of RAM outside [ipa, ipa + size) still holds the fill pattern. */
 static void assert_untouched_outside(uint64_t ipa, uint64_t size)
 {
-	for (uint64_t i = 0; i < fake_host.ram_size; i++) {
-		if (i >= ipa && i - ipa < size)
-			continue;
-		if (fake_host.ram[i] != FAKE_RAM_FILL)
-			fail_msg("RAM byte 0x%llx changed outside [0x%llx, +0x%llx)",
-				 (unsigned long long)i, (unsigned long long)ipa,
-				 (unsigned long long)size);
-	}
+	uint64_t end = ipa + size < fake_host.ram_size ? ipa + size : fake_host.ram_size;
+	uint64_t changed = first_change(0, ipa);
+
+	if (changed == ipa)
+		changed = first_change(end, fake_host.ram_size);
+	if (changed != ipa && changed != fake_host.ram_size)
+		fail_msg("RAM byte 0x%llx changed outside [0x%llx, +0x%llx)",
+			 (unsigned long long)changed, (unsigned long long)ipa,
+			 (unsigned long long)size);
+}
+
+static void refill_ram(void)
+{
+	memset(fake_host.ram, FAKE_RAM_FILL, fake_host.ram_size);
 }
 
 /* Sends a message and checks it comes back as the answer. */
@@ -125,6 +150,7 @@ static uint32_t one_tag(uint32_t tag, uint32_t value_bytes, const uint32_t *args
 	uint32_t size = (3 + 3 + value_words) * 4;
 	uint32_t header[5] = {size, 0, tag, value_bytes, 0};
 
+	refill_ram();
 	put_words(BUF, header, 5);
 	memset(fake_host.ram + BUF + 20, 0xcc, value_words * 4);
 	put_words(BUF + 20, args, nargs);
@@ -255,8 +281,8 @@ static void test_board_mac_is_local_and_per_vm(void **state)
 	fake_host.vm_id = 0x102;
 	ask(0x00010003, 8, NULL, 0, 6);
 	assert_memory_equal(fake_host.ram + BUF + 20, expected, 6);
-	assert_true(fake_host.ram[BUF + 20] & 0x02);	/* locally administered */
-	assert_false(fake_host.ram[BUF + 20] & 0x01);	/* unicast */
+	assert_true(fake_host.ram[BUF + 20] & 0x02);	 /* locally administered */
+	assert_false(fake_host.ram[BUF + 20] & 0x01);	 /* unicast */
 	assert_int_equal(fake_host.ram[BUF + 26], 0xcc); /* padding untouched */
 }
 
@@ -284,8 +310,8 @@ static void test_clock_rates(void **state)
 {
 	static const struct {
 		uint32_t id, hz;
-	} clocks[] = {{1, 200000000}, {2, 48000000}, {3, 1200000000}, {4, 250000000}, {5, 0},
-		      {0, 0},	      {99, 0}};
+	} clocks[] = {{1, 200000000}, {2, 48000000}, {3, 1200000000}, {4, 250000000},
+		      {5, 0},	      {0, 0},	     {99, 0}};
 	static const uint32_t rate_tags[] = {0x00030002, 0x00030004, 0x00030007};
 
 	(void)state;
@@ -394,7 +420,7 @@ static void test_unknown_tag_not_answered(void **state)
 {
 	const uint32_t buf[] = {
 	    12 * 4,	0, 0x00030006, 8, TAG_RESPONSE | 8, 0x11, 0x22, /* temperature: unknown */
-	    0x00010002, 4, 0,	       0,				    /* board revision */
+	    0x00010002, 4, 0,	       0,				/* board revision */
 	    0,
 	};
 
@@ -414,21 +440,21 @@ static void test_unknown_tag_not_answered(void **state)
 static void test_several_tags_in_one_buffer(void **state)
 {
 	const uint32_t buf[] = {
-	    16 * 4,	0, 0x00010005, 8, 0, 0, 0, /* ARM memory */
+	    17 * 4,	0, 0x00010005, 8, 0, 0, 0, /* ARM memory */
 	    0x00030002, 8, 0,	       2, 0,	   /* UART clock */
 	    0x00010001, 4, 0,	       0,	   /* model */
 	    0,
 	};
 
 	(void)state;
-	put_words(BUF, buf, 16);
+	put_words(BUF, buf, 17);
 	call_property(BUF);
 	assert_int_equal(ram_word(BUF + 4), CODE_SUCCESS);
 	assert_int_equal(ram_word(BUF + 24), RAM_SIZE);
 	assert_int_equal(ram_word(BUF + 36), TAG_RESPONSE | 8);
 	assert_int_equal(ram_word(BUF + 44), 48000000);
 	assert_int_equal(ram_word(BUF + 56), TAG_RESPONSE | 4);
-	assert_untouched_outside(BUF, 64);
+	assert_untouched_outside(BUF, 68);
 }
 
 static void test_short_value_buffer_truncates(void **state)
@@ -455,17 +481,22 @@ static void test_bus_alias_bits_ignored(void **state)
 
 /* --- Corrupt buffers ------------------------------------------------------- */
 
-/* Sends a buffer whose header says `size`, expects the error code and no other write. */
+/*
+ * Sends a buffer whose header says `size`, followed by an end tag (so only
+ * the size can be wrong); expects the error code and no other write.
+ */
 static void expect_refused(uint32_t size)
 {
-	uint32_t header[2] = {size, 0};
+	uint32_t words[3] = {size, 0, 0};
 	uint64_t errors = mbox.errors;
 
-	put_words(BUF, header, 2);
+	refill_ram();
+	put_words(BUF, words, 3);
 	call_property(BUF);
 	assert_int_equal(ram_word(BUF), size);
 	assert_int_equal(ram_word(BUF + 4), CODE_ERROR);
-	assert_untouched_outside(BUF, 8);
+	assert_int_equal(ram_word(BUF + 8), 0);
+	assert_untouched_outside(BUF, 12);
 	assert_int_equal(mbox.errors, errors + 1);
 }
 
@@ -473,12 +504,22 @@ static void test_bad_sizes_refused(void **state)
 {
 	(void)state;
 	expect_refused(0);
+	expect_refused(4);
 	expect_refused(8);
 	expect_refused(13);
 	expect_refused(0xfffffff0);
-	expect_refused(VMAILBOX_MAX_BUFFER + 16);   /* inside RAM, but too big */
-	expect_refused(RAM_SIZE - BUF + 16);	    /* past the end of RAM */
+	expect_refused(VMAILBOX_MAX_BUFFER + 16); /* inside RAM, but too big */
+	expect_refused(RAM_SIZE - BUF + 16);	  /* past the end of RAM */
 	expect_refused(0xffffffff);
+	/* The smallest and the largest valid sizes are accepted. */
+	const uint32_t smallest[3] = {12, 0, 0};
+	put_words(BUF, smallest, 3);
+	call_property(BUF);
+	assert_int_equal(ram_word(BUF + 4), CODE_SUCCESS);
+	const uint32_t largest[3] = {VMAILBOX_MAX_BUFFER, 0, 0};
+	put_words(BUF, largest, 3);
+	call_property(BUF);
+	assert_int_equal(ram_word(BUF + 4), CODE_SUCCESS);
 }
 
 static void test_buffer_crossing_end_of_ram(void **state)
@@ -496,9 +537,9 @@ static void test_buffer_crossing_end_of_ram(void **state)
 static void test_header_outside_ram(void **state)
 {
 	(void)state;
-	call(0x3f000000U | PROPERTY);	      /* a peripheral address */
-	call((RAM_SIZE - 0x0) | PROPERTY);    /* just past RAM */
-	call(0xfffffff0U | PROPERTY);	      /* 0x3ffffff0 after alias masking */
+	call(0x3f000000U | PROPERTY);	   /* a peripheral address */
+	call((RAM_SIZE - 0x0) | PROPERTY); /* just past RAM */
+	call(0xfffffff0U | PROPERTY);	   /* 0x3ffffff0 after alias masking */
 	assert_untouched_outside(0, 0);
 	assert_int_equal(mbox.errors, 3);
 	assert_int_equal(mbox.requests, 3);
@@ -517,8 +558,8 @@ static void test_misaligned_buffer_is_not_a_property_request(void **state)
 static void test_tag_overrunning_buffer(void **state)
 {
 	const uint32_t buf[] = {
-	    8 * 4, 0, 0x00010002, 4, 0, 0, /* board revision: fits */
-	    0x00010005, 16,		   /* ARM memory: 16 bytes do not fit */
+	    8 * 4,	0,  0x00010002, 4, 0, 0, /* board revision: fits */
+	    0x00010005, 16,			 /* ARM memory: 16 bytes do not fit */
 	};
 
 	(void)state;
@@ -553,30 +594,34 @@ static void test_tag_value_size_all_ones(void **state)
 	assert_untouched_outside(BUF, 32);
 }
 
+/* 341 unknown tags with empty value buffers fill the 1023 words after the header. */
+#define ZERO_TAGS 341U
+static uint32_t zero_tags[2 + 3 * ZERO_TAGS + 1];
+
 static void test_zero_size_tags_terminate(void **state)
 {
-	const uint32_t words = 1024;
-	uint32_t *buf = calloc(words, 4);
+	const uint32_t words = 2 + 3 * ZERO_TAGS;
 
 	(void)state;
-	assert_non_null(buf);
-	buf[0] = words * 4;
-	/* Unknown tags with empty value buffers, and no end tag at all. */
-	for (uint32_t i = 2; i + 3 <= words; i += 3) {
-		buf[i] = 0x00099999;
-		buf[i + 1] = 0;
+	for (uint32_t i = 2; i < words; i += 3) {
+		zero_tags[i] = 0x00099999;
+		zero_tags[i + 1] = 0;
+		zero_tags[i + 2] = 0;
 	}
-	put_words(BUF, buf, words);
+	/* No room left for an end tag: refused after walking every tag once. */
+	zero_tags[0] = words * 4;
+	put_words(BUF, zero_tags, words);
 	call_property(BUF);
 	assert_int_equal(ram_word(BUF + 4), CODE_ERROR);
 	assert_untouched_outside(BUF, words * 4);
+	assert_int_equal(mbox.unsupported, ZERO_TAGS);
 
-	/* The same with an end tag in the last word: success. */
-	buf[words - 1] = 0;
-	put_words(BUF, buf, words);
+	/* One more word for the end tag: success. */
+	zero_tags[0] = (words + 1) * 4;
+	zero_tags[words] = 0;
+	put_words(BUF, zero_tags, words + 1);
 	call_property(BUF);
 	assert_int_equal(ram_word(BUF + 4), CODE_SUCCESS);
-	free(buf);
 }
 
 static void test_missing_end_tag(void **state)
@@ -598,41 +643,97 @@ static uint32_t next_random(uint32_t *seed)
 	return *seed;
 }
 
+#define RANDOM_MAX_WORDS 64
+
+/* A plausible buffer: real and unknown tags with mostly small value sizes, usually an end tag. */
+static uint32_t random_buffer(uint32_t *seed, uint32_t *w)
+{
+	static const uint32_t ids[] = {0x00010003, 0x00010005, 0x00030002, 0x00040001,
+				       0x00050001, 0x00028001, 0x12345678, 0x0004000b};
+	uint32_t n = 2;
+
+	while (n + 3 < RANDOM_MAX_WORDS && next_random(seed) % 5 != 0) {
+		uint32_t r = next_random(seed);
+		uint32_t value_bytes = r % 7 == 0 ? next_random(seed) : r % 33;
+
+		w[n++] = ids[next_random(seed) % 8];
+		w[n++] = value_bytes;
+		w[n++] = 0;
+		for (uint32_t k = 0; k < (value_bytes + 3) / 4 && n < RANDOM_MAX_WORDS; k++)
+			w[n++] = next_random(seed);
+	}
+	if (n < RANDOM_MAX_WORDS && next_random(seed) % 8 != 0)
+		w[n++] = 0;
+	w[0] = n * 4;
+	w[1] = 0;
+	return n;
+}
+
+/* Sometimes corrupts the declared size or one word. */
+static void mutate(uint32_t *seed, uint32_t *w, uint32_t n)
+{
+	switch (next_random(seed) % 6) {
+	case 0:
+		w[0] = next_random(seed); /* a wild size */
+		break;
+	case 1:
+		w[0] = 4 * (next_random(seed) % (n + 4)); /* shorter or longer */
+		break;
+	case 2:
+		w[2 + next_random(seed) % (n - 2)] = next_random(seed);
+		break;
+	default:
+		break;
+	}
+}
+
 /*
- * Random buffers built from real tag ids and random sizes: whatever the
- * content, nothing outside the declared buffer (or, when the declared size
- * is refused, outside the header) changes, and each request terminates.
+ * Whatever the content, nothing outside the declared buffer (or, when the
+ * declared size is refused, outside the header) changes, and every request
+ * terminates. The generator is deterministic, so a failure can be replayed.
  */
+#define SMALL_RAM_SIZE (64U << 10) /* keeps 2000 rounds of snapshots fast */
+static uint8_t snapshot[SMALL_RAM_SIZE];
+
+/* RAM outside [ipa, ipa + size) is as it was when the snapshot was taken. */
+static void assert_same_outside(uint64_t ipa, uint64_t size)
+{
+	uint64_t end = ipa + size < SMALL_RAM_SIZE ? ipa + size : SMALL_RAM_SIZE;
+
+	assert_memory_equal(fake_host.ram, snapshot, ipa);
+	assert_memory_equal(fake_host.ram + end, snapshot + end, SMALL_RAM_SIZE - end);
+}
+
 static void test_random_buffers_stay_inside(void **state)
 {
-	static const uint32_t ids[] = {0x00010003, 0x00010005, 0x00030002, 0x0004000b,
-				       0x00050001, 0x00028001, 0x12345678, 0};
 	uint32_t seed = 12345;
+	unsigned int answered = 0;
 
 	(void)state;
-	for (int round = 0; round < 300; round++) {
-		uint32_t words = 3 + next_random(&seed) % 64;
+	fake_host_reset(SMALL_RAM_SIZE);
+	vmailbox_init(&mbox, fake_vm(), &arm_lines);
+	for (int round = 0; round < 2000; round++) {
+		uint32_t w[RANDOM_MAX_WORDS];
 		uint64_t ipa = BUF + 16 * (next_random(&seed) % 64);
-		uint32_t size = words * 4;
+		uint32_t n = random_buffer(&seed, w);
 
-		memset(fake_host.ram, FAKE_RAM_FILL, fake_host.ram_size);
-		for (uint32_t i = 0; i < words; i++) {
-			uint32_t r = next_random(&seed);
-			uint32_t w = (i % 3 == 2)   ? ids[r % 8]
-				     : (i % 3 == 0) ? (r % 4 == 0 ? r : r % 40)
-						    : r;
-			memcpy(fake_host.ram + ipa + 4 * i, &w, 4);
-		}
-		if (next_random(&seed) % 4 == 0)
-			size = next_random(&seed); /* a wild size */
-		memcpy(fake_host.ram + ipa, &size, 4);
+		mutate(&seed, w, n);
+		refill_ram();
+		put_words(ipa, w, n);
+		memcpy(snapshot, fake_host.ram, SMALL_RAM_SIZE);
 		call_property(ipa);
-		if (size >= 12 && size <= VMAILBOX_MAX_BUFFER && size % 4 == 0)
-			assert_untouched_outside(ipa, size);
+		if (w[0] >= 12 && w[0] <= VMAILBOX_MAX_BUFFER && w[0] % 4 == 0)
+			assert_same_outside(ipa, w[0]);
 		else
-			assert_untouched_outside(ipa, 8);
+			assert_same_outside(ipa, 8);
+		if (ram_word(ipa + 4) == CODE_SUCCESS)
+			answered++;
+		else
+			assert_int_equal(ram_word(ipa + 4), CODE_ERROR);
 	}
-	assert_int_equal(mbox.requests, 300);
+	assert_int_equal(mbox.requests, 2000);
+	/* Both outcomes were exercised. */
+	assert_true(answered > 200 && mbox.errors > 200);
 }
 
 #define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)

@@ -20,6 +20,18 @@ UNIT_SRCS_mm := hv/core/mm.c
 UNIT_SRCS_sched_policy := hv/core/sched_policy.c
 UNIT_SRCS_mmio := hv/core/mmio.c
 
+# Device models (hv/vdev/bcm2837), each with the fake hypervisor side.
+VDEV_DIR  := hv/vdev/bcm2837
+VDEV_FAKE := tests/unit/fake_vdev_host.c
+UNIT_TESTS += vdev_intc vdev_aux vdev_systimer vdev_gpio vdev_mailbox vdev_local vdev_vdevs
+UNIT_SRCS_vdev_intc := $(VDEV_DIR)/intc.c
+UNIT_SRCS_vdev_aux := $(VDEV_DIR)/aux.c $(VDEV_FAKE)
+UNIT_SRCS_vdev_systimer := $(VDEV_DIR)/systimer.c $(VDEV_FAKE)
+UNIT_SRCS_vdev_gpio := $(VDEV_DIR)/gpio.c
+UNIT_SRCS_vdev_mailbox := $(VDEV_DIR)/mailbox.c $(VDEV_FAKE)
+UNIT_SRCS_vdev_local := $(VDEV_DIR)/local_intc.c $(VDEV_DIR)/intc.c
+UNIT_SRCS_vdev_vdevs := $(wildcard $(VDEV_DIR)/*.c) hv/core/mmio.c $(VDEV_FAKE)
+
 unit_srcs = $(if $(UNIT_SRCS_$(1)),$(UNIT_SRCS_$(1)),hv/lib/$(1).c)
 UNIT_BINS := $(UNIT_TESTS:%=$(UNIT_BUILD)/test_%)
 

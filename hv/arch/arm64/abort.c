@@ -1,13 +1,13 @@
 #include "arch/arm64/abort.h"
 
 /* ISS fields of a data abort (Arm ARM D19.2, ESR_EL2, "ISS encoding for a Data Abort"). */
-#define ISS_ISV       (1U << 24)
+#define ISS_ISV	      (1U << 24)
 #define ISS_SAS_SHIFT 22
-#define ISS_SSE       (1U << 21)
+#define ISS_SSE	      (1U << 21)
 #define ISS_SRT_SHIFT 16
-#define ISS_SF        (1U << 15)
+#define ISS_SF	      (1U << 15)
 #define ISS_S1PTW     (1U << 7)
-#define ISS_WNR       (1U << 6)
+#define ISS_WNR	      (1U << 6)
 
 static uint64_t size_mask(unsigned int size)
 {

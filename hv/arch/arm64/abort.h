@@ -7,13 +7,13 @@
 #include <stdint.h>
 
 struct data_abort {
-	uint64_t ipa;       /* faulting intermediate physical address */
-	unsigned int size;  /* 1, 2, 4 or 8 bytes */
-	unsigned int reg;   /* transfer register Xt; 31 is XZR (reads discard, writes store 0) */
-	bool write;         /* WnR */
-	bool sign_extend;   /* SSE: a load sign-extends to the register width */
-	bool reg64;         /* SF: Xt is a 64-bit register (else Wt) */
-	bool stage1_walk;   /* S1PTW: the fault was on the guest's own page table walk */
+	uint64_t ipa;	   /* faulting intermediate physical address */
+	unsigned int size; /* 1, 2, 4 or 8 bytes */
+	unsigned int reg;  /* transfer register Xt; 31 is XZR (reads discard, writes store 0) */
+	bool write;	   /* WnR */
+	bool sign_extend;  /* SSE: a load sign-extends to the register width */
+	bool reg64;	   /* SF: Xt is a 64-bit register (else Wt) */
+	bool stage1_walk;  /* S1PTW: the fault was on the guest's own page table walk */
 };
 
 /*

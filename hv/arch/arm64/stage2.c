@@ -6,32 +6,31 @@
 #define DESC_TABLE (1UL << 1)
 /* Stage-2 block attributes (Arm ARM D8.3.2, "Stage 2 memory region attributes"). */
 #define S2_MEMATTR_NORMAL_WB (0xfUL << 2) /* MemAttr[3:0] = 0b1111: outer and inner WB */
-#define S2_AP_RW             (3UL << 6)   /* S2AP = 0b11: read and write */
-#define S2_SH_INNER          (3UL << 8)
-#define S2_AF                (1UL << 10)
-#define S2_BLOCK_RAM (DESC_VALID | S2_MEMATTR_NORMAL_WB | S2_AP_RW | S2_SH_INNER | S2_AF)
+#define S2_AP_RW	     (3UL << 6)	  /* S2AP = 0b11: read and write */
+#define S2_SH_INNER	     (3UL << 8)
+#define S2_AF		     (1UL << 10)
+#define S2_BLOCK_RAM	     (DESC_VALID | S2_MEMATTR_NORMAL_WB | S2_AP_RW | S2_SH_INNER | S2_AF)
 
 #define L1_SHIFT  30
 #define L2_SHIFT  21
 #define ADDR_MASK 0x0000fffffffff000UL
 
 /* VTCR_EL2 fields (Arm ARM D19.2, VTCR_EL2). */
-#define VTCR_T0SZ_32      32UL
-#define VTCR_SL0_LEVEL1   (1UL << 6)
-#define VTCR_IRGN0_WBWA   (1UL << 8)
-#define VTCR_ORGN0_WBWA   (1UL << 10)
-#define VTCR_SH0_INNER    (3UL << 12)
-#define VTCR_TG0_4K       (0UL << 14)
-#define VTCR_PS_32BIT     (0UL << 16)
-#define VTCR_RES1         (1UL << 31)
+#define VTCR_T0SZ_32	32UL
+#define VTCR_SL0_LEVEL1 (1UL << 6)
+#define VTCR_IRGN0_WBWA (1UL << 8)
+#define VTCR_ORGN0_WBWA (1UL << 10)
+#define VTCR_SH0_INNER	(3UL << 12)
+#define VTCR_TG0_4K	(0UL << 14)
+#define VTCR_PS_32BIT	(0UL << 16)
+#define VTCR_RES1	(1UL << 31)
 
 static bool is_block_aligned(uint64_t value)
 {
 	return (value & (STAGE2_BLOCK_SIZE - 1)) == 0;
 }
 
-bool stage2_build(struct stage2_tables *t, uint64_t table_pa, uint64_t pa_base,
-		  uint64_t ram_size)
+bool stage2_build(struct stage2_tables *t, uint64_t table_pa, uint64_t pa_base, uint64_t ram_size)
 {
 	uint64_t l2_pa = table_pa + offsetof(struct stage2_tables, l2);
 
@@ -75,4 +74,3 @@ uint64_t stage2_vtcr(void)
 	return VTCR_T0SZ_32 | VTCR_SL0_LEVEL1 | VTCR_IRGN0_WBWA | VTCR_ORGN0_WBWA | VTCR_SH0_INNER |
 	       VTCR_TG0_4K | VTCR_PS_32BIT | VTCR_RES1;
 }
-

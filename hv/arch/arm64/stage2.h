@@ -15,9 +15,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define STAGE2_ENTRIES    512
+#define STAGE2_ENTRIES	  512
 #define STAGE2_BLOCK_SIZE (2UL << 20)
-#define STAGE2_MAX_RAM    (1UL << 30) /* one level-2 table */
+#define STAGE2_MAX_RAM	  (1UL << 30) /* one level-2 table */
 
 struct stage2_tables {
 	uint64_t l1[STAGE2_ENTRIES] __attribute__((aligned(4096)));
@@ -31,8 +31,7 @@ struct stage2_tables {
  * `table_pa` is the physical address of `t` (VA == PA in the hypervisor,
  * but the unit tests run elsewhere). Returns false on bad arguments.
  */
-bool stage2_build(struct stage2_tables *t, uint64_t table_pa, uint64_t pa_base,
-		  uint64_t ram_size);
+bool stage2_build(struct stage2_tables *t, uint64_t table_pa, uint64_t pa_base, uint64_t ram_size);
 
 /* Translates an IPA by walking the tables as the MMU would; false if unmapped. */
 bool stage2_translate(const struct stage2_tables *t, uint64_t ipa, uint64_t *pa);
@@ -42,4 +41,3 @@ uint64_t stage2_vttbr(uint64_t table_pa, uint16_t vmid);
 
 /* VTCR_EL2 value matching the layout above. */
 uint64_t stage2_vtcr(void);
-

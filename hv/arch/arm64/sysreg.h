@@ -82,11 +82,12 @@ static inline unsigned int current_el(void)
  * implementation-defined registers trapped for emulation; SMC trapped;
  * EL1 is AArch64; barriers and TLB/cache maintenance broadcast inner shareable.
  */
-#define HCR_GUEST                                                                                 \
+#define HCR_GUEST                                                                                  \
 	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_INNER | HCR_TWI |      \
 	 HCR_TWE | HCR_TID1 | HCR_TID2 | HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_RW)
 
-/* CNTHCTL_EL2 (non-VHE): EL1PCTEN lets EL1/EL0 read CNTPCT_EL0; EL1PCEN (bit 1) clear traps CNTP_*. */
+/* CNTHCTL_EL2 (non-VHE): EL1PCTEN lets EL1/EL0 read CNTPCT_EL0; EL1PCEN (bit 1) clear traps CNTP_*.
+ */
 #define CNTHCTL_EL1PCTEN BIT(0)
 
 /* SCTLR_EL2 (non-VHE layout). */

@@ -5,10 +5,10 @@
 
 #include <stddef.h>
 
-#define ST_CS    (SYSTIMER_BASE + 0x00) /* match flags M0-M3, write 1 to clear */
-#define ST_CLO   (SYSTIMER_BASE + 0x04)
-#define ST_CHI   (SYSTIMER_BASE + 0x08)
-#define ST_C1    (SYSTIMER_BASE + 0x10)
+#define ST_CS	 (SYSTIMER_BASE + 0x00) /* match flags M0-M3, write 1 to clear */
+#define ST_CLO	 (SYSTIMER_BASE + 0x04)
+#define ST_CHI	 (SYSTIMER_BASE + 0x08)
+#define ST_C1	 (SYSTIMER_BASE + 0x10)
 #define ST_CS_M1 (1U << 1)
 
 /* The compare registers are 32 bits: a far deadline is reached in steps. */

@@ -27,9 +27,11 @@
 #define AUX_ENABLES_MASK     0x7U
 
 /*
- * IER: the manual (§2.2.2) swaps the two enable bits and marks bits 3:2 as
- * required; like Linux's 8250 driver and QEMU we use the 16550 layout, bit 0
- * receive and bit 1 transmit, and keep bits 3:2 only as storage.
+ * IER: the manual's table (§2.2.2) has bits 0 and 1 the other way round;
+ * its errata (elinux.org "BCM2835 datasheet errata") corrects it to the
+ * 16550 layout that Linux's 8250 driver and QEMU use: bit 0 receive, bit 1
+ * transmit. The errata also says real hardware needs bits 3:2 set to
+ * interrupt at all; the model does not require them and only stores them.
  */
 #define IER_RX_ENABLE (1U << 0)
 #define IER_TX_ENABLE (1U << 1)

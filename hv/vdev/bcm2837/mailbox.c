@@ -515,9 +515,11 @@ static void process_property_buffer(struct vmailbox *m, uint64_t ipa)
 	if (!buf || !answer_tags(m, buf, size / 4)) {
 		header[1] = CODE_PARSE_ERROR;
 		m->errors++;
+		vdev_guest_sync(m->vm, header, HEADER_BYTES);
 		return;
 	}
 	header[1] = CODE_SUCCESS;
+	vdev_guest_sync(m->vm, buf, size);
 }
 
 /* --- Registers ------------------------------------------------------------------ */
