@@ -143,8 +143,34 @@ static uint64_t vtimer_deadline(const struct vcpu *v, uint64_t now_us)
 	return now_us + ticks / freq * 1000000 + (ticks % freq) * 1000000 / freq + 1;
 }
 
-/* WFI ends when the vCPU has an interrupt to take, even one PSTATE.I masks. */
-static uint64_t wake_waiting_vcpus(uint64_t now_us)
+/*
+ * WFI ends when the vCPU has an interrupt to take, even one PSTATE.I masks.
+ * Returns one vCPU that just woke (NULL if none): it runs next, so that an
+ * interrupt reaches a waiting guest without waiting for a busy guest's slice
+ * to end. A guest cannot abuse this: only an interrupt wakes it.
+ */
+static struct vcpu *wake_waiting_vcpus(void)
+{
+	struct vcpu *woken = NULL;
+
+	for (unsigned int slot = 0; slot < SLOTS; slot++) {
+		struct vcpu *v = slot_vcpu(slot);
+
+		if (v && v->state == VCPU_WAITING && vcpu_irq_pending(v, v == current)) {
+			v->state = VCPU_RUNNABLE;
+			if (!woken)
+				woken = v;
+		}
+	}
+	return woken;
+}
+
+/*
+ * The earliest virtual timer deadline among waiting vCPUs that are not on
+ * the core (the one on the core has its timer live in hardware: its own
+ * interrupt will come).
+ */
+static uint64_t waiting_vtimer_deadline(uint64_t now_us)
 {
 	uint64_t earliest = UINT64_MAX;
 
@@ -154,10 +180,6 @@ static uint64_t wake_waiting_vcpus(uint64_t now_us)
 
 		if (!v || v->state != VCPU_WAITING)
 			continue;
-		if (vcpu_irq_pending(v, v == current)) {
-			v->state = VCPU_RUNNABLE;
-			continue;
-		}
 		deadline = vtimer_deadline(v, now_us);
 		if (deadline < earliest)
 			earliest = deadline;
@@ -177,13 +199,18 @@ static unsigned int runnable_slots(bool runnable[SLOTS])
 	return count;
 }
 
-/* Keeps the current vCPU until its slice ends; then the next runnable one in turn. */
-static struct vcpu *choose_next(uint64_t now_us, unsigned int *runnable_count)
+/*
+ * A vCPU that just woke goes first; otherwise the current vCPU keeps the
+ * core until its slice ends, then the next runnable one in turn.
+ */
+static struct vcpu *choose_next(uint64_t now_us, struct vcpu *woken, unsigned int *runnable_count)
 {
 	bool runnable[SLOTS];
 	int slot;
 
 	*runnable_count = runnable_slots(runnable);
+	if (woken)
+		return woken;
 	if (current && current->state == VCPU_RUNNABLE && current->vm->state == VM_RUNNING &&
 	    now_us < slice_end_us)
 		return current;
@@ -245,10 +272,14 @@ static void recheck_vtimer(void)
 	}
 }
 
+/* The next moment the scheduler must look again: a device timer, a vCPU timer, a slice end. */
 static void program_alarm(uint64_t now_us, uint64_t device_deadline, unsigned int runnable)
 {
 	uint64_t deadline = device_deadline;
+	uint64_t vtimer_next = waiting_vtimer_deadline(now_us);
 
+	if (vtimer_next < deadline)
+		deadline = vtimer_next;
 	if (runnable > 1 && slice_end_us < deadline)
 		deadline = slice_end_us;
 	if (vtimer_irq_masked && now_us + VTIMER_RECHECK_US < deadline)
@@ -259,8 +290,8 @@ static void program_alarm(uint64_t now_us, uint64_t device_deadline, unsigned in
 /* The slow path: handle requested work, pick who runs, sleep if nobody can. */
 static void reschedule(struct trap_frame *frame)
 {
-	struct vcpu *next;
-	uint64_t now, deadline, vtimer_next;
+	struct vcpu *next, *woken;
+	uint64_t now, deadline;
 	unsigned int runnable;
 
 	for (;;) {
@@ -274,11 +305,9 @@ static void reschedule(struct trap_frame *frame)
 		}
 		now = board_uptime_us();
 		deadline = poll_device_timers();
-		vtimer_next = wake_waiting_vcpus(now);
-		if (vtimer_next < deadline)
-			deadline = vtimer_next;
+		woken = wake_waiting_vcpus();
 		recheck_vtimer();
-		next = choose_next(now, &runnable);
+		next = choose_next(now, woken, &runnable);
 		if (next)
 			break;
 		account_current(now);

@@ -220,6 +220,16 @@ void vdev_set_irq_line(struct vm *vm, unsigned int line, bool level)
 		vm->devs.irq_lines &= ~(1UL << line);
 }
 
+bool vdev_vtimer_line(struct vm *vm, unsigned int index)
+{
+	const struct vcpu *v;
+
+	if (index >= vm->nr_vcpus)
+		return false;
+	v = &vm->vcpus[index];
+	return vcpu_vtimer_line(v, v == sched_current());
+}
+
 void *vdev_guest_ptr(struct vm *vm, uint64_t ipa, uint64_t size)
 {
 	return vm_guest_ptr(vm, ipa, size);

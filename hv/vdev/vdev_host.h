@@ -17,6 +17,9 @@ uint64_t vdev_now_us(struct vm *vm);
 /* Sets the level of one BCM2835 interrupt line (0-63) of this VM. */
 void vdev_set_irq_line(struct vm *vm, unsigned int line, bool level);
 
+/* The virtual timer interrupt line of the VM's vCPU `index` right now (false if no such vCPU). */
+bool vdev_vtimer_line(struct vm *vm, unsigned int index);
+
 /* Guest UART output. can_write is false while the console cannot take more (TX FIFO full). */
 bool vdev_console_can_write(struct vm *vm);
 void vdev_console_write(struct vm *vm, uint8_t byte);

@@ -168,3 +168,21 @@ def test_spinning_with_interrupts_masked_is_preempted(hv):
     hv.attach(2)
     out = hv.read_for(1.5)
     assert re.search(r"[1-5]", out) and re.search(r"[a-e]", out), out[-300:]
+
+
+def test_guest_uses_the_virtual_timer_directly(hv):
+    hv.sendline("vmld vtimer.bin 0x80000 0x80000")
+    hv.expect(r"vmld: VM 3 \(vtimer\) started")
+    hv.attach(3)
+    hv.expect(r"vtimer: CNTFRQ (\d+) Hz")
+    # Ten ticks of 100 ms each: about one second of the VM's virtual time.
+    hv.expect(r"vtimer: 10 ticks after (\d+) ms of virtual time", timeout=15)
+    assert 900 <= int(hv.match.group(1)) <= 1200, hv.match.group(0)
+    hv.expect(r"vtimer: 20 ticks after (\d+) ms of virtual time", timeout=15)
+    assert 1900 <= int(hv.match.group(1)) <= 2200, hv.match.group(0)
+    hv.send("@0")
+    hv.expect_prompt()
+    # Between ticks it waits in WFI: it takes (almost) no CPU time.
+    rows, out = vml_rows(hv)
+    assert rows[3]["wfx"] >= 20 and rows[3]["virq"] >= 20, out
+    assert rows[3]["cpu_ms"] < 300, out

@@ -109,6 +109,12 @@ bool vdev_console_read(struct vm *vm, uint8_t *byte)
 	return true;
 }
 
+bool vdev_vtimer_line(struct vm *vm, unsigned int index)
+{
+	check_vm(vm);
+	return index < FAKE_VCPUS && fake_host.vtimer_line[index];
+}
+
 void *vdev_guest_ptr(struct vm *vm, uint64_t ipa, uint64_t size)
 {
 	check_vm(vm);

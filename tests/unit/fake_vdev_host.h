@@ -1,4 +1,6 @@
 #pragma once
+
+#define FAKE_VCPUS 4
 /*
  * A fake hypervisor for the device-model unit tests: implements
  * vdev/vdev_host.h for one VM whose clock, console and RAM the test
@@ -34,7 +36,8 @@ struct fake_vdev_host {
 	size_t output_len;
 	uint8_t *ram;
 	uint64_t ram_size;
-	unsigned int syncs; /* vdev_guest_sync calls */
+	unsigned int syncs;	      /* vdev_guest_sync calls */
+	bool vtimer_line[FAKE_VCPUS]; /* what vdev_vtimer_line reports */
 	unsigned int vm_id;
 	const char *vm_name;
 };

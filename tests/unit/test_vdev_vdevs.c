@@ -154,7 +154,12 @@ static void test_virtual_timer_line(void **state)
 	assert_false(bcm2837_vdevs_irq_pending(&devs, 0, true));
 	wr(LOCAL_TIMER_CTL_0, 1U << 3);
 	assert_true(bcm2837_vdevs_irq_pending(&devs, 0, true));
+	/* The source register shows the timer line as it is when read (the guest re-arms CNTV
+	 * untrapped). */
+	fake_host.vtimer_line[0] = true;
 	assert_int_equal(rd(LOCAL_IRQ_SOURCE_0), 1U << 3);
+	fake_host.vtimer_line[0] = false;
+	assert_int_equal(rd(LOCAL_IRQ_SOURCE_0), 0);
 	assert_false(bcm2837_vdevs_fiq_pending(&devs, 0, true));
 	wr(LOCAL_TIMER_CTL_0, 1U << 7);
 	assert_true(bcm2837_vdevs_fiq_pending(&devs, 0, true));

@@ -2,6 +2,7 @@
  * One VM's BCM2837 device models, put together (see vdevs.h).
  */
 #include "vdev/bcm2837/vdevs.h"
+#include "vdev/vdev_host.h"
 
 #include <stddef.h>
 
@@ -18,6 +19,29 @@ void bcm2837_vdevs_init(struct bcm2837_vdevs *d, struct vm *vm)
 	vlocal_init(&d->local, &d->intc);
 }
 
+/*
+ * The local controller's source registers show each core's virtual timer
+ * line as it is at the moment of the read: the guest re-arms CNTV without
+ * trapping, so a remembered level would be stale.
+ */
+static enum mmio_result local_read(void *opaque, uint64_t offset, unsigned int size,
+				   uint64_t *value)
+{
+	struct bcm2837_vdevs *d = opaque;
+
+	for (unsigned int core = 0; core < VLOCAL_CORES; core++)
+		d->local.vtimer_line[core] = vdev_vtimer_line(d->vm, core);
+	return vlocal_read(&d->local, offset, size, value);
+}
+
+static enum mmio_result local_write(void *opaque, uint64_t offset, unsigned int size,
+				    uint64_t value)
+{
+	struct bcm2837_vdevs *d = opaque;
+
+	return vlocal_write(&d->local, offset, size, value);
+}
+
 bool bcm2837_vdevs_register(struct bcm2837_vdevs *d, struct mmio_bus *bus)
 {
 	const struct mmio_region regions[] = {
@@ -27,7 +51,7 @@ bool bcm2837_vdevs_register(struct bcm2837_vdevs *d, struct mmio_bus *bus)
 	     &d->systimer},
 	    {"gpio", VGPIO_BASE, VGPIO_SIZE, vgpio_read, vgpio_write, &d->gpio},
 	    {"mailbox", VMAILBOX_BASE, VMAILBOX_SIZE, vmailbox_read, vmailbox_write, &d->mailbox},
-	    {"local", VLOCAL_BASE, VLOCAL_SIZE, vlocal_read, vlocal_write, &d->local},
+	    {"local", VLOCAL_BASE, VLOCAL_SIZE, local_read, local_write, d},
 	};
 
 	for (size_t i = 0; i < sizeof(regions) / sizeof(regions[0]); i++) {
