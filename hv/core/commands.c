@@ -8,6 +8,7 @@
 #include "core/sysinfo.h"
 #include "core/images.h"
 #include "core/mm.h"
+#include "core/sched.h"
 #include "core/vconsole.h"
 #include "core/vm.h"
 #include "lib/cmdline.h"
@@ -130,6 +131,67 @@ static int cmd_vmc(int argc, char **argv)
 	return 0;
 }
 
+static const char *vcpu_state_name(enum vcpu_state state)
+{
+	switch (state) {
+	case VCPU_RUNNABLE:
+		return "runnable";
+	case VCPU_WAITING:
+		return "waiting (WFI)";
+	default:
+		return "off";
+	}
+}
+
+static void print_vm_details(const struct vm *vm)
+{
+	const struct vm_stats *st = &vm->stats;
+
+	hv_printf("VM %u (%s): %s\n", vm->id, vm->name, vm_state_name(vm->state));
+	if (vm->state == VM_STOPPED)
+		hv_printf("  stopped: %s\n", vm->stop_reason);
+	hv_printf("  image %s, loaded at 0x%lx, entry 0x%lx\n", vm->image ? vm->image : "?",
+		  vm->load_addr, vm->entry);
+	hv_printf("  memory %lu MiB: IPA 0x0-0x%lx -> PA 0x%08lx-0x%08lx, VMID %u\n",
+		  vm->ram_size >> 20, vm->ram_size - 1, vm->ram_pa, vm->ram_pa + vm->ram_size - 1,
+		  vm->id);
+	hv_printf("  time slice %u ms\n", vm->slice_us / 1000);
+	hv_printf("  exits %lu: %lu interrupts, %lu MMIO reads, %lu MMIO writes, %lu HVC, %lu SMC, "
+		  "%lu WFI/WFE, %lu system registers\n",
+		  st->exits, st->irq_exits, st->mmio_reads, st->mmio_writes, st->hvc, st->smc,
+		  st->wfx, st->sysreg);
+	hv_printf("  virtual interrupts delivered %lu, undefined instructions injected %lu\n",
+		  st->virq, st->undef);
+	hv_printf("  device accesses that hit no register: %lu reads, %lu writes\n",
+		  vm->mmio.unhandled_reads, vm->mmio.unhandled_writes);
+	hv_printf("  console: %u bytes of output kept (%u dropped), %u bytes of input waiting\n",
+		  ringbuf_count(&vm->log), vm->log.dropped, ringbuf_count(&vm->input));
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		const struct vcpu *v = &vm->vcpus[i];
+		const struct trap_frame *regs = sched_vcpu_regs(v);
+		hv_printf("  vCPU %u: %s, CPU time %lu ms, PC 0x%lx, PSTATE 0x%lx\n", i,
+			  vcpu_state_name(v->state), v->cpu_time_us / 1000, regs->elr, regs->spsr);
+	}
+}
+
+static int cmd_vmi(int argc, char **argv)
+{
+	unsigned int id;
+
+	if (argc != 2) {
+		hv_printf("usage: vmi <id>   (see vml for ids)\n");
+		return 1;
+	}
+	if (!parse_vm_id(argv[0], argv[1], &id))
+		return 1;
+	if (id == 0) {
+		hv_printf("vmi: 0 is the hypervisor shell, not a VM\n");
+		return 1;
+	}
+	print_vm_details(vm_by_id(id));
+	return 0;
+}
+
 static int cmd_ls(int argc, char **argv)
 {
 	if (expect_no_args(argc, argv))
@@ -229,6 +291,7 @@ const struct shell_command shell_commands[] = {
     {"help", "", "list the commands", cmd_help},
     {"vml", "", "list VMs: state, memory, CPU time and trap counters", cmd_vml},
     {"vmc", "<id>", "attach the console to a VM (@0 comes back)", cmd_vmc},
+    {"vmi", "<id>", "show everything about one VM: memory, counters, vCPUs", cmd_vmi},
     {"vmld", "<image> <load> <entry> [MiB]", "load an image into a new VM and start it", cmd_vmld},
     {"ls", "", "list the guest images", cmd_ls},
     {"free", "", "show free and used VM memory", cmd_free},

@@ -24,6 +24,8 @@ static int current_slot = -1;
 static uint32_t pending_work;
 static uint64_t slice_end_us;
 static bool vtimer_irq_masked;
+/* The trap frame of the exception being handled: the current vCPU's live registers. */
+static const struct trap_frame *live_frame;
 
 static struct vcpu *slot_vcpu(unsigned int slot)
 {
@@ -47,6 +49,11 @@ void sched_request(enum sched_work work)
 struct vcpu *sched_current(void)
 {
 	return current;
+}
+
+const struct trap_frame *sched_vcpu_regs(const struct vcpu *v)
+{
+	return v == current && live_frame ? live_frame : &v->regs;
 }
 
 void sched_vm_started(struct vm *vm)
@@ -294,6 +301,7 @@ static void reschedule(struct trap_frame *frame)
 	uint64_t now, deadline;
 	unsigned int runnable;
 
+	live_frame = frame;
 	for (;;) {
 		uint32_t work = __atomic_exchange_n(&pending_work, 0, __ATOMIC_ACQUIRE);
 

@@ -34,6 +34,8 @@ void sched_return_to_guest(struct trap_frame *frame);
 void sched_yield(void);
 
 struct vcpu *sched_current(void);
+/* A vCPU's registers as they are now (live in the trap frame for the one on the core). */
+const struct trap_frame *sched_vcpu_regs(const struct vcpu *v);
 void sched_vm_started(struct vm *vm);
 void sched_vm_stopped(struct vm *vm);
 /* Re-evaluates the running vCPU's virtual IRQ input (HCR_EL2.VI) after a device changed. */

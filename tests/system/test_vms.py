@@ -186,3 +186,19 @@ def test_guest_uses_the_virtual_timer_directly(hv):
     rows, out = vml_rows(hv)
     assert rows[3]["wfx"] >= 20 and rows[3]["virq"] >= 20, out
     assert rows[3]["cpu_ms"] < 300, out
+
+
+def test_vmi_shows_one_vm_in_detail(hv):
+    out = hv.run("vmi 2")
+    assert "VM 2 (lrtos): running" in out, out
+    assert re.search(r"memory 32 MiB: IPA 0x0-0x1ffffff -> PA 0x[0-9a-f]{8}-0x[0-9a-f]{8}, VMID 2",
+                     out), out
+    assert re.search(r"exits \d+: \d+ interrupts, \d+ MMIO reads", out), out
+    assert re.search(r"vCPU 0: (runnable|waiting \(WFI\)), CPU time \d+ ms, PC 0x[0-9a-f]+", out)
+    assert "no VM with id 9" in hv.run("vmi 9")
+    assert "not a VM" in hv.run("vmi 0")
+    hv.sendline("vmld bad_store.bin 0x80000 0x80000")
+    hv.expect("stopped")
+    hv.expect_prompt()
+    out = hv.run("vmi 3")
+    assert "VM 3 (bad_store): stopped" in out and "write outside its RAM" in out, out
