@@ -1,6 +1,8 @@
 # aVisor — top-level build.
 #
-#   make          build build/kernel8.img and build/sdcard.img
+#   make          build build/kernel8.img and build/sdcard.img (PLATFORM=qemu)
+#   make PLATFORM=rpi3         the same for a real Raspberry Pi 3, in build/rpi3/
+#   make sdcard   the SD card image (for rpi3 with the firmware: FIRMWARE_DIR=...)
 #   make run      install what is missing, build, boot the hypervisor in QEMU
 #   make test     install what is missing, build, run lint + unit + system tests
 #   make debug    boot QEMU halted with a GDB server and attach gdb-multiarch
@@ -9,9 +11,15 @@
 #
 # Everything produced goes under build/.
 
-BUILD    ?= build
-CROSS    ?= aarch64-linux-gnu-
 PLATFORM ?= qemu
+ifeq ($(PLATFORM),qemu)
+BUILD    ?= build
+else ifeq ($(PLATFORM),rpi3)
+BUILD    ?= build/rpi3
+else
+$(error PLATFORM=$(PLATFORM) is not known: use qemu (the default) or rpi3)
+endif
+CROSS    ?= aarch64-linux-gnu-
 PYTHON   ?= /usr/bin/python3
 
 CC      := $(CROSS)gcc
@@ -31,7 +39,7 @@ TARGET_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-bui
 	-fno-stack-protector -fno-pic -fno-common -mgeneral-regs-only -mstrict-align \
 	-mno-outline-atomics -march=armv8-a -mcpu=cortex-a53 -MMD -MP
 
-.PHONY: all setup run test lint format unit-test system-test debug clean help-make
+.PHONY: all setup run test lint format unit-test system-test debug clean sdcard
 all: $(BUILD)/kernel8.img $(BUILD)/sdcard.img
 
 # Guests first: the hypervisor embeds their images.

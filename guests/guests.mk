@@ -2,8 +2,9 @@
 #
 # Both are linked at 0x80000 with guests/lib/guest.ld on top of one shared
 # guest library: guests/lib plus the hypervisor's freestanding helpers
-# (hv/lib: formatter, string functions, ring buffer), compiled again here
-# for the guests. lrtos also carries its user programs: they are linked on
+# (hv/lib: formatter, string functions, ring buffer; the ESR decoder of
+# hv/arch/arm64, for the guests' fault reports), compiled again here for
+# the guests. lrtos also carries its user programs: they are linked on
 # their own at the user virtual address (guests/lrtos/user/user.ld), turned
 # into a flat binary and embedded in the kernel image with .incbin.
 #
@@ -18,7 +19,7 @@ GUEST_LDS    := guests/lib/guest.ld
 # $(call guest_objs,sources): the object of each source, build/guests/obj/<source>.o
 guest_objs = $(patsubst %,$(GUEST_OBJDIR)/%.o,$(1))
 
-GUEST_HVLIB_SRCS := hv/lib/printf.c hv/lib/string.c hv/lib/ringbuf.c
+GUEST_HVLIB_SRCS := hv/lib/printf.c hv/lib/string.c hv/lib/ringbuf.c hv/arch/arm64/esr.c
 GUEST_LIB_SRCS   := $(wildcard guests/lib/*.c guests/lib/*.S) $(GUEST_HVLIB_SRCS)
 GUEST_ECHO_SRCS  := $(wildcard guests/echo/*.c guests/echo/*.S)
 GUEST_LRTOS_SRCS := $(wildcard guests/lrtos/*.c guests/lrtos/*.S)

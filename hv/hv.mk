@@ -3,7 +3,7 @@
 
 HV_BUILD := $(BUILD)/hv
 HV_SRCS  := $(filter-out hv/arch/arm64/asm-offsets.c,$(shell find hv -name '*.c' -o -name '*.S'))
-HV_OBJS  := $(patsubst %,$(HV_BUILD)/%.o,$(HV_SRCS)) $(HV_BUILD)/images.S.o
+HV_OBJS  := $(patsubst %,$(HV_BUILD)/%.o,$(HV_SRCS))
 HV_CFLAGS := $(TARGET_CFLAGS) -Ihv -I$(HV_BUILD)/include -DAVISOR_VERSION='"$(VERSION)"'
 
 # Offsets of C structures used by assembly are generated, not hand-kept:
@@ -23,19 +23,6 @@ $(HV_BUILD)/%.c.o: %.c Makefile hv/hv.mk | $(HV_BUILD)/include/asm-offsets.h
 
 $(HV_BUILD)/%.S.o: %.S $(HV_BUILD)/include/asm-offsets.h
 	@mkdir -p $(dir $@)
-	@echo "  AS      $<"
-	@$(CC) $(HV_CFLAGS) -D__ASSEMBLY__ -c -o $@ $<
-
-# Guest images embedded in the hypervisor (the image store until the SD card
-# takes over): every guest and test guest binary.
-HV_IMAGES = $(GUEST_BINS) $(TEST_GUEST_BINS)
-
-$(HV_BUILD)/images.S: scripts/gen-images.sh $(HV_IMAGES) hv/hv.mk
-	@mkdir -p $(dir $@)
-	@echo "  GEN     $@"
-	@./scripts/gen-images.sh $(abspath $(HV_IMAGES)) > $@
-
-$(HV_BUILD)/images.S.o: $(HV_BUILD)/images.S
 	@echo "  AS      $<"
 	@$(CC) $(HV_CFLAGS) -D__ASSEMBLY__ -c -o $@ $<
 

@@ -3,8 +3,8 @@
  */
 #include "lib/exception.h"
 
+#include "arch/arm64/esr.h"
 #include "lib/console.h"
-#include "lib/esr.h"
 #include "lib/irq.h"
 #include "lib/sysreg.h"
 

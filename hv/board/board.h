@@ -60,5 +60,14 @@ void board_alarm_set(uint64_t deadline_us);
 void board_vtimer_init(void (*handler)(void));
 void board_vtimer_irq_enable(bool enable);
 
+struct blockdev;
+/* Initialises the SD card; 0, or a negative error (no card, timeout, unsupported card...). */
+int board_sd_init(void);
+/* The card as a block device (valid after a successful board_sd_init), or NULL. */
+const struct blockdev *board_sd_blockdev(void);
+/* One line describing the card (type, capacity, CID) and the last error in words. */
+const char *board_sd_describe(void);
+const char *board_sd_strerror(int err);
+
 /* Number of hardware interrupts handled since boot. */
 uint64_t board_irq_count(void);

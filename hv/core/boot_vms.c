@@ -1,45 +1,76 @@
 #include "core/boot_vms.h"
+#include "core/config.h"
 #include "core/console.h"
-#include "core/images.h"
+#include "core/loader.h"
+#include "core/storage.h"
 #include "core/vm.h"
+#include "fs/fat32.h"
 
-#include <stddef.h>
+#define CONFIG_MAX_BYTES 16384
 
-#define MIB (1UL << 20)
+static char config_text[CONFIG_MAX_BYTES];
+static struct vm_spec specs[CONFIG_MAX_VMS];
 
-static const struct vm_config boot_vms[] = {
-    {.name = "echo",
-     .image = "echo.bin",
-     .ram_size = 16 * MIB,
-     .load_addr = 0x80000,
-     .entry = 0x80000},
-    {.name = "lrtos",
-     .image = "lrtos.bin",
-     .ram_size = 32 * MIB,
-     .load_addr = 0x80000,
-     .entry = 0x80000},
-};
+static void report_config_error(void *ctx, unsigned int line, const char *problem)
+{
+	(void)ctx;
+	hv_printf("%s:%u: %s\n", BOOT_CONFIG_FILE, line, problem);
+}
+
+/* Reads the configuration file; returns its length, or -1 after saying why not. */
+static long read_config(struct fat32_volume *vol)
+{
+	uint64_t size = 0;
+	int rc = fat32_read_file(vol, BOOT_CONFIG_FILE, config_text, sizeof(config_text), &size);
+
+	if (rc == FAT32_ERR_TOO_BIG) {
+		hv_printf("boot: %s is larger than %d bytes: no VMs started\n", BOOT_CONFIG_FILE,
+			  CONFIG_MAX_BYTES);
+		return -1;
+	}
+	if (rc < 0) {
+		hv_printf("boot: cannot read %s from the SD card (%s): no VMs started\n",
+			  BOOT_CONFIG_FILE, fat32_strerror(rc));
+		return -1;
+	}
+	return (long)size;
+}
+
+static void start_one(const struct vm_spec *spec)
+{
+	struct load_report report;
+	char err[160];
+	struct vm *vm = loader_create_vm(spec, err, sizeof(err), &report);
+
+	if (!vm) {
+		hv_printf("%s:%u: VM '%s' not started: %s\n", BOOT_CONFIG_FILE, spec->line,
+			  spec->name, err);
+		return;
+	}
+	hv_printf("boot: VM %u (%s) %s: %s, %lu KiB at 0x%lx, %lu MiB RAM at 0x%08lx, %lu KB/s\n",
+		  vm->id, vm->name, spec->autostart ? "started" : "created (autostart=no)",
+		  spec->image, (report.image_bytes + 1023) / 1024, spec->load_addr,
+		  vm->ram_size >> 20, vm->ram_pa, loader_speed_kbs(&report));
+}
 
 void boot_vms_create(void)
 {
-	for (size_t i = 0; i < sizeof(boot_vms) / sizeof(boot_vms[0]); i++) {
-		const struct vm_config *cfg = &boot_vms[i];
-		const struct image *img = image_find(cfg->image);
-		struct vm *vm;
-		char err[96];
+	struct fat32_volume *vol;
+	unsigned int count;
+	long len;
 
-		if (!img) {
-			hv_printf("boot: VM '%s' not started: no image '%s'\n", cfg->name,
-				  cfg->image);
-			continue;
-		}
-		vm = vm_create(cfg, img->data, img->size, err, sizeof(err));
-		if (!vm) {
-			hv_printf("boot: VM '%s' not started: %s\n", cfg->name, err);
-			continue;
-		}
-		hv_printf("boot: VM %u (%s) started: %s, %lu KiB image, %lu MiB RAM at 0x%08lx\n",
-			  vm->id, vm->name, cfg->image, (img->size + 1023) / 1024,
-			  vm->ram_size >> 20, vm->ram_pa);
+	if (storage_init() < 0) {
+		hv_printf("boot: %s: no VMs started\n", storage_error());
+		return;
 	}
+	vol = storage_volume();
+	len = read_config(vol);
+	if (len < 0)
+		return;
+	count = config_parse(config_text, (size_t)len, specs, CONFIG_MAX_VMS, report_config_error,
+			     NULL);
+	if (count == 0)
+		hv_printf("boot: %s defines no VMs\n", BOOT_CONFIG_FILE);
+	for (unsigned int i = 0; i < count; i++)
+		start_one(&specs[i]);
 }

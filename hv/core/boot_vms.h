@@ -1,8 +1,10 @@
 #pragma once
 /*
- * The VMs started at boot. One static table in one place, until the SD
- * card's configuration file replaces it.
+ * The VMs started at boot: read from the configuration file on the SD card
+ * (avisor.cfg, docs/configuration.md). Every bad line and every VM that
+ * cannot start is reported; the others start.
  */
 
-/* Creates every VM of the boot table; reports each one that fails and goes on. */
+#define BOOT_CONFIG_FILE "avisor.cfg"
+
 void boot_vms_create(void);

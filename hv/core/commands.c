@@ -6,7 +6,12 @@
 #include "core/console.h"
 #include "core/shell.h"
 #include "core/sysinfo.h"
-#include "core/images.h"
+#include "core/config.h"
+#include "core/loader.h"
+#include "core/storage.h"
+#include "fs/fat32.h"
+#include "fs/blockdev.h"
+#include "lib/printf.h"
 #include "core/mm.h"
 #include "core/sched.h"
 #include "core/vconsole.h"
@@ -150,8 +155,10 @@ static void print_vm_details(const struct vm *vm)
 	hv_printf("VM %u (%s): %s\n", vm->id, vm->name, vm_state_name(vm->state));
 	if (vm->state == VM_STOPPED)
 		hv_printf("  stopped: %s\n", vm->stop_reason);
-	hv_printf("  image %s, loaded at 0x%lx, entry 0x%lx\n", vm->image ? vm->image : "?",
-		  vm->load_addr, vm->entry);
+	hv_printf("  image %s, loaded at 0x%lx, entry 0x%lx\n", vm->image, vm->load_addr,
+		  vm->entry);
+	if (vm->dtb[0])
+		hv_printf("  device tree %s at 0x%lx (passed in x0)\n", vm->dtb, vm->dtb_addr);
 	hv_printf("  memory %lu MiB: IPA 0x0-0x%lx -> PA 0x%08lx-0x%08lx, VMID %u\n",
 		  vm->ram_size >> 20, vm->ram_size - 1, vm->ram_pa, vm->ram_pa + vm->ram_size - 1,
 		  vm->id);
@@ -192,19 +199,55 @@ static int cmd_vmi(int argc, char **argv)
 	return 0;
 }
 
+/* Sizes as a person reads them: B below 1 KiB, KB below 1 MiB, else MB. */
+static void print_size(uint64_t size)
+{
+	if (size >= (1UL << 20))
+		hv_printf("%7lu MB", size >> 20);
+	else if (size >= 1024)
+		hv_printf("%7lu KB", size >> 10);
+	else
+		hv_printf("%7lu B ", size);
+}
+
+static int print_dir_entry(void *ctx, const struct fat32_entry *e)
+{
+	unsigned int *count = ctx;
+
+	if (e->is_dir)
+		hv_printf("     <DIR>  %s/\n", e->name);
+	else {
+		hv_printf("  ");
+		print_size(e->size);
+		hv_printf("  %s\n", e->name);
+	}
+	(*count)++;
+	return 0;
+}
+
 static int cmd_ls(int argc, char **argv)
 {
-	if (expect_no_args(argc, argv))
+	const char *path = argc > 1 ? argv[1] : "/";
+	struct fat32_volume *vol;
+	unsigned int count = 0;
+	int rc;
+
+	if (argc > 2) {
+		hv_printf("usage: ls [directory]\n");
 		return 1;
-	for (unsigned int i = 0; i < image_count(); i++) {
-		const struct image *img = image_at(i);
-		if (img->size >= (1UL << 20))
-			hv_printf("  %-24s %6lu MB\n", img->name, img->size >> 20);
-		else if (img->size >= 1024)
-			hv_printf("  %-24s %6lu KB\n", img->name, img->size >> 10);
-		else
-			hv_printf("  %-24s %6lu B\n", img->name, img->size);
 	}
+	vol = storage_require();
+	if (!vol) {
+		hv_printf("ls: %s\n", storage_error());
+		return 1;
+	}
+	rc = fat32_list(vol, path, print_dir_entry, &count);
+	if (rc < 0) {
+		hv_printf("ls: %s: %s\n", path, fat32_strerror(rc));
+		return 1;
+	}
+	if (count == 0)
+		hv_printf("  (empty)\n");
 	return 0;
 }
 
@@ -218,54 +261,92 @@ static bool parse_address(const char *what, const char *arg, uint64_t *value)
 	return true;
 }
 
-/* The VM's name: the image's file name without its extension. */
+static bool name_in_use(const char *name)
+{
+	for (unsigned int i = 0; i < VM_MAX; i++) {
+		const struct vm *vm = vm_slot(i);
+		if (vm->state != VM_EMPTY && strcmp(vm->name, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The VM's name: the image's file name without directory and extension, made unique. */
 static void name_from_image(const char *image, char *name, size_t size)
 {
-	size_t n = strlcpy(name, image, size);
-	char *dot = strchr(name, '.');
+	const char *base = image;
+	char *dot;
+	size_t len;
 
-	(void)n;
+	for (const char *p = image; *p; p++) {
+		if (*p == '/')
+			base = p + 1;
+	}
+	strlcpy(name, base, size);
+	dot = strchr(name, '.');
 	if (dot && dot != name)
 		*dot = '\0';
+	len = strlen(name);
+	for (unsigned int n = 2; name_in_use(name) && n < 100; n++)
+		fmt_snprintf(name + (len > size - 4 ? size - 4 : len), 4, "-%u", n);
 }
 
 #define VMLD_DEFAULT_MIB 16
 
+static bool parse_vmld_args(int argc, char **argv, struct vm_spec *spec)
+{
+	uint64_t mib = VMLD_DEFAULT_MIB;
+
+	if (strlen(argv[1]) >= sizeof(spec->image)) {
+		hv_printf("vmld: image path '%s' is too long\n", argv[1]);
+		return false;
+	}
+	if (!parse_address("load address", argv[2], &spec->load_addr) ||
+	    !parse_address("entry address", argv[3], &spec->entry))
+		return false;
+	if (argc == 5 && (!config_parse_size_mib(argv[4], &mib) || mib < 2 || mib % 2 ||
+			  mib > CONFIG_MAX_RAM_MIB)) {
+		hv_printf("vmld: memory '%s' must be an even number of MiB from 2 to %d\n", argv[4],
+			  CONFIG_MAX_RAM_MIB);
+		return false;
+	}
+	strlcpy(spec->image, argv[1], sizeof(spec->image));
+	name_from_image(argv[1], spec->name, sizeof(spec->name));
+	spec->ram_size = mib << 20;
+	spec->vcpus = 1;
+	spec->slice_ms = CONFIG_DEFAULT_SLICE_MS;
+	spec->autostart = true;
+	return true;
+}
+
 static int cmd_vmld(int argc, char **argv)
 {
-	const struct image *img;
-	struct vm_config cfg = {0};
-	uint64_t mib = VMLD_DEFAULT_MIB;
-	char name[VM_NAME_MAX], err[96];
+	struct vm_spec spec = {0};
+	struct load_report report;
+	const char *problem;
+	char err[160];
 	struct vm *vm;
 
 	if (argc < 4 || argc > 5) {
 		hv_printf("usage: vmld <image> <load addr> <entry addr> [<memory MiB>]\n");
 		return 1;
 	}
-	img = image_find(argv[1]);
-	if (!img) {
-		hv_printf("vmld: no image '%s' (see ls)\n", argv[1]);
+	if (!parse_vmld_args(argc, argv, &spec))
+		return 1;
+	problem = config_check_spec(&spec);
+	if (problem) {
+		hv_printf("vmld: %s\n", problem);
 		return 1;
 	}
-	if (!parse_address("load address", argv[2], &cfg.load_addr) ||
-	    !parse_address("entry address", argv[3], &cfg.entry))
-		return 1;
-	if (argc == 5 && (!cmdline_parse_u64(argv[4], &mib) || mib == 0 || mib > 1008)) {
-		hv_printf("vmld: memory '%s' must be a number of MiB from 2 to 1008\n", argv[4]);
-		return 1;
-	}
-	name_from_image(img->name, name, sizeof(name));
-	cfg.name = name;
-	cfg.image = img->name;
-	cfg.ram_size = mib << 20;
-	vm = vm_create(&cfg, img->data, img->size, err, sizeof(err));
+	vm = loader_create_vm(&spec, err, sizeof(err), &report);
 	if (!vm) {
 		hv_printf("vmld: %s\n", err);
 		return 1;
 	}
-	hv_printf("vmld: VM %u (%s) started: %lu bytes at 0x%lx, entry 0x%lx, %lu MiB RAM\n",
-		  vm->id, vm->name, img->size, cfg.load_addr, cfg.entry, mib);
+	hv_printf("vmld: VM %u (%s) started: %s, %lu bytes loaded at 0x%lx in %lu ms (%lu KB/s), "
+		  "entry 0x%lx, %lu MiB RAM\n",
+		  vm->id, vm->name, spec.image, report.image_bytes, spec.load_addr,
+		  report.micros / 1000, loader_speed_kbs(&report), spec.entry, spec.ram_size >> 20);
 	return 0;
 }
 
@@ -287,13 +368,97 @@ static int cmd_free(int argc, char **argv)
 	return 0;
 }
 
+/* sd: the card as the driver sees it; "sd read" hex-dumps raw blocks for debugging cards. */
+#define SD_DUMP_MAX_BLOCKS 8
+
+static uint8_t sd_dump[SD_DUMP_MAX_BLOCKS * BLOCK_SIZE];
+
+/* The card, initialised now if that has not succeeded yet (so a card inserted later is found). */
+static const struct blockdev *sd_card(void)
+{
+	if (!board_sd_blockdev())
+		(void)board_sd_init();
+	return board_sd_blockdev();
+}
+
+/* One block as lines of "offset: 16 hex bytes |ASCII|". */
+static void sd_dump_block(uint64_t lba, const uint8_t *block)
+{
+	hv_printf("LBA %lu:\n", lba);
+	for (unsigned int off = 0; off < BLOCK_SIZE; off += 16) {
+		char line[80];
+		size_t n = (size_t)fmt_snprintf(line, sizeof(line), "%03x:", off);
+
+		for (unsigned int i = 0; i < 16; i++)
+			n += (size_t)fmt_snprintf(line + n, sizeof(line) - n, " %02x",
+						  block[off + i]);
+		n += (size_t)fmt_snprintf(line + n, sizeof(line) - n, "  |");
+		for (unsigned int i = 0; i < 16; i++) {
+			uint8_t c = block[off + i];
+			line[n++] = (c >= 0x20 && c < 0x7f) ? (char)c : '.';
+		}
+		line[n] = '\0';
+		hv_printf("%s|\n", line);
+	}
+}
+
+static int sd_read_and_dump(const struct blockdev *dev, uint64_t lba, uint64_t count)
+{
+	uint64_t start = board_uptime_us(), us;
+	int err = dev->read(dev->ctx, lba, (uint32_t)count, sd_dump);
+
+	us = board_uptime_us() - start;
+	if (err) {
+		hv_printf("sd read: LBA %lu, %lu block(s): %s (the card has %lu blocks)\n", lba,
+			  count, board_sd_strerror(err), dev->block_count);
+		return 1;
+	}
+	for (uint64_t i = 0; i < count; i++)
+		sd_dump_block(lba + i, sd_dump + i * BLOCK_SIZE);
+	hv_printf("read %lu block(s) in %lu us: %lu KB/s\n", count, us,
+		  us ? count * BLOCK_SIZE * 1000000 / 1024 / us : 0);
+	return 0;
+}
+
+static int cmd_sd(int argc, char **argv)
+{
+	const struct blockdev *dev;
+	uint64_t lba, count = 1;
+
+	if (argc == 1) {
+		(void)sd_card();
+		hv_printf("%s\n", board_sd_describe());
+		return 0;
+	}
+	if (strcmp(argv[1], "read") != 0 || argc < 3 || argc > 4) {
+		hv_printf("usage: sd   |   sd read <lba> [count 1-%u]\n", SD_DUMP_MAX_BLOCKS);
+		return 1;
+	}
+	if (!cmdline_parse_u64(argv[2], &lba)) {
+		hv_printf("sd read: LBA '%s' is not a number (hex with 0x, or decimal)\n", argv[2]);
+		return 1;
+	}
+	if (argc == 4 &&
+	    (!cmdline_parse_u64(argv[3], &count) || count == 0 || count > SD_DUMP_MAX_BLOCKS)) {
+		hv_printf("sd read: count '%s' must be 1 to %u\n", argv[3], SD_DUMP_MAX_BLOCKS);
+		return 1;
+	}
+	dev = sd_card();
+	if (!dev) {
+		hv_printf("sd read: %s\n", board_sd_describe());
+		return 1;
+	}
+	return sd_read_and_dump(dev, lba, count);
+}
+
 const struct shell_command shell_commands[] = {
     {"help", "", "list the commands", cmd_help},
     {"vml", "", "list VMs: state, memory, CPU time and trap counters", cmd_vml},
     {"vmc", "<id>", "attach the console to a VM (@0 comes back)", cmd_vmc},
     {"vmi", "<id>", "show everything about one VM: memory, counters, vCPUs", cmd_vmi},
     {"vmld", "<image> <load> <entry> [MiB]", "load an image into a new VM and start it", cmd_vmld},
-    {"ls", "", "list the guest images", cmd_ls},
+    {"ls", "[dir]", "list the files on the SD card", cmd_ls},
+    {"sd", "[read <lba> [count]]", "show the SD card; read: hex-dump up to 8 blocks", cmd_sd},
     {"free", "", "show free and used VM memory", cmd_free},
     {"mem", "", "show the physical memory map", cmd_mem},
     {"uptime", "", "show time since boot and interrupt counts", cmd_uptime},

@@ -266,9 +266,9 @@ static void idle(void)
 {
 	if (!__atomic_load_n(&pending_work, __ATOMIC_ACQUIRE))
 		wfi();
-	irq_enable();
+	irq_unmask();
 	isb();
-	irq_disable();
+	irq_mask();
 }
 
 static void recheck_vtimer(void)
@@ -307,9 +307,9 @@ static void reschedule(struct trap_frame *frame)
 
 		if (work & WORK_CONSOLE) {
 			/* The shell may run a long command: keep taking interrupts meanwhile. */
-			irq_enable();
+			irq_unmask();
 			vconsole_poll();
-			irq_disable();
+			irq_mask();
 		}
 		now = board_uptime_us();
 		deadline = poll_device_timers();

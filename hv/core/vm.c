@@ -13,9 +13,6 @@
 static struct vm vms[VM_MAX];
 static struct stage2_tables stage2_storage[VM_MAX] __attribute__((section(".pagetables")));
 
-/* Guest RAM must end below the device window the guest sees at 0x3F000000. */
-#define GUEST_RAM_LIMIT 0x3f000000UL
-
 void vm_init_all(void)
 {
 	for (unsigned int i = 0; i < VM_MAX; i++) {
@@ -48,31 +45,6 @@ const char *vm_state_name(enum vm_state state)
 	}
 }
 
-static bool config_error(char *err, size_t err_size, const char *msg)
-{
-	strlcpy(err, msg, err_size);
-	return false;
-}
-
-static bool validate_config(const struct vm_config *cfg, size_t image_size, char *err,
-			    size_t err_size)
-{
-	if (!cfg->name || !cfg->name[0] || strlen(cfg->name) >= VM_NAME_MAX)
-		return config_error(err, err_size, "name must be 1 to 15 characters");
-	if (cfg->ram_size < VM_MIN_RAM || cfg->ram_size % STAGE2_BLOCK_SIZE ||
-	    cfg->ram_size > GUEST_RAM_LIMIT)
-		return config_error(err, err_size,
-				    "memory must be a multiple of 2 MiB, from 2 MiB to 1008 MiB");
-	if (cfg->load_addr % 4096)
-		return config_error(err, err_size, "load address must be 4 KiB aligned");
-	if (cfg->load_addr >= cfg->ram_size || image_size > cfg->ram_size - cfg->load_addr)
-		return config_error(err, err_size, "image does not fit in the VM's memory");
-	if (cfg->entry % 4 || cfg->entry >= cfg->ram_size)
-		return config_error(
-		    err, err_size, "entry point must be 4-byte aligned and inside the VM's memory");
-	return true;
-}
-
 static struct vm *free_slot(void)
 {
 	for (unsigned int i = 0; i < VM_MAX; i++) {
@@ -83,19 +55,26 @@ static struct vm *free_slot(void)
 }
 
 /*
- * Fresh RAM holds nothing of a previous owner. The guest starts with its MMU
- * off, so its accesses are non-cacheable: clean what we wrote through the
- * hypervisor's cacheable mapping to memory, and drop stale instructions.
+ * Fresh RAM holds nothing of a previous owner. Clean and invalidate it to
+ * the Point of Coherency: the guest starts with its MMU (and caches) off, and
+ * no stale clean line may later shadow what the guest writes.
  */
-static void load_image(struct vm *vm, const void *image, size_t image_size)
+static void clear_ram(struct vm *vm)
 {
 	void *ram = (void *)vm->ram_pa;
 
 	memset(ram, 0, vm->ram_size);
-	memcpy((uint8_t *)ram + vm->load_addr, image, image_size);
-	/* Clean and invalidate: no stale clean line may later shadow what the guest writes. */
 	dcache_clean_invalidate_range(ram, vm->ram_size);
-	icache_invalidate_all();
+}
+
+void vm_finish_load(struct vm *vm, uint64_t ipa, uint64_t size)
+{
+	void *ptr = vm_guest_ptr(vm, ipa, size);
+
+	if (ptr) {
+		dcache_clean_invalidate_range(ptr, size);
+		icache_invalidate_all();
+	}
 }
 
 static void init_devices(struct vm *vm)
@@ -105,68 +84,101 @@ static void init_devices(struct vm *vm)
 	(void)bcm2837_vdevs_register(&vm->devs, &vm->mmio);
 }
 
-static void init_vcpus(struct vm *vm)
+static void init_vcpus(struct vm *vm, unsigned int count)
 {
-	vm->nr_vcpus = 1;
+	vm->nr_vcpus = count;
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
 		memset(v, 0, sizeof(*v));
 		v->vm = vm;
 		v->index = i;
-		vcpu_reset(v, vm->entry, 0);
-		v->state = i == 0 ? VCPU_RUNNABLE : VCPU_OFF;
+		vcpu_reset(v, vm->entry, vm->dtb_addr);
+		v->state = VCPU_OFF;
 	}
 }
 
-struct vm *vm_create(const struct vm_config *cfg, const void *image, size_t image_size, char *err,
-		     size_t err_size)
+static void fill_from_spec(struct vm *vm, const struct vm_spec *spec)
 {
+	unsigned int id = vm->id;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->id = id;
+	strlcpy(vm->name, spec->name, sizeof(vm->name));
+	strlcpy(vm->image, spec->image, sizeof(vm->image));
+	strlcpy(vm->dtb, spec->dtb, sizeof(vm->dtb));
+	vm->dtb_addr = spec->dtb[0] ? spec->dtb_addr : 0;
+	vm->ram_size = spec->ram_size;
+	vm->load_addr = spec->load_addr;
+	vm->entry = spec->entry;
+	vm->slice_us = spec->slice_ms ? spec->slice_ms * 1000 : VM_DEFAULT_SLICE_US;
+	ringbuf_init(&vm->input, vm->input_storage, sizeof(vm->input_storage));
+	ringbuf_init(&vm->log, vm->log_storage, sizeof(vm->log_storage));
+}
+
+struct vm *vm_create(const struct vm_spec *spec, char *err, size_t err_size)
+{
+	const char *problem = config_check_spec(spec);
 	struct vm *vm;
-	unsigned int id;
 	uint64_t ram;
 
-	if (!validate_config(cfg, image_size, err, err_size))
+	if (problem) {
+		strlcpy(err, problem, err_size);
 		return NULL;
+	}
 	vm = free_slot();
 	if (!vm) {
 		fmt_snprintf(err, err_size, "no free VM slot (at most %d VMs)", VM_MAX);
 		return NULL;
 	}
-	ram = mm_alloc_vm_ram(cfg->ram_size);
+	ram = mm_alloc_vm_ram(spec->ram_size);
 	if (!ram) {
 		fmt_snprintf(err, err_size,
 			     "not enough free memory for %lu MiB (largest free %lu MiB)",
-			     cfg->ram_size >> 20, block_largest_free(mm_pool()) >> 20);
+			     spec->ram_size >> 20, block_largest_free(mm_pool()) >> 20);
 		return NULL;
 	}
 
-	id = vm->id;
-	memset(vm, 0, sizeof(*vm));
-	vm->id = id;
-	strlcpy(vm->name, cfg->name, sizeof(vm->name));
-	vm->image = cfg->image;
+	fill_from_spec(vm, spec);
 	vm->ram_pa = ram;
-	vm->ram_size = cfg->ram_size;
-	vm->load_addr = cfg->load_addr;
-	vm->entry = cfg->entry;
-	vm->slice_us = cfg->slice_us ? cfg->slice_us : VM_DEFAULT_SLICE_US;
-	ringbuf_init(&vm->input, vm->input_storage, sizeof(vm->input_storage));
-	ringbuf_init(&vm->log, vm->log_storage, sizeof(vm->log_storage));
-
-	load_image(vm, image, image_size);
-	vm->s2 = &stage2_storage[id - 1];
+	clear_ram(vm);
+	vm->s2 = &stage2_storage[vm->id - 1];
 	(void)stage2_build(vm->s2, (uint64_t)vm->s2, vm->ram_pa, vm->ram_size);
-	vm->vttbr = stage2_vttbr((uint64_t)vm->s2, (uint16_t)id);
+	vm->vttbr = stage2_vttbr((uint64_t)vm->s2, (uint16_t)vm->id);
 	tlb_flush_vmid(vm->vttbr);
+	init_devices(vm);
+	init_vcpus(vm, spec->vcpus ? spec->vcpus : 1);
+	vm->state = VM_STOPPED;
+	strlcpy(vm->stop_reason, "not started", sizeof(vm->stop_reason));
+	return vm;
+}
 
+void vm_start(struct vm *vm)
+{
 	vm->time_base_us = board_uptime_us();
 	vm->cntvoff = read_sysreg(cntpct_el0);
-	init_devices(vm);
-	init_vcpus(vm);
+	vm->stop_reason[0] = '\0';
+	vm->vcpus[0].state = VCPU_RUNNABLE;
 	vm->state = VM_RUNNING;
 	sched_vm_started(vm);
-	return vm;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	unsigned int id = vm->id;
+
+	if (vm->state == VM_EMPTY)
+		return;
+	if (vconsole_attached() == vm)
+		(void)vconsole_attach(0);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		vm->vcpus[i].state = VCPU_OFF;
+	vm->state = VM_EMPTY;
+	sched_vm_stopped(vm);
+	mm_free_vm_ram(vm->ram_pa, vm->ram_size);
+	memset(vm, 0, sizeof(*vm));
+	vm->id = id;
+	vm->state = VM_EMPTY;
 }
 
 void vm_stop(struct vm *vm, const char *fmt, ...)

@@ -4,6 +4,7 @@
  * MMIO registry, its console buffers, counters, and its vCPUs.
  */
 #include "arch/arm64/stage2.h"
+#include "core/config.h"
 #include "core/mmio.h"
 #include "core/vcpu.h"
 #include "lib/ringbuf.h"
@@ -36,23 +37,15 @@ struct vm_stats {
 	uint64_t undef; /* undefined-instruction exceptions injected */
 };
 
-/* What a VM is created from (the boot table now, a configuration file later). */
-struct vm_config {
-	const char *name;
-	const char *image;  /* image name in the image store */
-	uint64_t ram_size;  /* bytes, multiple of 2 MiB */
-	uint64_t load_addr; /* guest-physical address the image is copied to */
-	uint64_t entry;	    /* guest-physical entry point */
-	uint32_t slice_us;  /* time slice; 0 = VM_DEFAULT_SLICE_US */
-};
-
 struct vm {
 	unsigned int id;
 	char name[VM_NAME_MAX];
 	enum vm_state state;
 	char stop_reason[256];
-	const char *image;
-	uint64_t ram_pa; /* host-physical base of its RAM */
+	char image[CONFIG_PATH_MAX];
+	char dtb[CONFIG_PATH_MAX];
+	uint64_t dtb_addr; /* passed in x0 at entry (the arm64 boot protocol), 0 without a dtb */
+	uint64_t ram_pa;   /* host-physical base of its RAM */
 	uint64_t ram_size;
 	uint64_t entry, load_addr;
 	uint64_t vttbr; /* VTTBR_EL2: stage-2 tables and VMID */
@@ -74,11 +67,22 @@ struct vm {
 
 void vm_init_all(void);
 /*
- * Creates and starts a VM. Returns it, or NULL with a message in err
- * naming what was wrong (no free slot, not enough memory, bad addresses).
+ * Creates a VM from a spec: a slot, zeroed RAM, stage-2 tables, device
+ * models, vCPUs at their reset state; not started yet (stopped, "not
+ * started"). Returns it, or NULL with a message in err naming what was
+ * wrong (bad values, no free slot, not enough memory).
  */
-struct vm *vm_create(const struct vm_config *cfg, const void *image, size_t image_size, char *err,
-		     size_t err_size);
+struct vm *vm_create(const struct vm_spec *spec, char *err, size_t err_size);
+/*
+ * Makes `size` bytes just written at guest-physical `ipa` visible to a guest
+ * whose MMU and caches are still off (clean to the Point of Coherency) and
+ * drops stale instructions.
+ */
+void vm_finish_load(struct vm *vm, uint64_t ipa, uint64_t size);
+/* Starts vCPU 0 at the entry point, with x0 = the device tree address (or 0). */
+void vm_start(struct vm *vm);
+/* Frees everything the VM has: its RAM goes back to the pool and its slot and id are free. */
+void vm_destroy(struct vm *vm);
 /* Stops a VM and prints a one-line report with the reason. */
 void vm_stop(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 struct vm *vm_by_id(unsigned int id);

@@ -23,3 +23,6 @@ test-guests: $(TEST_GUEST_BINS)
 all: test-guests
 
 -include $(TEST_GUEST_BINS:.bin=.c.d)
+
+# Keep the intermediate files (make would delete them as it goes).
+.SECONDARY: $(TEST_GUEST_BINS:.bin=.elf) $(TEST_GUEST_BINS:.bin=.c.o)

@@ -75,8 +75,14 @@ class Console:
         return self.child.match
 
     def read_for(self, seconds):
-        """Everything printed during the next `seconds` seconds (also when it never stops)."""
-        chunks = []
+        """Everything printed during the next `seconds` seconds (also when it never stops).
+
+        It starts with what pexpect has already read past its last match:
+        that was printed after the point the test waited for, and is not
+        seen again otherwise.
+        """
+        chunks = [self.child.buffer]
+        self.child.buffer = ""
         deadline = time.monotonic() + seconds
         while True:
             left = deadline - time.monotonic()

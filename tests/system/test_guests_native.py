@@ -16,7 +16,6 @@ import re
 import string
 import time
 
-import pexpect
 from conftest import BUILD
 
 ECHO = os.path.join(BUILD, "guests", "echo.bin")
@@ -86,26 +85,6 @@ def test_echo_waits_for_input_without_using_the_cpu(boot):
 # --- lrtos ---------------------------------------------------------------------------------
 
 
-def read_during(con, seconds):
-    """Everything the guest prints in the next `seconds` seconds, starting with
-    what pexpect has already read past its last match.
-
-    (Console.read_for reads until the output pauses, which lrtos never does.)
-    """
-    chunks = [con.child.buffer]
-    con.child.buffer = ""
-    deadline = time.monotonic() + seconds
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            break
-        try:
-            chunks.append(con.child.read_nonblocking(65536, timeout=left))
-        except pexpect.TIMEOUT:
-            break
-    return "".join(chunks)
-
-
 def user_stream(text):
     """The characters the printing processes wrote, kernel and other messages removed.
 
@@ -136,7 +115,7 @@ def test_lrtos_banner(boot):
 def test_lrtos_processes_print_interleaved(boot):
     con = boot_guest(boot, LRTOS)
     con.expect_exact("lrtos: started process 1", timeout=5)
-    out = read_during(con, 3.0)
+    out = con.read_for(3.0)
     stream = user_stream(out)
     digits = re.sub(r"[^1-5]", "", stream)
     letters = re.sub(r"[^a-e]", "", stream)
@@ -158,7 +137,7 @@ def test_lrtos_kills_a_faulting_process_and_the_others_go_on(boot):
     assert con.match.group(1) == pid
     assert con.match.group(2) == address
     assert int(con.match.group(3), 16) >> 26 == 0x24, "EC must be 'data abort from a lower EL'"
-    stream = user_stream(read_during(con, 2.0))
+    stream = user_stream(con.read_for(2.0))
     assert len(re.sub(r"[^1-5]", "", stream)) >= 5, "the 12345 process stopped: %r" % stream
     assert len(re.sub(r"[^a-e]", "", stream)) >= 5, "the abcde process stopped: %r" % stream
 

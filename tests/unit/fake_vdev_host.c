@@ -46,6 +46,13 @@ void fake_host_release(void)
 	fake_host.ram_size = 0;
 }
 
+int fake_host_teardown(void **state)
+{
+	(void)state;
+	fake_host_release();
+	return 0;
+}
+
 void fake_host_type_bytes(const uint8_t *bytes, size_t n)
 {
 	assert_true(fake_host.input_tail + n <= FAKE_INPUT_MAX);

@@ -47,6 +47,8 @@ extern struct fake_vdev_host fake_host;
 struct vm *fake_vm(void);
 void fake_host_reset(uint64_t ram_size);
 void fake_host_release(void); /* frees the RAM */
+/* fake_host_release() as a cmocka teardown, for tests whose setup calls fake_host_reset(). */
+int fake_host_teardown(void **state);
 /* Queues console input for the VM. */
 void fake_host_type(const char *text);
 void fake_host_type_bytes(const uint8_t *bytes, size_t n);

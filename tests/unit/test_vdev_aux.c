@@ -14,6 +14,7 @@
 
 #include "fake_vdev_host.h"
 #include "vdev/bcm2837/aux.h"
+#include "vdev_test_util.h"
 
 #define AUX_IRQ	    0x00
 #define AUX_ENABLES 0x04
@@ -49,25 +50,14 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	fake_host_release();
-	return 0;
-}
-
 static uint32_t rd(uint64_t offset)
 {
-	uint64_t value = 0xdeadbeef;
-
-	assert_int_equal(vaux_read(&aux, offset, 4, &value), MMIO_HANDLED);
-	assert_true(value <= 0xffffffffU);
-	return (uint32_t)value;
+	return vdev_test_read(vaux_read, &aux, offset);
 }
 
 static void wr(uint64_t offset, uint32_t value)
 {
-	assert_int_equal(vaux_write(&aux, offset, 4, value), MMIO_HANDLED);
+	vdev_test_write(vaux_write, &aux, offset, value);
 }
 
 static bool aux_line(void)
@@ -333,25 +323,32 @@ static void test_unknown_offsets(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_reset_values, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_transmit_goes_to_console, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_transmit_full_console, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_transmit_needs_enables, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_receive_in_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reset_values, setup, fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_transmit_goes_to_console, setup,
+					    fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_transmit_full_console, setup, fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_transmit_needs_enables, setup, fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_receive_in_order, setup, fake_host_teardown),
 	    cmocka_unit_test_setup_teardown(test_receive_level_saturates_at_fifo_depth, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_receiver_off_keeps_input, setup, teardown),
+					    fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_receiver_off_keeps_input, setup,
+					    fake_host_teardown),
 	    cmocka_unit_test_setup_teardown(test_rx_interrupt_follows_input_and_ier, setup,
-					    teardown),
+					    fake_host_teardown),
 	    cmocka_unit_test_setup_teardown(test_tx_interrupt_follows_console_space, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_iir_prefers_receive, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_line_recomputed_on_every_access, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_fifo_clear_keeps_typed_input, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_dlab_reaches_baud_divisor, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_plain_registers_read_back, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_byte_and_halfword_accesses, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_unknown_offsets, setup, teardown),
+					    fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_iir_prefers_receive, setup, fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_line_recomputed_on_every_access, setup,
+					    fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_fifo_clear_keeps_typed_input, setup,
+					    fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_dlab_reaches_baud_divisor, setup,
+					    fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_plain_registers_read_back, setup,
+					    fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_byte_and_halfword_accesses, setup,
+					    fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_unknown_offsets, setup, fake_host_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

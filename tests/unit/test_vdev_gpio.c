@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "vdev/bcm2837/gpio.h"
+#include "vdev_test_util.h"
 
 #define GPFSEL(n)   (0x00 + 4 * (n))
 #define GPSET0	    0x1c
@@ -40,16 +41,12 @@ static int setup(void **state)
 
 static uint32_t rd(uint64_t offset)
 {
-	uint64_t value = 0xdeadbeef;
-
-	assert_int_equal(vgpio_read(&gpio, offset, 4, &value), MMIO_HANDLED);
-	assert_true(value <= 0xffffffffU);
-	return (uint32_t)value;
+	return vdev_test_read(vgpio_read, &gpio, offset);
 }
 
 static void wr(uint64_t offset, uint32_t value)
 {
-	assert_int_equal(vgpio_write(&gpio, offset, 4, value), MMIO_HANDLED);
+	vdev_test_write(vgpio_write, &gpio, offset, value);
 }
 
 /* Sets one pin's function with a read-modify-write, as guests do. */

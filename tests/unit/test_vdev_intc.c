@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "vdev/bcm2837/intc.h"
+#include "vdev_test_util.h"
 
 /* Offsets from 0x3F00B200 (the manual's 0x200 onwards). */
 #define BASIC_PENDING 0x00
@@ -38,16 +39,12 @@ static int setup(void **state)
 
 static uint32_t rd(uint64_t offset)
 {
-	uint64_t value = 0xdeadbeef;
-
-	assert_int_equal(vintc_read(&ic, offset, 4, &value), MMIO_HANDLED);
-	assert_true(value <= 0xffffffffU);
-	return (uint32_t)value;
+	return vdev_test_read(vintc_read, &ic, offset);
 }
 
 static void wr(uint64_t offset, uint32_t value)
 {
-	assert_int_equal(vintc_write(&ic, offset, 4, value), MMIO_HANDLED);
+	vdev_test_write(vintc_write, &ic, offset, value);
 }
 
 static void test_reset_state(void **state)

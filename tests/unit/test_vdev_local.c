@@ -12,6 +12,7 @@
 
 #include "vdev/bcm2837/intc.h"
 #include "vdev/bcm2837/local_intc.h"
+#include "vdev_test_util.h"
 
 #define CONTROL		    0x00
 #define PRESCALER	    0x08
@@ -58,16 +59,12 @@ static int setup(void **state)
 
 static uint32_t rd(uint64_t offset)
 {
-	uint64_t value = 0xdeadbeef;
-
-	assert_int_equal(vlocal_read(&local, offset, 4, &value), MMIO_HANDLED);
-	assert_true(value <= 0xffffffffU);
-	return (uint32_t)value;
+	return vdev_test_read(vlocal_read, &local, offset);
 }
 
 static void wr(uint64_t offset, uint32_t value)
 {
-	assert_int_equal(vlocal_write(&local, offset, 4, value), MMIO_HANDLED);
+	vdev_test_write(vlocal_write, &local, offset, value);
 }
 
 static void test_reset_reads_zero(void **state)

@@ -17,6 +17,7 @@
 #include "fake_vdev_host.h"
 #include "vdev/bcm2837/intc.h"
 #include "vdev/bcm2837/mailbox.h"
+#include "vdev_test_util.h"
 
 #define MAIL0_READ   0x00
 #define MAIL0_PEEK   0x10
@@ -50,25 +51,14 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	fake_host_release();
-	return 0;
-}
-
 static uint32_t rd(uint64_t offset)
 {
-	uint64_t value = 0xdeadbeef;
-
-	assert_int_equal(vmailbox_read(&mbox, offset, 4, &value), MMIO_HANDLED);
-	assert_true(value <= 0xffffffffU);
-	return (uint32_t)value;
+	return vdev_test_read(vmailbox_read, &mbox, offset);
 }
 
 static void wr(uint64_t offset, uint32_t value)
 {
-	assert_int_equal(vmailbox_write(&mbox, offset, 4, value), MMIO_HANDLED);
+	vdev_test_write(vmailbox_write, &mbox, offset, value);
 }
 
 static uint32_t ram_word(uint64_t ipa)
@@ -736,7 +726,7 @@ static void test_random_buffers_stay_inside(void **state)
 	assert_true(answered > 200 && mbox.errors > 200);
 }
 
-#define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, fake_host_teardown)
 
 int main(void)
 {

@@ -12,6 +12,7 @@
 
 #include "fake_vdev_host.h"
 #include "vdev/bcm2837/systimer.h"
+#include "vdev_test_util.h"
 
 #define CS  0x00
 #define CLO 0x04
@@ -33,25 +34,14 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	fake_host_release();
-	return 0;
-}
-
 static uint32_t rd(uint64_t offset)
 {
-	uint64_t value = 0xdeadbeef;
-
-	assert_int_equal(vsystimer_read(&timer, offset, 4, &value), MMIO_HANDLED);
-	assert_true(value <= 0xffffffffU);
-	return (uint32_t)value;
+	return vdev_test_read(vsystimer_read, &timer, offset);
 }
 
 static void wr(uint64_t offset, uint32_t value)
 {
-	assert_int_equal(vsystimer_write(&timer, offset, 4, value), MMIO_HANDLED);
+	vdev_test_write(vsystimer_write, &timer, offset, value);
 }
 
 static void test_counter_is_vm_clock(void **state)
@@ -210,22 +200,25 @@ static void test_bad_accesses(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_counter_is_vm_clock, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_nothing_armed_at_reset, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_compare_matches_at_deadline, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_cs_write_one_clears, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_match_fires_once_per_write, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_compare_across_32bit_wrap, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_counter_is_vm_clock, setup, fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_nothing_armed_at_reset, setup, fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_compare_matches_at_deadline, setup,
+					    fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_cs_write_one_clears, setup, fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_match_fires_once_per_write, setup,
+					    fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_compare_across_32bit_wrap, setup,
+					    fake_host_teardown),
 	    cmocka_unit_test_setup_teardown(test_compare_already_passed_waits_for_wrap, setup,
-					    teardown),
+					    fake_host_teardown),
 	    cmocka_unit_test_setup_teardown(test_compare_equal_to_now_is_a_full_wrap, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_rewrite_moves_deadline, setup, teardown),
+					    fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_rewrite_moves_deadline, setup, fake_host_teardown),
 	    cmocka_unit_test_setup_teardown(test_poll_returns_earliest_and_applies_all_due, setup,
-					    teardown),
+					    fake_host_teardown),
 	    cmocka_unit_test_setup_teardown(test_register_access_applies_due_matches, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_bad_accesses, setup, teardown),
+					    fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_accesses, setup, fake_host_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -46,13 +46,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	fake_host_release();
-	return 0;
-}
-
 static uint32_t rd(uint64_t addr)
 {
 	uint64_t value = 0xdeadbeef;
@@ -180,7 +173,7 @@ static void test_gpio_and_unclaimed_addresses(void **state)
 	assert_int_equal(bus.unhandled_reads, 2);
 }
 
-#define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, fake_host_teardown)
 
 int main(void)
 {

@@ -13,12 +13,18 @@ UNIT_CFLAGS  := -std=gnu11 -Wall -Wextra -Werror -g -fsanitize=address,undefined
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -Ihv -Itests/unit
 UNIT_LDLIBS  := -lcmocka -pthread
 UNIT_TESTS   := ringbuf printf lineedit cmdline esr stage2 abort mm sched_policy mmio
+UNIT_TESTS   += config
+UNIT_SRCS_config := hv/core/config.c hv/lib/cmdline.c hv/lib/printf.c tests/unit/host_string.c
 UNIT_SRCS_esr := hv/arch/arm64/esr.c
 UNIT_SRCS_stage2 := hv/arch/arm64/stage2.c
 UNIT_SRCS_abort := hv/arch/arm64/abort.c
 UNIT_SRCS_mm := hv/core/mm.c
 UNIT_SRCS_sched_policy := hv/core/sched_policy.c
 UNIT_SRCS_mmio := hv/core/mmio.c
+
+# The SD driver's pure decoding (card registers, clock divisor).
+UNIT_TESTS += sd_decode
+UNIT_SRCS_sd_decode := hv/board/bcm2837/sd_decode.c
 
 # Device models (hv/vdev/bcm2837), each with the fake hypervisor side.
 VDEV_DIR  := hv/vdev/bcm2837
@@ -31,6 +37,23 @@ UNIT_SRCS_vdev_gpio := $(VDEV_DIR)/gpio.c
 UNIT_SRCS_vdev_mailbox := $(VDEV_DIR)/mailbox.c $(VDEV_FAKE)
 UNIT_SRCS_vdev_local := $(VDEV_DIR)/local_intc.c $(VDEV_DIR)/intc.c
 UNIT_SRCS_vdev_vdevs := $(wildcard $(VDEV_DIR)/*.c) hv/core/mmio.c $(VDEV_FAKE)
+
+# FAT32 reader (hv/fs/): test_fat32 checks it against images made by
+# scripts/mkfatimages.py with mkfs.fat and mtools, test_fat32_corrupt patches
+# damage into them. The images go to $(BUILD)/fat32 (the tests find them
+# next to their own directory).
+UNIT_TESTS += fat32 fat32_corrupt
+UNIT_SRCS_fat32 := $(wildcard hv/fs/*.c) hv/lib/printf.c tests/unit/fat32_test_util.c
+UNIT_SRCS_fat32_corrupt := $(UNIT_SRCS_fat32)
+FAT32_IMAGES := $(BUILD)/fat32/.made
+$(FAT32_IMAGES): scripts/mkfatimages.py
+	@echo "  GEN     $(dir $@)"
+	@rm -rf $(dir $@)
+	@$(PYTHON) scripts/mkfatimages.py $(dir $@)
+	@touch $@
+# (Listed here too: the .d file of a several-source test names only the last source's headers.)
+$(UNIT_BUILD)/test_fat32 $(UNIT_BUILD)/test_fat32_corrupt: $(FAT32_IMAGES) $(wildcard hv/fs/*.h) \
+	tests/unit/fat32_test_util.h
 
 unit_srcs = $(if $(UNIT_SRCS_$(1)),$(UNIT_SRCS_$(1)),hv/lib/$(1).c)
 UNIT_BINS := $(UNIT_TESTS:%=$(UNIT_BUILD)/test_%)

@@ -1,58 +1,13 @@
 #pragma once
 /*
- * System register access and the bit fields of the EL2 registers the
- * hypervisor programs. Field names follow the Arm Architecture Reference
+ * The bit fields of the EL2 registers the hypervisor programs, on top of
+ * the accessors it shares with the guests (arch/arm64/sysreg_access.h).
+ * Field names follow the Arm Architecture Reference
  * Manual for A-profile (Arm ARM), chapter D19 "AArch64 System Register
  * Descriptions".
  */
 
-#ifndef __ASSEMBLY__
-#include <stdint.h>
-
-#define read_sysreg(name)                                                                          \
-	({                                                                                         \
-		uint64_t _val;                                                                     \
-		__asm__ volatile("mrs %0, " #name : "=r"(_val));                                   \
-		_val;                                                                              \
-	})
-
-#define write_sysreg(name, val)                                                                    \
-	do {                                                                                       \
-		uint64_t _val = (uint64_t)(val);                                                   \
-		__asm__ volatile("msr " #name ", %0" : : "r"(_val));                               \
-	} while (0)
-
-static inline void isb(void)
-{
-	__asm__ volatile("isb" ::: "memory");
-}
-
-static inline void dsb_sy(void)
-{
-	__asm__ volatile("dsb sy" ::: "memory");
-}
-
-static inline void wfi(void)
-{
-	__asm__ volatile("wfi" ::: "memory");
-}
-
-/* PSTATE.I masks IRQs at the current exception level. */
-static inline void irq_disable(void)
-{
-	__asm__ volatile("msr daifset, #2" ::: "memory");
-}
-
-static inline void irq_enable(void)
-{
-	__asm__ volatile("msr daifclr, #2" ::: "memory");
-}
-
-static inline unsigned int current_el(void)
-{
-	return (unsigned int)(read_sysreg(CurrentEL) >> 2) & 3;
-}
-#endif
+#include "arch/arm64/sysreg_access.h"
 
 #define BIT(n) (1UL << (n))
 
@@ -105,11 +60,6 @@ static inline unsigned int current_el(void)
 #define SCR_SMD	 BIT(7)
 #define SCR_HCE	 BIT(8)
 #define SCR_RW	 BIT(10)
-
-/* SPSR mode fields. */
-#define SPSR_DAIF_MASKED (0xfUL << 6)
-#define SPSR_EL1H	 0x5UL
-#define SPSR_EL2H	 0x9UL
 
 /* ESR_ELx: exception syndrome. */
 #define ESR_EC_SHIFT 26

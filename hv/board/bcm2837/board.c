@@ -6,7 +6,9 @@
 #include "board/bcm2837/mailbox.h"
 #include "board/bcm2837/memmap.h"
 #include "board/bcm2837/mini_uart.h"
+#include "board/bcm2837/sdhci.h"
 #include "board/bcm2837/systimer.h"
+#include "fs/blockdev.h"
 
 #include <stddef.h>
 
@@ -142,4 +144,39 @@ void board_vtimer_irq_enable(bool enable)
 uint64_t board_irq_count(void)
 {
 	return irq_count;
+}
+
+/* The SD card: the Arasan SD host driver (sdhci.c) behind the block device interface. */
+static int sd_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
+{
+	(void)ctx;
+	return sdhci_read(lba, count, buf);
+}
+
+static struct blockdev sd_blockdev = {.read = sd_read};
+
+int board_sd_init(void)
+{
+	int err = sdhci_init();
+
+	sd_blockdev.block_count = sdhci_block_count();
+	return err;
+}
+
+const struct blockdev *board_sd_blockdev(void)
+{
+	return sdhci_ready() ? &sd_blockdev : NULL;
+}
+
+const char *board_sd_describe(void)
+{
+	static char line[320];
+
+	sdhci_describe(line, sizeof(line));
+	return line;
+}
+
+const char *board_sd_strerror(int err)
+{
+	return sdhci_strerror(err);
 }

@@ -24,13 +24,19 @@ static void delay_cycles(unsigned int cycles)
 		__asm__ volatile("nop");
 }
 
-void gpio_disable_pull(unsigned int pin)
+void gpio_set_pull(unsigned int pin, enum gpio_pull pull)
 {
 	uintptr_t clk = GPPUDCLK0 + 4 * (pin / 32);
 
-	mmio_write32(GPPUD, 0);
+	mmio_write32(GPPUD, pull);
 	delay_cycles(150);
 	mmio_write32(clk, 1U << (pin % 32));
 	delay_cycles(150);
+	mmio_write32(GPPUD, GPIO_PULL_NONE);
 	mmio_write32(clk, 0);
+}
+
+void gpio_disable_pull(unsigned int pin)
+{
+	gpio_set_pull(pin, GPIO_PULL_NONE);
 }

@@ -17,6 +17,7 @@
 #define TAG_GET_BOARD_REVISION 0x00010002U
 #define TAG_GET_ARM_MEMORY     0x00010005U
 #define TAG_GET_VC_MEMORY      0x00010006U
+#define TAG_GET_CLOCK_RATE     0x00030002U
 
 /* The VideoCore sees ARM RAM through the uncached bus alias at 0xC0000000. */
 #define VC_BUS_UNCACHED	   0xc0000000U
@@ -67,7 +68,8 @@ static bool mailbox_call(void)
 	return message.code == PROPERTY_RESPONSE_OK && (message.tag_code & TAG_RESPONSE);
 }
 
-static bool get_property(uint32_t tag, uint32_t *value0, uint32_t *value1)
+/* `request` is the tag's first request value (a clock id, say); most tags take none (0). */
+static bool get_property(uint32_t tag, uint32_t request, uint32_t *value0, uint32_t *value1)
 {
 	message = (struct property_message){
 	    .size = sizeof(message),
@@ -75,6 +77,7 @@ static bool get_property(uint32_t tag, uint32_t *value0, uint32_t *value1)
 	    .tag = tag,
 	    .value_size = sizeof(message.value),
 	    .tag_code = 0,
+	    .value = {request, 0},
 	    .end_tag = 0,
 	};
 	if (!mailbox_call())
@@ -87,15 +90,23 @@ static bool get_property(uint32_t tag, uint32_t *value0, uint32_t *value1)
 
 bool mailbox_get_board_revision(uint32_t *revision)
 {
-	return get_property(TAG_GET_BOARD_REVISION, revision, NULL);
+	return get_property(TAG_GET_BOARD_REVISION, 0, revision, NULL);
 }
 
 bool mailbox_get_arm_memory(uint32_t *base, uint32_t *size)
 {
-	return get_property(TAG_GET_ARM_MEMORY, base, size);
+	return get_property(TAG_GET_ARM_MEMORY, 0, base, size);
 }
 
 bool mailbox_get_vc_memory(uint32_t *base, uint32_t *size)
 {
-	return get_property(TAG_GET_VC_MEMORY, base, size);
+	return get_property(TAG_GET_VC_MEMORY, 0, base, size);
+}
+
+bool mailbox_get_clock_rate(uint32_t clock_id, uint32_t *hz)
+{
+	uint32_t id;
+
+	/* The answer repeats the clock id, then gives the rate in Hz. */
+	return get_property(TAG_GET_CLOCK_RATE, clock_id, &id, hz) && id == clock_id;
 }

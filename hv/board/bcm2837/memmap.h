@@ -13,6 +13,7 @@
 #define MAILBOX_BASE  (PERIPH_BASE + 0x00b880)
 #define GPIO_BASE     (PERIPH_BASE + 0x200000)
 #define AUX_BASE      (PERIPH_BASE + 0x215000)
+#define EMMC_BASE     (PERIPH_BASE + 0x300000) /* Arasan SDHCI "EMMC" (BCM2835 §5) */
 
 /* GPU interrupt numbers (BCM2835 ARM Peripherals §7.5, "ARM peripherals interrupts table"). */
 #define IRQ_SYSTIMER_1 1

@@ -5,6 +5,7 @@
  */
 #include "vdev/bcm2837/aux.h"
 
+#include "vdev/vdev_access.h"
 #include "vdev/vdev_host.h"
 
 /* Register offsets (§2.1, "Auxiliary peripherals Register Map"). */
@@ -70,22 +71,14 @@
 
 void vaux_init(struct vaux *a, struct vm *vm)
 {
-	a->vm = vm;
 	/*
-	 * The manual resets AUX_ENABLES to 0, but the Pi firmware has already
-	 * enabled the mini UART when it is the console (and QEMU reads the bit
-	 * as always set), so guests commonly assume it: start enabled.
+	 * Registers and counters start at 0, except two. The manual resets
+	 * AUX_ENABLES to 0, but the Pi firmware has already enabled the mini
+	 * UART when it is the console (and QEMU reads the bit as always set),
+	 * so guests commonly assume it: start enabled. CNTL resets with both
+	 * receiver and transmitter on (§2.2.2).
 	 */
-	a->enables = AUX_ENABLE_MINI_UART;
-	a->ier = 0;
-	a->lcr = 0;
-	a->mcr = 0;
-	a->scratch = 0;
-	a->cntl = CNTL_RESET;
-	a->baud = 0;
-	a->bytes_in = 0;
-	a->bytes_out = 0;
-	a->tx_dropped = 0;
+	*a = (struct vaux){.vm = vm, .enables = AUX_ENABLE_MINI_UART, .cntl = CNTL_RESET};
 }
 
 static bool receiver_on(const struct vaux *a)
@@ -202,8 +195,9 @@ static uint32_t read_stat(const struct vaux *a)
 	return value;
 }
 
-static enum mmio_result read_register(struct vaux *a, uint64_t offset, uint32_t *value)
+static enum mmio_result read_register(void *opaque, uint64_t offset, uint32_t *value)
 {
+	struct vaux *a = opaque;
 	bool dlab = a->lcr & LCR_DLAB;
 
 	switch (offset) {
@@ -252,8 +246,9 @@ static enum mmio_result read_register(struct vaux *a, uint64_t offset, uint32_t 
 	return MMIO_HANDLED;
 }
 
-static enum mmio_result write_register(struct vaux *a, uint64_t offset, uint32_t value)
+static enum mmio_result write_register(void *opaque, uint64_t offset, uint32_t value)
 {
+	struct vaux *a = opaque;
 	bool dlab = a->lcr & LCR_DLAB;
 
 	switch (offset) {
@@ -307,45 +302,30 @@ static enum mmio_result write_register(struct vaux *a, uint64_t offset, uint32_t
 	return MMIO_HANDLED;
 }
 
+/* Any access may change what the interrupt line shows (IO takes input, IER enables). */
+static void update_irq(void *opaque)
+{
+	vaux_update_irq(opaque);
+}
+
 /*
  * Like QEMU's bcm2835_aux (which takes 1 to 4 byte accesses), 8- and 16-bit
  * accesses are accepted: guests commonly use byte accesses to IO. They must
  * start at the register's first byte; other byte lanes are not registers.
  */
-static enum mmio_result check_access(uint64_t offset, unsigned int size)
-{
-	if (size != 1 && size != 2 && size != 4)
-		return MMIO_ERROR;
-	if (offset & (size - 1))
-		return MMIO_ERROR;
-	return (offset & 3) ? MMIO_UNHANDLED : MMIO_HANDLED;
-}
-
-static uint32_t size_mask(unsigned int size)
-{
-	return size >= 4 ? 0xffffffffU : (1U << (8 * size)) - 1;
-}
+static const struct vdev_registers registers = {
+    .read = read_register,
+    .write = write_register,
+    .min_size = 1,
+    .update_irq = update_irq,
+};
 
 enum mmio_result vaux_read(void *opaque, uint64_t offset, unsigned int size, uint64_t *value)
 {
-	struct vaux *a = opaque;
-	enum mmio_result result = check_access(offset, size);
-	uint32_t word = 0;
-
-	if (result == MMIO_HANDLED)
-		result = read_register(a, offset, &word);
-	*value = word & size_mask(size);
-	vaux_update_irq(a);
-	return result;
+	return vdev_read(&registers, opaque, offset, size, value);
 }
 
 enum mmio_result vaux_write(void *opaque, uint64_t offset, unsigned int size, uint64_t value)
 {
-	struct vaux *a = opaque;
-	enum mmio_result result = check_access(offset, size);
-
-	if (result == MMIO_HANDLED)
-		result = write_register(a, offset, (uint32_t)value & size_mask(size));
-	vaux_update_irq(a);
-	return result;
+	return vdev_write(&registers, opaque, offset, size, value);
 }

@@ -40,16 +40,8 @@
 
 void vgpio_init(struct vgpio *g)
 {
-	for (unsigned int i = 0; i < 6; i++)
-		g->fsel[i] = 0; /* every pin an input, as at reset */
-	g->output = 0;
-	g->pull_up = 0;
-	g->pull_down = 0;
-	g->pud = 0;
-	g->pudclk[0] = 0;
-	g->pudclk[1] = 0;
-	for (unsigned int k = 0; k < VGPIO_DETECT_KINDS; k++)
-		g->detect[k] = 0;
+	/* All 0, as at reset: every pin an input, no pull, no event detection. */
+	*g = (struct vgpio){0};
 }
 
 static uint64_t output_pins(const struct vgpio *g)
@@ -136,8 +128,9 @@ static bool detect_register(uint64_t offset, unsigned int *kind, unsigned int *b
 	return true;
 }
 
-static enum mmio_result read_register(const struct vgpio *g, uint64_t offset, uint32_t *value)
+static enum mmio_result read_register(void *opaque, uint64_t offset, uint32_t *value)
 {
+	const struct vgpio *g = opaque;
 	unsigned int kind, bank;
 
 	if (is_fsel_register(offset)) {
@@ -173,8 +166,9 @@ static enum mmio_result read_register(const struct vgpio *g, uint64_t offset, ui
 	}
 }
 
-static enum mmio_result write_register(struct vgpio *g, uint64_t offset, uint32_t value)
+static enum mmio_result write_register(void *opaque, uint64_t offset, uint32_t value)
 {
+	struct vgpio *g = opaque;
 	unsigned int kind, bank;
 
 	if (is_fsel_register(offset)) {
@@ -213,21 +207,18 @@ static enum mmio_result write_register(struct vgpio *g, uint64_t offset, uint32_
 	}
 }
 
+static const struct vdev_registers registers = {
+    .read = read_register,
+    .write = write_register,
+    .min_size = 4,
+};
+
 enum mmio_result vgpio_read(void *opaque, uint64_t offset, unsigned int size, uint64_t *value)
 {
-	uint32_t word = 0;
-	enum mmio_result result;
-
-	if (!vdev_is_word_access(offset, size))
-		return MMIO_ERROR;
-	result = read_register(opaque, offset, &word);
-	*value = word;
-	return result;
+	return vdev_read(&registers, opaque, offset, size, value);
 }
 
 enum mmio_result vgpio_write(void *opaque, uint64_t offset, unsigned int size, uint64_t value)
 {
-	if (!vdev_is_word_access(offset, size))
-		return MMIO_ERROR;
-	return write_register(opaque, offset, (uint32_t)value);
+	return vdev_write(&registers, opaque, offset, size, value);
 }

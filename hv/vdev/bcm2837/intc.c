@@ -42,11 +42,8 @@ static const uint8_t basic_shortcut_irqs[] = {7, 9, 10, 18, 19, 53, 54, 55, 56, 
 
 void vintc_init(struct vintc *ic, const uint64_t *gpu_lines, const uint32_t *arm_lines)
 {
-	ic->gpu_lines = gpu_lines;
-	ic->arm_lines = arm_lines;
-	ic->gpu_enable = 0;
-	ic->arm_enable = 0;
-	ic->fiq_control = 0;
+	/* Every interrupt disabled, FIQ off. */
+	*ic = (struct vintc){.gpu_lines = gpu_lines, .arm_lines = arm_lines};
 }
 
 static uint64_t gpu_pending(const struct vintc *ic)
@@ -93,8 +90,10 @@ bool vintc_fiq_asserted(const struct vintc *ic)
 	return false; /* 72-127: "do not use" */
 }
 
-static enum mmio_result read_register(const struct vintc *ic, uint64_t offset, uint32_t *value)
+static enum mmio_result read_register(void *opaque, uint64_t offset, uint32_t *value)
 {
+	const struct vintc *ic = opaque;
+
 	switch (offset) {
 	case REG_IRQ_BASIC_PENDING:
 		*value = basic_pending(ic);
@@ -128,8 +127,10 @@ static enum mmio_result read_register(const struct vintc *ic, uint64_t offset, u
 }
 
 /* Enable and disable registers: writing 1 sets or clears that enable, 0 leaves it. */
-static enum mmio_result write_register(struct vintc *ic, uint64_t offset, uint32_t value)
+static enum mmio_result write_register(void *opaque, uint64_t offset, uint32_t value)
 {
+	struct vintc *ic = opaque;
+
 	switch (offset) {
 	case REG_IRQ_BASIC_PENDING:
 	case REG_IRQ_PENDING_1:
@@ -161,21 +162,18 @@ static enum mmio_result write_register(struct vintc *ic, uint64_t offset, uint32
 	}
 }
 
+static const struct vdev_registers registers = {
+    .read = read_register,
+    .write = write_register,
+    .min_size = 4,
+};
+
 enum mmio_result vintc_read(void *opaque, uint64_t offset, unsigned int size, uint64_t *value)
 {
-	uint32_t word = 0;
-	enum mmio_result result;
-
-	if (!vdev_is_word_access(offset, size))
-		return MMIO_ERROR;
-	result = read_register(opaque, offset, &word);
-	*value = word;
-	return result;
+	return vdev_read(&registers, opaque, offset, size, value);
 }
 
 enum mmio_result vintc_write(void *opaque, uint64_t offset, unsigned int size, uint64_t value)
 {
-	if (!vdev_is_word_access(offset, size))
-		return MMIO_ERROR;
-	return write_register(opaque, offset, (uint32_t)value);
+	return vdev_write(&registers, opaque, offset, size, value);
 }

@@ -53,22 +53,8 @@
 
 void vlocal_init(struct vlocal *l, const struct vintc *intc)
 {
-	l->intc = intc;
-	l->control = 0;
-	l->prescaler = 0;
-	l->gpu_routing = 0; /* GPU interrupts go to core 0 */
-	l->pmu_routing = 0;
-	l->local_routing = 0;
-	l->axi_counters = 0;
-	l->axi_irq = 0;
-	l->local_timer = 0;
-	for (unsigned int core = 0; core < VLOCAL_CORES; core++) {
-		l->timer_control[core] = 0;
-		l->mailbox_control[core] = 0;
-		l->vtimer_line[core] = false;
-		for (unsigned int mb = 0; mb < VLOCAL_MAILBOXES; mb++)
-			l->mailbox[core][mb] = 0;
-	}
+	/* Every register 0: GPU interrupts go to core 0, nothing else is routed. */
+	*l = (struct vlocal){.intc = intc};
 }
 
 /*
@@ -191,8 +177,10 @@ static bool write_per_core(struct vlocal *l, uint64_t offset, uint32_t value)
 	return in_range(offset, REG_IRQ_SOURCE_0, 2 * PER_CORE_BANK);
 }
 
-static enum mmio_result read_register(const struct vlocal *l, uint64_t offset, uint32_t *value)
+static enum mmio_result read_register(void *opaque, uint64_t offset, uint32_t *value)
 {
+	const struct vlocal *l = opaque;
+
 	switch (offset) {
 	case REG_CONTROL:
 		*value = l->control;
@@ -235,8 +223,10 @@ static enum mmio_result read_register(const struct vlocal *l, uint64_t offset, u
 	return MMIO_HANDLED;
 }
 
-static enum mmio_result write_register(struct vlocal *l, uint64_t offset, uint32_t value)
+static enum mmio_result write_register(void *opaque, uint64_t offset, uint32_t value)
 {
+	struct vlocal *l = opaque;
+
 	switch (offset) {
 	case REG_CONTROL:
 		l->control = value & CONTROL_MASK;
@@ -276,21 +266,18 @@ static enum mmio_result write_register(struct vlocal *l, uint64_t offset, uint32
 	return MMIO_HANDLED;
 }
 
+static const struct vdev_registers registers = {
+    .read = read_register,
+    .write = write_register,
+    .min_size = 4,
+};
+
 enum mmio_result vlocal_read(void *opaque, uint64_t offset, unsigned int size, uint64_t *value)
 {
-	uint32_t word = 0;
-	enum mmio_result result;
-
-	if (!vdev_is_word_access(offset, size))
-		return MMIO_ERROR;
-	result = read_register(opaque, offset, &word);
-	*value = word;
-	return result;
+	return vdev_read(&registers, opaque, offset, size, value);
 }
 
 enum mmio_result vlocal_write(void *opaque, uint64_t offset, unsigned int size, uint64_t value)
 {
-	if (!vdev_is_word_access(offset, size))
-		return MMIO_ERROR;
-	return write_register(opaque, offset, (uint32_t)value);
+	return vdev_write(&registers, opaque, offset, size, value);
 }

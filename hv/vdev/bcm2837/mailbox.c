@@ -145,37 +145,7 @@ static void reply_words(struct tag_reply *reply, uint32_t w0, uint32_t w1)
 	reply->bytes = 8;
 }
 
-static void reply_word(struct tag_reply *reply, uint32_t w0)
-{
-	reply->words[0] = w0;
-	reply->bytes = 4;
-}
-
 /* --- Board information --------------------------------------------------- */
-
-static void answer_firmware_revision(struct vmailbox *m, const struct tag_request *req,
-				     struct tag_reply *reply)
-{
-	(void)m;
-	(void)req;
-	reply_word(reply, FIRMWARE_REVISION);
-}
-
-static void answer_board_model(struct vmailbox *m, const struct tag_request *req,
-			       struct tag_reply *reply)
-{
-	(void)m;
-	(void)req;
-	reply_word(reply, BOARD_MODEL);
-}
-
-static void answer_board_revision(struct vmailbox *m, const struct tag_request *req,
-				  struct tag_reply *reply)
-{
-	(void)m;
-	(void)req;
-	reply_word(reply, BOARD_REVISION);
-}
 
 /*
  * ba:27:eb:00:<id high>:<id low>. b8:27:eb is the Raspberry Pi Foundation's
@@ -297,63 +267,40 @@ static void answer_clock_rate(struct vmailbox *m, const struct tag_request *req,
 	reply_words(reply, req->arg[0], clock ? clock->hz : 0);
 }
 
-/* --- Miscellaneous ----------------------------------------------------------- */
-
-/* The command line is an empty string: one NUL byte. */
-static void answer_command_line(struct vmailbox *m, const struct tag_request *req,
-				struct tag_reply *reply)
-{
-	(void)m;
-	(void)req;
-	reply->bytes = 1;
-}
-
-/* No DMA controller is modelled, so no channel is usable. */
-static void answer_dma_channels(struct vmailbox *m, const struct tag_request *req,
-				struct tag_reply *reply)
-{
-	(void)m;
-	(void)req;
-	reply_word(reply, 0);
-}
-
-/* --- Framebuffer ------------------------------------------------------------- */
+/* --- The tags ---------------------------------------------------------------- */
 
 /*
- * A VM has no display. Every framebuffer tag gets a response of its usual
- * length, all zeros (see tag_handlers): a 0x0 display, and "allocate
- * buffer" returns base 0 size 0. U-Boot's bcm2835 video driver, for one,
- * gives up on a 0x0 display; a guest that allocates anyway gets no buffer.
+ * A tag and its answer: answer() where the reply depends on the request or
+ * the VM; otherwise (answer NULL) a reply that never changes, `bytes` long,
+ * `word` followed by zeros.
  */
-/* Test/set palette: "0 = valid, 1 = invalid"; there is no palette to set. */
-static void answer_palette_invalid(struct vmailbox *m, const struct tag_request *req,
-				   struct tag_reply *reply)
-{
-	(void)m;
-	(void)req;
-	reply_word(reply, 1);
-}
-
-/* A tag and its answer; a NULL answer means `zero_bytes` bytes of zeros. */
 struct tag_handler {
 	uint32_t id;
 	tag_answer_fn answer;
-	uint32_t zero_bytes;
+	uint32_t bytes;
+	uint32_t word;
 };
 
 #define ANSWER(id, fn)                                                                             \
 	{                                                                                          \
-		(id), (fn), 0                                                                      \
+		(id), (fn), 0, 0                                                                   \
 	}
-#define NO_DISPLAY(id, bytes)                                                                      \
+#define FIXED(id, bytes, word)                                                                     \
 	{                                                                                          \
-		(id), NULL, (bytes)                                                                \
+		(id), NULL, (bytes), (word)                                                        \
 	}
+/*
+ * A VM has no display. Every framebuffer tag gets a response of its usual
+ * length, all zeros: a 0x0 display, and "allocate buffer" returns base 0
+ * size 0. U-Boot's bcm2835 video driver, for one, gives up on a 0x0
+ * display; a guest that allocates anyway gets no buffer.
+ */
+#define NO_DISPLAY(id, bytes) FIXED(id, bytes, 0)
 
 static const struct tag_handler tag_handlers[] = {
-    ANSWER(TAG_FIRMWARE_REVISION, answer_firmware_revision),
-    ANSWER(TAG_BOARD_MODEL, answer_board_model),
-    ANSWER(TAG_BOARD_REVISION, answer_board_revision),
+    FIXED(TAG_FIRMWARE_REVISION, 4, FIRMWARE_REVISION),
+    FIXED(TAG_BOARD_MODEL, 4, BOARD_MODEL),
+    FIXED(TAG_BOARD_REVISION, 4, BOARD_REVISION),
     ANSWER(TAG_BOARD_MAC, answer_board_mac),
     ANSWER(TAG_BOARD_SERIAL, answer_board_serial),
     ANSWER(TAG_ARM_MEMORY, answer_arm_memory),
@@ -367,8 +314,8 @@ static const struct tag_handler tag_handlers[] = {
     ANSWER(TAG_GET_MAX_CLOCK, answer_clock_rate),
     ANSWER(TAG_GET_MIN_CLOCK, answer_clock_rate),
     ANSWER(TAG_SET_CLOCK_RATE, answer_clock_rate),
-    ANSWER(TAG_GET_COMMAND_LINE, answer_command_line),
-    ANSWER(TAG_GET_DMA_CHANNELS, answer_dma_channels),
+    FIXED(TAG_GET_COMMAND_LINE, 1, 0), /* an empty string: one NUL byte */
+    FIXED(TAG_GET_DMA_CHANNELS, 4, 0), /* no DMA controller is modelled: no usable channel */
     /* Framebuffer (the wiki, "Frame buffer"): get 0x0004xxxx, test 0x0004 4xxx, set 0x0004 8xxx. */
     NO_DISPLAY(0x00040001U, 8), /* allocate buffer: base, size */
     NO_DISPLAY(0x00048001U, 0), /* release buffer */
@@ -396,8 +343,9 @@ static const struct tag_handler tag_handlers[] = {
     NO_DISPLAY(0x0004400aU, 16),
     NO_DISPLAY(0x0004800aU, 16),
     NO_DISPLAY(0x0004000bU, 1024), /* get palette: 256 entries, all black */
-    ANSWER(0x0004400bU, answer_palette_invalid),
-    ANSWER(0x0004800bU, answer_palette_invalid),
+    /* Test/set palette: "0 = valid, 1 = invalid"; there is no palette to set. */
+    FIXED(0x0004400bU, 4, 1),
+    FIXED(0x0004800bU, 4, 1),
 };
 
 static const struct tag_handler *find_tag_handler(uint32_t id)
@@ -453,10 +401,12 @@ static void answer_tag(struct vmailbox *m, uint32_t *tag, uint32_t id, uint32_t 
 		return;
 	}
 	read_request(&req, value, value_bytes);
-	if (handler->answer)
+	if (handler->answer) {
 		handler->answer(m, &req, &reply);
-	else
-		reply.bytes = handler->zero_bytes;
+	} else {
+		reply.words[0] = handler->word;
+		reply.bytes = handler->bytes;
+	}
 	write_reply((uint8_t *)value, value_bytes, &reply);
 	tag[2] = TAG_RESPONSE | reply.bytes;
 }
@@ -526,25 +476,18 @@ static void process_property_buffer(struct vmailbox *m, uint64_t ipa)
 
 void vmailbox_init(struct vmailbox *m, struct vm *vm, uint32_t *arm_lines)
 {
-	m->vm = vm;
-	m->arm_lines = arm_lines;
-	m->head = 0;
-	m->count = 0;
-	m->config0 = 0;
-	m->config1 = 0;
-	m->power_on = POWER_ALL_DEVICES;
-	m->requests = 0;
-	m->errors = 0;
-	m->unsupported = 0;
-	m->other_channel = 0;
-	m->dropped_writes = 0;
-	for (unsigned int i = 0; i < VMAILBOX_DEPTH; i++)
-		m->queue[i] = 0;
+	/* Both mailboxes empty, no interrupt enabled, counters 0; every device powered. */
+	*m = (struct vmailbox){.vm = vm, .arm_lines = arm_lines, .power_on = POWER_ALL_DEVICES};
 }
 
-/* The "ARM Mailbox" basic interrupt: an answer is waiting and MAIL0_CNF asks for it. */
-static void update_irq(struct vmailbox *m)
+/*
+ * The "ARM Mailbox" basic interrupt: an answer is waiting and MAIL0_CNF asks
+ * for it. Reading MAIL0 takes an answer and writing MAIL1 may queue one, so
+ * it is recomputed after every access.
+ */
+static void update_irq(void *opaque)
 {
+	const struct vmailbox *m = opaque;
 	uint32_t bit = 1U << VINTC_ARM_MAILBOX;
 
 	if ((m->config0 & CONFIG_DATA_IRQ) && m->count > 0)
@@ -605,8 +548,10 @@ static uint32_t mail1_status(const struct vmailbox *m)
 	return m->count == VMAILBOX_DEPTH ? STATUS_FULL : STATUS_EMPTY;
 }
 
-static enum mmio_result read_register(struct vmailbox *m, uint64_t offset, uint32_t *value)
+static enum mmio_result read_register(void *opaque, uint64_t offset, uint32_t *value)
 {
+	struct vmailbox *m = opaque;
+
 	switch (offset) {
 	case REG_MAIL0_READ:
 		*value = take_answer(m);
@@ -638,8 +583,10 @@ static enum mmio_result read_register(struct vmailbox *m, uint64_t offset, uint3
 	return MMIO_HANDLED;
 }
 
-static enum mmio_result write_register(struct vmailbox *m, uint64_t offset, uint32_t value)
+static enum mmio_result write_register(void *opaque, uint64_t offset, uint32_t value)
 {
+	struct vmailbox *m = opaque;
+
 	switch (offset) {
 	case REG_MAIL1_WRITE:
 		send_to_videocore(m, value);
@@ -664,28 +611,19 @@ static enum mmio_result write_register(struct vmailbox *m, uint64_t offset, uint
 	return MMIO_HANDLED;
 }
 
+static const struct vdev_registers registers = {
+    .read = read_register,
+    .write = write_register,
+    .min_size = 4,
+    .update_irq = update_irq,
+};
+
 enum mmio_result vmailbox_read(void *opaque, uint64_t offset, unsigned int size, uint64_t *value)
 {
-	struct vmailbox *m = opaque;
-	uint32_t word = 0;
-	enum mmio_result result;
-
-	if (!vdev_is_word_access(offset, size))
-		return MMIO_ERROR;
-	result = read_register(m, offset, &word);
-	*value = word;
-	update_irq(m);
-	return result;
+	return vdev_read(&registers, opaque, offset, size, value);
 }
 
 enum mmio_result vmailbox_write(void *opaque, uint64_t offset, unsigned int size, uint64_t value)
 {
-	struct vmailbox *m = opaque;
-	enum mmio_result result;
-
-	if (!vdev_is_word_access(offset, size))
-		return MMIO_ERROR;
-	result = write_register(m, offset, (uint32_t)value);
-	update_irq(m);
-	return result;
+	return vdev_write(&registers, opaque, offset, size, value);
 }

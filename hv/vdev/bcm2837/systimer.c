@@ -20,13 +20,9 @@
 
 void vsystimer_init(struct vsystimer *t, struct vm *vm)
 {
-	t->vm = vm;
-	t->cs = 0;
-	t->matches = 0;
-	for (unsigned int n = 0; n < VSYSTIMER_CHANNELS; n++) {
-		t->compare[n] = 0;
+	*t = (struct vsystimer){.vm = vm};
+	for (unsigned int n = 0; n < VSYSTIMER_CHANNELS; n++)
 		t->deadline[n] = VSYSTIMER_NEVER;
-	}
 }
 
 /* Channel n's match flag and its interrupt line (GPU IRQ n) go up together. */
@@ -78,16 +74,24 @@ static unsigned int channel_of(uint64_t offset)
 	return (unsigned int)((offset - REG_C0) / 4);
 }
 
-enum mmio_result vsystimer_read(void *opaque, uint64_t offset, unsigned int size, uint64_t *value)
+/*
+ * The VM's clock now, after signalling the matches due by then: a guest
+ * sees them in CS, and a compare written now is armed against the same
+ * clock, even before the scheduler polls.
+ */
+static uint64_t catch_up(struct vsystimer *t)
+{
+	uint64_t now = vdev_now_us(t->vm);
+
+	(void)vsystimer_poll(t, now);
+	return now;
+}
+
+static enum mmio_result read_register(void *opaque, uint64_t offset, uint32_t *value)
 {
 	struct vsystimer *t = opaque;
-	uint64_t now;
+	uint64_t now = catch_up(t);
 
-	if (!vdev_is_word_access(offset, size))
-		return MMIO_ERROR;
-	now = vdev_now_us(t->vm);
-	/* Matches due by now are visible in CS even before the scheduler polls. */
-	(void)vsystimer_poll(t, now);
 	switch (offset) {
 	case REG_CS:
 		*value = t->cs;
@@ -110,18 +114,14 @@ enum mmio_result vsystimer_read(void *opaque, uint64_t offset, unsigned int size
 	return MMIO_HANDLED;
 }
 
-enum mmio_result vsystimer_write(void *opaque, uint64_t offset, unsigned int size, uint64_t value)
+static enum mmio_result write_register(void *opaque, uint64_t offset, uint32_t value)
 {
 	struct vsystimer *t = opaque;
-	uint64_t now;
+	uint64_t now = catch_up(t);
 
-	if (!vdev_is_word_access(offset, size))
-		return MMIO_ERROR;
-	now = vdev_now_us(t->vm);
-	(void)vsystimer_poll(t, now);
 	switch (offset) {
 	case REG_CS:
-		clear_matches(t, (uint32_t)value & CS_MATCH_MASK);
+		clear_matches(t, value & CS_MATCH_MASK);
 		break;
 	case REG_CLO:
 	case REG_CHI:
@@ -130,10 +130,26 @@ enum mmio_result vsystimer_write(void *opaque, uint64_t offset, unsigned int siz
 	case REG_C1:
 	case REG_C2:
 	case REG_C3:
-		arm_compare(t, channel_of(offset), (uint32_t)value, now);
+		arm_compare(t, channel_of(offset), value, now);
 		break;
 	default:
 		return MMIO_UNHANDLED;
 	}
 	return MMIO_HANDLED;
+}
+
+static const struct vdev_registers registers = {
+    .read = read_register,
+    .write = write_register,
+    .min_size = 4,
+};
+
+enum mmio_result vsystimer_read(void *opaque, uint64_t offset, unsigned int size, uint64_t *value)
+{
+	return vdev_read(&registers, opaque, offset, size, value);
+}
+
+enum mmio_result vsystimer_write(void *opaque, uint64_t offset, unsigned int size, uint64_t value)
+{
+	return vdev_write(&registers, opaque, offset, size, value);
 }

@@ -1,0 +1,112 @@
+#include "core/loader.h"
+#include "board/board.h"
+#include "core/storage.h"
+#include "core/vm.h"
+#include "fs/fat32.h"
+#include "lib/printf.h"
+
+/* Checks that `path` is a file that fits at guest-physical [ipa, ram end); returns its size. */
+static bool check_file(struct fat32_volume *vol, const char *what, const char *path, uint64_t ipa,
+		       uint64_t ram_size, uint64_t *size, char *err, size_t err_size)
+{
+	struct fat32_entry entry;
+	int rc = fat32_stat(vol, path, &entry);
+
+	if (rc < 0) {
+		fmt_snprintf(err, err_size, "%s '%s': %s", what, path, fat32_strerror(rc));
+		return false;
+	}
+	if (entry.is_dir) {
+		fmt_snprintf(err, err_size, "%s '%s' is a directory", what, path);
+		return false;
+	}
+	if (entry.size > ram_size - ipa) {
+		fmt_snprintf(err, err_size,
+			     "%s '%s' (%lu bytes) does not fit in the VM's memory at 0x%lx "
+			     "(%lu bytes free there)",
+			     what, path, entry.size, ipa, ram_size - ipa);
+		return false;
+	}
+	*size = entry.size;
+	return true;
+}
+
+static bool read_into_vm(struct fat32_volume *vol, struct vm *vm, const char *what,
+			 const char *path, uint64_t ipa, uint64_t size, char *err, size_t err_size)
+{
+	void *dst = vm_guest_ptr(vm, ipa, size);
+	uint64_t got = 0;
+	int rc;
+
+	if (!dst) {
+		fmt_snprintf(err, err_size, "%s '%s' does not fit in the VM's memory", what, path);
+		return false;
+	}
+	rc = fat32_read_file(vol, path, dst, size, &got);
+	if (rc < 0 || got != size) {
+		fmt_snprintf(err, err_size, "reading %s '%s': %s", what, path,
+			     rc < 0 ? fat32_strerror(rc) : "short read");
+		return false;
+	}
+	vm_finish_load(vm, ipa, size);
+	return true;
+}
+
+static bool files_fit(struct fat32_volume *vol, const struct vm_spec *spec, uint64_t *image_size,
+		      uint64_t *dtb_size, char *err, size_t err_size)
+{
+	*dtb_size = 0;
+	if (!check_file(vol, "image", spec->image, spec->load_addr, spec->ram_size, image_size, err,
+			err_size))
+		return false;
+	if (spec->dtb[0] && !check_file(vol, "device tree", spec->dtb, spec->dtb_addr,
+					spec->ram_size, dtb_size, err, err_size))
+		return false;
+	if (spec->dtb[0] && spec->dtb_addr < spec->load_addr + *image_size &&
+	    spec->load_addr < spec->dtb_addr + *dtb_size) {
+		fmt_snprintf(err, err_size, "device tree at 0x%lx overlaps the image",
+			     spec->dtb_addr);
+		return false;
+	}
+	return true;
+}
+
+struct vm *loader_create_vm(const struct vm_spec *spec, char *err, size_t err_size,
+			    struct load_report *report)
+{
+	struct fat32_volume *vol = storage_require();
+	uint64_t start;
+	struct vm *vm;
+
+	*report = (struct load_report){0};
+	if (!vol) {
+		fmt_snprintf(err, err_size, "%s", storage_error());
+		return NULL;
+	}
+	if (!files_fit(vol, spec, &report->image_bytes, &report->dtb_bytes, err, err_size))
+		return NULL;
+	vm = vm_create(spec, err, err_size);
+	if (!vm)
+		return NULL;
+	start = board_uptime_us();
+	if (!read_into_vm(vol, vm, "image", spec->image, spec->load_addr, report->image_bytes, err,
+			  err_size) ||
+	    (spec->dtb[0] && !read_into_vm(vol, vm, "device tree", spec->dtb, spec->dtb_addr,
+					   report->dtb_bytes, err, err_size))) {
+		vm_destroy(vm);
+		return NULL;
+	}
+	report->micros = board_uptime_us() - start;
+	if (spec->autostart)
+		vm_start(vm);
+	return vm;
+}
+
+uint64_t loader_speed_kbs(const struct load_report *report)
+{
+	uint64_t bytes = report->image_bytes + report->dtb_bytes;
+
+	if (report->micros == 0)
+		return 0;
+	return bytes * 1000000 / 1024 / report->micros;
+}

@@ -1,0 +1,28 @@
+#pragma once
+/*
+ * Creating VMs from the SD card: the image (and device tree) named by a
+ * spec are read straight into the new VM's RAM, then it starts.
+ */
+#include "core/config.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct vm;
+
+struct load_report {
+	uint64_t image_bytes;
+	uint64_t dtb_bytes;
+	uint64_t micros; /* time spent reading from the card */
+};
+
+/*
+ * Creates a VM from `spec`, loads its files and starts it (unless
+ * spec->autostart is false). NULL with the problem in err (which file, what
+ * is wrong) if anything fails; nothing is left behind then.
+ */
+struct vm *loader_create_vm(const struct vm_spec *spec, char *err, size_t err_size,
+			    struct load_report *report);
+
+/* KB/s for a report (0 if too fast to measure). */
+uint64_t loader_speed_kbs(const struct load_report *report);
