@@ -10,6 +10,7 @@ output is kept in build/test-logs/<test name>.log.
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 import time
 
@@ -117,6 +118,20 @@ class Console:
             self.log.close()
 
 
+def edit_card(image, files, delete, scratch):
+    """Writes and deletes files on a FAT32 card image with mtools (no mounts)."""
+    for path in delete:
+        subprocess.run(["mdel", "-i", image, "::" + path], check=True, capture_output=True)
+    for path, content in files.items():
+        data = content.encode() if isinstance(content, str) else content
+        src = tempfile.NamedTemporaryFile(prefix="card-file-", delete=False)
+        src.write(data)
+        src.close()
+        scratch.append(src.name)
+        subprocess.run(["mcopy", "-o", "-i", image, src.name, "::" + path], check=True,
+                       capture_output=True)
+
+
 def _log_path(request, index):
     os.makedirs(LOG_DIR, exist_ok=True)
     name = re.sub(r"[^A-Za-z0-9_.-]", "_", request.node.name)
@@ -130,7 +145,10 @@ def boot(request):
     consoles = []
     scratch = []
 
-    def _boot(kernel=KERNEL, sdcard=SDCARD, extra=(), timeout=10, private_sdcard=True):
+    def _boot(kernel=KERNEL, sdcard=SDCARD, extra=(), timeout=10, private_sdcard=True,
+              card_files=None, card_delete=()):
+        """card_files {path on card: text or bytes} and card_delete [paths] change the
+        private copy of the SD card before QEMU starts."""
         if not os.path.exists(kernel):
             pytest.fail("%s is missing: run make first" % kernel)
         if sdcard and private_sdcard:
@@ -140,6 +158,7 @@ def boot(request):
             shutil.copyfile(sdcard, tmp.name)
             scratch.append(tmp.name)
             sdcard = tmp.name
+            edit_card(sdcard, card_files or {}, card_delete, scratch)
         con = Console(kernel, sdcard, extra, _log_path(request, len(consoles)), timeout)
         consoles.append(con)
         return con
