@@ -167,8 +167,9 @@ static void print_vm_details(const struct vm *vm)
 		  "%lu WFI/WFE, %lu system registers\n",
 		  st->exits, st->irq_exits, st->mmio_reads, st->mmio_writes, st->hvc, st->smc,
 		  st->wfx, st->sysreg);
-	hv_printf("  virtual interrupts delivered %lu, undefined instructions injected %lu\n",
-		  st->virq, st->undef);
+	hv_printf("  virtual interrupts delivered %lu, undefined instructions injected %lu, "
+		  "external aborts injected %lu\n",
+		  st->virq, st->undef, st->aborts);
 	hv_printf("  device accesses that hit no register: %lu reads, %lu writes\n",
 		  vm->mmio.unhandled_reads, vm->mmio.unhandled_writes);
 	hv_printf("  console: %u bytes of output kept (%u dropped), %u bytes of input waiting\n",

@@ -156,6 +156,33 @@ static void emulate_mmio(struct vcpu *v, struct trap_frame *f, const struct data
 	sched_update_virq();
 }
 
+/*
+ * A guest touched an address where it has no RAM and no device. A real
+ * board answers with a bus error: the guest gets a synchronous external
+ * abort at its own vectors (its OS decides what to do) and the hypervisor
+ * reports it — the first few times per VM, so a looping guest cannot flood
+ * the console.
+ */
+#define ABORT_REPORTS_PER_VM 3
+
+static void inject_abort_outside_ram(struct vcpu *v, struct trap_frame *f, uint64_t esr,
+				     const char *what)
+{
+	char detail[192];
+	bool instruction = esr_ec(esr) == EC_IABT_LOWER;
+	uint64_t far = read_sysreg(far_el2);
+
+	if (v->vm->stats.aborts++ < ABORT_REPORTS_PER_VM) {
+		describe_exception(detail, sizeof(detail), f, esr);
+		vconsole_report("VM %u (%s): %s; external abort injected (%s)", v->vm->id,
+				v->vm->name, what, detail);
+	}
+	if (instruction)
+		inject_instruction_abort(f, far);
+	else
+		inject_data_abort(f, far, esr_iss(esr) & (1U << 6));
+}
+
 static void trap_data_abort(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
 	struct data_abort da;
@@ -165,7 +192,7 @@ static void trap_data_abort(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 	if (!in_device_window(da.ipa)) {
 		fmt_snprintf(what, sizeof(what), "%s outside its RAM at IPA 0x%lx",
 			     da.write ? "write" : "read", da.ipa);
-		stop_with_report(v, f, esr, what);
+		inject_abort_outside_ram(v, f, esr, what);
 		return;
 	}
 	if (da.stage1_walk || !valid) {
@@ -184,7 +211,7 @@ static void trap_instruction_abort(struct vcpu *v, struct trap_frame *f, uint64_
 
 	fmt_snprintf(what, sizeof(what), "instruction fetch from IPA 0x%lx outside its RAM",
 		     ((read_sysreg(hpfar_el2) >> 4) << 12) | (read_sysreg(far_el2) & 0xfff));
-	stop_with_report(v, f, esr, what);
+	inject_abort_outside_ram(v, f, esr, what);
 }
 
 /* Handlers by ESR_EL2.EC. Every class has one: those not listed are undefined to the guest. */

@@ -33,8 +33,9 @@ struct vm_stats {
 	uint64_t irq_exits; /* physical interrupts taken while it ran */
 	uint64_t hvc, smc, wfx, sysreg;
 	uint64_t mmio_reads, mmio_writes;
-	uint64_t virq;	/* virtual interrupts delivered (VI raised) */
-	uint64_t undef; /* undefined-instruction exceptions injected */
+	uint64_t virq;	 /* virtual interrupts delivered (VI raised) */
+	uint64_t undef;	 /* undefined-instruction exceptions injected */
+	uint64_t aborts; /* external aborts injected (accesses outside its RAM) */
 };
 
 struct vm {

@@ -128,19 +128,34 @@ def echo_still_works(hv, text):
     hv.expect_prompt()
 
 
-def test_store_outside_ram_stops_only_that_vm(hv):
+def test_store_outside_ram_is_an_abort_for_that_vm_only(hv):
     hv.sendline("vmld tests/bad_store.bin 0x80000 0x80000")
-    hv.expect(r"\[aVisor\] VM 3 \(bad_store\) stopped: write outside its RAM at IPA 0x20000000 "
-              r"\(EC 0x24 data abort from a lower EL — translation fault, level \d; "
-              r"ESR 0x[0-9a-f]+ ELR 0x8[0-9a-f]+ FAR 0x20000000\)")
-    rows, out = vml_rows(hv)
-    assert rows[3]["state"] == "stopped", out
-    assert rows[1]["state"] != "stopped" and rows[2]["state"] != "stopped", out
+    hv.expect(r"\[aVisor\] VM 3 \(bad_store\): write outside its RAM at IPA 0x20000000; "
+              r"external abort injected \(EC 0x24 data abort from a lower EL — translation fault, "
+              r"level \d; ESR 0x[0-9a-f]+ ELR 0x8[0-9a-f]+ FAR 0x20000000\)")
+    hv.expect_prompt()
     echo_still_works(hv, "still echoing after bad_store")
     hv.sendline("vmc 3")
     hv.expect_exact("bad_store: storing to 0x20000000")
+    # The guest's own handler saw a synchronous external abort (EC 0x25, DFSC 0x10, WnR).
+    hv.expect_exact("ESR_EL1=0x96000050 FAR_EL1=0x0000000020000000")
     out = hv.read_for(0.5)
     assert "isolation is broken" not in out
+    hv.send("@0")
+    hv.expect_prompt()
+    rows, out = vml_rows(hv)
+    assert rows[1]["state"] != "stopped" and rows[2]["state"] != "stopped", out
+
+
+def test_device_access_without_syndrome_stops_only_that_vm(hv):
+    hv.sendline("vmld tests/bad_mmio.bin 0x80000 0x80000")
+    hv.expect(r"\[aVisor\] VM 3 \(bad_mmio\) stopped: access without a valid syndrome at "
+              r"device IPA 0x3f003004 cannot be emulated \(EC 0x24 data abort from a lower EL")
+    hv.expect_prompt()
+    rows, out = vml_rows(hv)
+    assert rows[3]["state"] == "stopped", out
+    assert rows[1]["state"] != "stopped" and rows[2]["state"] != "stopped", out
+    echo_still_works(hv, "still echoing after bad_mmio")
 
 
 def test_unemulated_sysreg_is_undefined_to_the_guest(hv):
@@ -202,8 +217,8 @@ def test_vmi_shows_one_vm_in_detail(hv):
     assert re.search(r"vCPU 0: (runnable|waiting \(WFI\)), CPU time \d+ ms, PC 0x[0-9a-f]+", out)
     assert "no VM with id 9" in hv.run("vmi 9")
     assert "not a VM" in hv.run("vmi 0")
-    hv.sendline("vmld tests/bad_store.bin 0x80000 0x80000")
+    hv.sendline("vmld tests/bad_mmio.bin 0x80000 0x80000")
     hv.expect("stopped")
     hv.expect_prompt()
     out = hv.run("vmi 3")
-    assert "VM 3 (bad_store): stopped" in out and "write outside its RAM" in out, out
+    assert "VM 3 (bad_mmio): stopped" in out and "without a valid syndrome" in out, out
