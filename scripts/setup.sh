@@ -8,6 +8,13 @@ PACKAGES="make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qe
 mtools dosfstools device-tree-compiler python3 python3-pytest python3-pexpect libcmocka-dev \
 pkg-config clang clang-format cppcheck gdb-multiarch"
 
+# Guests from Debian's arm64 packages (U-Boot, the kernel's device trees,
+# busybox) are downloaded with apt-get, which needs the arm64 architecture.
+need_arm64=0
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	need_arm64=1
+fi
+
 missing=""
 for pkg in $PACKAGES; do
 	status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
@@ -17,16 +24,24 @@ for pkg in $PACKAGES; do
 	esac
 done
 
-if [ -z "$missing" ]; then
+if [ -z "$missing" ] && [ $need_arm64 -eq 0 ]; then
 	exit 0
 fi
 
-echo "setup: missing Debian packages:$missing"
 if [ "$(id -u)" -ne 0 ]; then
+	echo "setup: missing:${missing:+ Debian packages$missing}$([ $need_arm64 -eq 1 ] && echo ' the arm64 package architecture')"
 	echo "setup: run this as root, then try again:"
-	echo "    apt-get update && apt-get install -y$missing"
+	[ $need_arm64 -eq 1 ] && echo "    dpkg --add-architecture arm64"
+	echo "    apt-get update${missing:+ && apt-get install -y$missing}"
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+if [ $need_arm64 -eq 1 ]; then
+	echo "setup: enabling the arm64 package architecture (for guest software)"
+	dpkg --add-architecture arm64
+fi
 apt-get update
-apt-get install -y --no-install-recommends $missing
+if [ -n "$missing" ]; then
+	echo "setup: installing:$missing"
+	apt-get install -y --no-install-recommends $missing
+fi

@@ -38,10 +38,19 @@
 #define PUD_DOWN 1U
 #define PUD_UP	 2U
 
+/*
+ * GPFSEL1 as the Pi firmware leaves it with enable_uart=1: GPIO14/15 (fields
+ * FSEL14 at bits 14:12 and FSEL15 at bits 17:15) in alternate function 5,
+ * TXD1/RXD1 of the mini UART. Guests such as U-Boot check this mux before
+ * they use the mini UART as their console.
+ */
+#define GPFSEL1_FIRMWARE ((2U << 12) | (2U << 15))
+
 void vgpio_init(struct vgpio *g)
 {
-	/* All 0, as at reset: every pin an input, no pull, no event detection. */
+	/* Every other pin an input, no pull, no event detection, as at reset. */
 	*g = (struct vgpio){0};
+	g->fsel[1] = GPFSEL1_FIRMWARE;
 }
 
 static uint64_t output_pins(const struct vgpio *g)
