@@ -45,8 +45,10 @@ all: $(BUILD)/kernel8.img $(BUILD)/sdcard.img
 # Guests first: the hypervisor embeds their images.
 include guests/guests.mk
 include tests/guests/guests.mk
+include scripts/debian.mk
 include hv/hv.mk
 include tests/unit/unit.mk
+include tests/fuzz/fuzz.mk
 include scripts/sdcard.mk
 
 setup:
@@ -64,6 +66,7 @@ test: setup
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory unit-test
+	@$(MAKE) --no-print-directory fuzz-test
 	@$(MAKE) --no-print-directory system-test
 
 system-test: all

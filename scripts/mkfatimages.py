@@ -21,6 +21,7 @@ ASCII read as '?'. File contents are pseudo-random bytes seeded by the path.
   compact.img   mbr.img's volume rewritten with a FAT just big enough for the
                 clusters in use (fewer than 65525 clusters: FAT32 by its BPB
                 layout, as Linux reads it), so it is small
+  compact4k.img super.img compacted the same way
   small.img     a few 8.3-named files, compacted the same way (tens of KiB):
                 the base of the corruption tests and a fuzzing seed
   smallmbr.img  small.img behind an MBR, partition 1 (type 0x0C) at block 63
@@ -240,6 +241,8 @@ def build(outdir, staging):
     vol = Volume(super_img, 0, staging)
     add_full_tree(vol)
     vol.write_manifest(path("super.manifest"))
+    compact(super_img, 0, path("compact4k.img"))
+    vol.write_manifest(path("compact4k.manifest"))
 
     mbr_img = path("mbr.img")
     start, blocks = 2048, 40 * MIB // SECTOR

@@ -10,9 +10,9 @@
 SDCARD_SIZE_MIB := 64
 SDCARD_CONTENT := avisor.cfg=config/avisor.cfg README.txt=docs/sdcard-readme.txt \
 	$(foreach f,$(GUEST_BINS),$(notdir $(f))=$(f)) \
-	$(foreach f,$(TEST_GUEST_BINS),tests/$(notdir $(f))=$(f))
+	$(foreach f,$(TEST_GUEST_BINS),tests/$(notdir $(f))=$(f)) $(DEBIAN_CARD_CONTENT)
 SDCARD_DEPS := scripts/mksdcard.sh scripts/sdcard.mk config/avisor.cfg docs/sdcard-readme.txt \
-	$(GUEST_BINS) $(TEST_GUEST_BINS)
+	$(GUEST_BINS) $(TEST_GUEST_BINS) $(DEBIAN_GUEST_FILES)
 
 ifeq ($(PLATFORM),rpi3)
 FIRMWARE_FILES := bootcode.bin start.elf fixup.dat

@@ -162,7 +162,7 @@ static void print_vm_details(const struct vm *vm)
 	hv_printf("  memory %lu MiB: IPA 0x0-0x%lx -> PA 0x%08lx-0x%08lx, VMID %u\n",
 		  vm->ram_size >> 20, vm->ram_size - 1, vm->ram_pa, vm->ram_pa + vm->ram_size - 1,
 		  vm->id);
-	hv_printf("  time slice %u ms\n", vm->slice_us / 1000);
+	hv_printf("  time slice %u ms, restarts %u\n", vm->slice_us / 1000, vm->restarts);
 	hv_printf("  exits %lu: %lu interrupts, %lu MMIO reads, %lu MMIO writes, %lu HVC, %lu SMC, "
 		  "%lu WFI/WFE, %lu system registers\n",
 		  st->exits, st->irq_exits, st->mmio_reads, st->mmio_writes, st->hvc, st->smc,
@@ -180,6 +180,14 @@ static void print_vm_details(const struct vm *vm)
 		hv_printf("  vCPU %u: %s, CPU time %lu ms, PC 0x%lx, PSTATE 0x%lx\n", i,
 			  vcpu_state_name(v->state), v->cpu_time_us / 1000, regs->elr, regs->spsr);
 	}
+}
+
+static int cmd_sched(int argc, char **argv)
+{
+	if (expect_no_args(argc, argv))
+		return 1;
+	sched_print_state();
+	return 0;
 }
 
 static int cmd_vmi(int argc, char **argv)
@@ -461,6 +469,7 @@ const struct shell_command shell_commands[] = {
     {"ls", "[dir]", "list the files on the SD card", cmd_ls},
     {"sd", "[read <lba> [count]]", "show the SD card; read: hex-dump up to 8 blocks", cmd_sd},
     {"free", "", "show free and used VM memory", cmd_free},
+    {"sched", "", "show the scheduler: who runs, the alarm, each vCPU's state", cmd_sched},
     {"mem", "", "show the physical memory map", cmd_mem},
     {"uptime", "", "show time since boot and interrupt counts", cmd_uptime},
     {"version", "", "show the hypervisor version", cmd_version},

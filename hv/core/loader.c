@@ -4,6 +4,7 @@
 #include "core/vm.h"
 #include "fs/fat32.h"
 #include "lib/printf.h"
+#include "lib/string.h"
 
 /* Checks that `path` is a file that fits at guest-physical [ipa, ram end); returns its size. */
 static bool check_file(struct fat32_volume *vol, const char *what, const char *path, uint64_t ipa,
@@ -71,11 +72,49 @@ static bool files_fit(struct fat32_volume *vol, const struct vm_spec *spec, uint
 	return true;
 }
 
+/* The spec a VM was created from, rebuilt from what the VM keeps. */
+static void spec_of(const struct vm *vm, struct vm_spec *spec)
+{
+	*spec = (struct vm_spec){0};
+	strlcpy(spec->name, vm->name, sizeof(spec->name));
+	strlcpy(spec->image, vm->image, sizeof(spec->image));
+	strlcpy(spec->dtb, vm->dtb, sizeof(spec->dtb));
+	spec->dtb_addr = vm->dtb_addr;
+	spec->load_addr = vm->load_addr;
+	spec->entry = vm->entry;
+	spec->ram_size = vm->ram_size;
+}
+
+int loader_load_files(struct vm *vm, char *err, size_t err_size, struct load_report *report)
+{
+	struct fat32_volume *vol = storage_require();
+	struct vm_spec spec;
+	uint64_t start;
+
+	*report = (struct load_report){0};
+	if (!vol) {
+		fmt_snprintf(err, err_size, "%s", storage_error());
+		return -1;
+	}
+	spec_of(vm, &spec);
+	if (!files_fit(vol, &spec, &report->image_bytes, &report->dtb_bytes, err, err_size))
+		return -1;
+	start = board_uptime_us();
+	if (!read_into_vm(vol, vm, "image", spec.image, spec.load_addr, report->image_bytes, err,
+			  err_size))
+		return -1;
+	if (spec.dtb[0] && !read_into_vm(vol, vm, "device tree", spec.dtb, spec.dtb_addr,
+					 report->dtb_bytes, err, err_size))
+		return -1;
+	report->micros = board_uptime_us() - start;
+	return 0;
+}
+
 struct vm *loader_create_vm(const struct vm_spec *spec, char *err, size_t err_size,
 			    struct load_report *report)
 {
 	struct fat32_volume *vol = storage_require();
-	uint64_t start;
+	uint64_t image_bytes, dtb_bytes;
 	struct vm *vm;
 
 	*report = (struct load_report){0};
@@ -83,20 +122,16 @@ struct vm *loader_create_vm(const struct vm_spec *spec, char *err, size_t err_si
 		fmt_snprintf(err, err_size, "%s", storage_error());
 		return NULL;
 	}
-	if (!files_fit(vol, spec, &report->image_bytes, &report->dtb_bytes, err, err_size))
+	/* Check the files before taking memory, so a bad spec costs nothing. */
+	if (!files_fit(vol, spec, &image_bytes, &dtb_bytes, err, err_size))
 		return NULL;
 	vm = vm_create(spec, err, err_size);
 	if (!vm)
 		return NULL;
-	start = board_uptime_us();
-	if (!read_into_vm(vol, vm, "image", spec->image, spec->load_addr, report->image_bytes, err,
-			  err_size) ||
-	    (spec->dtb[0] && !read_into_vm(vol, vm, "device tree", spec->dtb, spec->dtb_addr,
-					   report->dtb_bytes, err, err_size))) {
+	if (loader_load_files(vm, err, err_size, report) < 0) {
 		vm_destroy(vm);
 		return NULL;
 	}
-	report->micros = board_uptime_us() - start;
 	if (spec->autostart)
 		vm_start(vm);
 	return vm;

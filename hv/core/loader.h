@@ -24,5 +24,11 @@ struct load_report {
 struct vm *loader_create_vm(const struct vm_spec *spec, char *err, size_t err_size,
 			    struct load_report *report);
 
+/*
+ * Loads a created (or reset) VM's image and device tree from the card into
+ * its RAM, as its spec named them: 0, or -1 with the problem in err.
+ */
+int loader_load_files(struct vm *vm, char *err, size_t err_size, struct load_report *report);
+
 /* KB/s for a report (0 if too fast to measure). */
 uint64_t loader_speed_kbs(const struct load_report *report);

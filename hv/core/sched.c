@@ -3,6 +3,7 @@
 #include "arch/arm64/sysreg.h"
 #include "board/board.h"
 #include "core/console.h"
+#include "core/lifecycle.h"
 #include "core/sched_policy.h"
 #include "core/vconsole.h"
 #include "core/vm.h"
@@ -23,9 +24,10 @@ static struct vcpu *current;
 static int current_slot = -1;
 static uint32_t pending_work;
 static uint64_t slice_end_us;
+static uint64_t alarm_deadline_us = UINT64_MAX;
 static bool vtimer_irq_masked;
 /* The trap frame of the exception being handled: the current vCPU's live registers. */
-static const struct trap_frame *live_frame;
+static struct trap_frame *live_frame;
 
 static struct vcpu *slot_vcpu(unsigned int slot)
 {
@@ -68,6 +70,16 @@ void sched_vm_stopped(struct vm *vm)
 	sched_request(WORK_RESCHED);
 }
 
+static void save_current(struct trap_frame *frame, uint64_t now_us);
+
+void sched_evict_vm(struct vm *vm)
+{
+	if (current && current->vm == vm) {
+		save_current(live_frame, board_uptime_us());
+		current = NULL;
+	}
+}
+
 void sched_yield(void)
 {
 	slice_end_us = 0;
@@ -108,11 +120,12 @@ void sched_update_virq(void)
 		return;
 	pending = vcpu_irq_pending(current, true);
 	hcr = pending ? (HCR_GUEST | HCR_VI) : HCR_GUEST;
-	if (read_sysreg(hcr_el2) != hcr) {
+	if (read_sysreg(hcr_el2) != hcr)
 		write_sysreg(hcr_el2, hcr);
-		if (pending)
-			current->vm->stats.virq++;
-	}
+	/* Count each interrupt once: when the vCPU's IRQ input rises. */
+	if (pending && !current->irq_line)
+		current->vm->stats.virq++;
+	current->irq_line = pending;
 }
 
 /* Advances every VM's device timers; returns the earliest future device deadline (board time). */
@@ -225,16 +238,22 @@ static struct vcpu *choose_next(uint64_t now_us, struct vcpu *woken, unsigned in
 	return slot < 0 ? NULL : slot_vcpu((unsigned int)slot);
 }
 
-static void switch_to(struct trap_frame *frame, struct vcpu *next, uint64_t now_us)
+/* Saves the vCPU on the core: registers, EL1 state (its timer stops), FP/SIMD, CPU time. */
+static void save_current(struct trap_frame *frame, uint64_t now_us)
 {
 	struct vcpu *prev = current;
 
-	if (prev) {
+	if (frame)
 		prev->regs = *frame;
-		el1_sysregs_save(&prev->sys);
-		fpsimd_save(&prev->fp);
-		prev->cpu_time_us += now_us - prev->ran_since_us;
-	}
+	el1_sysregs_save(&prev->sys);
+	fpsimd_save(&prev->fp);
+	(void)now_us; /* its CPU time was charged when the scheduler was entered */
+}
+
+static void switch_to(struct trap_frame *frame, struct vcpu *next, uint64_t now_us)
+{
+	if (current)
+		save_current(frame, now_us);
 	*frame = next->regs;
 	el1_sysregs_restore(&next->sys);
 	fpsimd_restore(&next->fp);
@@ -243,12 +262,15 @@ static void switch_to(struct trap_frame *frame, struct vcpu *next, uint64_t now_
 	/* MPIDR_EL1 as the guest reads it: uniprocessor bit clear, Aff0 = vCPU index. */
 	write_sysreg(vmpidr_el2, (1UL << 31) | next->index);
 	isb();
-	next->ran_since_us = now_us;
 	current = next;
 	current_slot = (int)vcpu_slot(next);
 }
 
-/* Charges the running vCPU for its time before the core idles or switches. */
+/*
+ * Charges the vCPU on the core for the time since it last got it. Called
+ * when the scheduler's slow path is entered: what the hypervisor does from
+ * there (shell commands, loading files, idling) is nobody's CPU time.
+ */
 static void account_current(uint64_t now_us)
 {
 	if (current) {
@@ -291,6 +313,7 @@ static void program_alarm(uint64_t now_us, uint64_t device_deadline, unsigned in
 		deadline = slice_end_us;
 	if (vtimer_irq_masked && now_us + VTIMER_RECHECK_US < deadline)
 		deadline = now_us + VTIMER_RECHECK_US;
+	alarm_deadline_us = deadline;
 	board_alarm_set(deadline);
 }
 
@@ -302,6 +325,7 @@ static void reschedule(struct trap_frame *frame)
 	unsigned int runnable;
 
 	live_frame = frame;
+	account_current(board_uptime_us());
 	for (;;) {
 		uint32_t work = __atomic_exchange_n(&pending_work, 0, __ATOMIC_ACQUIRE);
 
@@ -311,6 +335,12 @@ static void reschedule(struct trap_frame *frame)
 			vconsole_poll();
 			irq_mask();
 		}
+		if (work & WORK_RESCHED) {
+			/* Restarts read files from the card: interrupts on, as for the shell. */
+			irq_unmask();
+			lifecycle_carry_out_requests();
+			irq_mask();
+		}
 		now = board_uptime_us();
 		deadline = poll_device_timers();
 		woken = wake_waiting_vcpus();
@@ -318,12 +348,8 @@ static void reschedule(struct trap_frame *frame)
 		next = choose_next(now, woken, &runnable);
 		if (next)
 			break;
-		account_current(now);
 		program_alarm(now, deadline, runnable);
 		idle();
-		/* Time spent idle is nobody's CPU time. */
-		if (current)
-			current->ran_since_us = board_uptime_us();
 	}
 	if (next != current) {
 		switch_to(frame, next, now);
@@ -333,6 +359,7 @@ static void reschedule(struct trap_frame *frame)
 		slice_end_us = now + next->vm->slice_us;
 	}
 	program_alarm(now, deadline, runnable);
+	current->ran_since_us = board_uptime_us();
 }
 
 void sched_return_to_guest(struct trap_frame *frame)
@@ -356,4 +383,39 @@ void sched_first_entry(struct trap_frame *frame)
 void sched_start(void)
 {
 	sched_enter_first((uint64_t)boot_stacks + BOOT_STACK_SIZE);
+}
+
+void sched_print_state(void)
+{
+	uint64_t now = board_uptime_us();
+
+	hv_printf("scheduler: now %lu us; on the core: ", now);
+	if (current)
+		hv_printf("VM %u vCPU %u, slice ends in %ld us\n", current->vm->id, current->index,
+			  (long)(slice_end_us - now));
+	else
+		hv_printf("nothing\n");
+	if (alarm_deadline_us == UINT64_MAX)
+		hv_printf("  alarm: none\n");
+	else
+		hv_printf("  alarm: in %ld us\n", (long)(alarm_deadline_us - now));
+	hv_printf("  pending work 0x%x; virtual timer interrupt %s\n", pending_work,
+		  vtimer_irq_masked ? "masked (waiting for the guest)" : "enabled");
+	for (unsigned int slot = 0; slot < SLOTS; slot++) {
+		struct vcpu *v = slot_vcpu(slot);
+		uint64_t deadline;
+
+		if (!v)
+			continue;
+		deadline = v->state == VCPU_WAITING ? vtimer_deadline(v, now) : UINT64_MAX;
+		hv_printf("  VM %u vCPU %u: %s, irq %s, CNTV_CTL 0x%lx", v->vm->id, v->index,
+			  v->state == VCPU_RUNNABLE  ? "runnable"
+			  : v->state == VCPU_WAITING ? "waiting"
+						     : "off",
+			  vcpu_irq_pending(v, v == current) ? "pending" : "none",
+			  v->sys.cntv_ctl_el0);
+		if (deadline != UINT64_MAX)
+			hv_printf(", timer due in %ld us", (long)(deadline - now));
+		hv_printf("\n");
+	}
 }

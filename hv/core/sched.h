@@ -37,6 +37,14 @@ struct vcpu *sched_current(void);
 /* A vCPU's registers as they are now (live in the trap frame for the one on the core). */
 const struct trap_frame *sched_vcpu_regs(const struct vcpu *v);
 void sched_vm_started(struct vm *vm);
+/*
+ * Takes the VM's vCPU off the core if it is there: its state is saved and
+ * the next vCPU to run is loaded in full. Used before a VM is reset or
+ * destroyed, so that nothing of it stays live in the hardware.
+ */
+void sched_evict_vm(struct vm *vm);
 void sched_vm_stopped(struct vm *vm);
+/* What the scheduler is doing, for the shell's `sched` command. */
+void sched_print_state(void);
 /* Re-evaluates the running vCPU's virtual IRQ input (HCR_EL2.VI) after a device changed. */
 void sched_update_virq(void);

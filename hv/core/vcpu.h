@@ -27,6 +27,7 @@ struct vcpu {
 	struct fpsimd_state fp;
 	uint64_t csselr_el1; /* emulated: HCR_EL2.TID2 traps CSSELR_EL1 */
 	uint64_t actlr_el1;  /* emulated: HCR_EL2.TACR traps ACTLR_EL1 */
+	bool irq_line;	     /* its virtual IRQ input when it last entered the guest */
 	uint64_t cpu_time_us;
 	uint64_t ran_since_us; /* when it last got the core */
 };

@@ -153,6 +153,18 @@ struct vm *vm_create(const struct vm_spec *spec, char *err, size_t err_size)
 	return vm;
 }
 
+void vm_reset(struct vm *vm)
+{
+	sched_evict_vm(vm);
+	clear_ram(vm);
+	tlb_flush_vmid(vm->vttbr);
+	init_devices(vm);
+	init_vcpus(vm, vm->nr_vcpus);
+	vm->request = VM_REQUEST_NONE;
+	vm->state = VM_STOPPED;
+	strlcpy(vm->stop_reason, "not started", sizeof(vm->stop_reason));
+}
+
 void vm_start(struct vm *vm)
 {
 	vm->time_base_us = board_uptime_us();
@@ -171,6 +183,7 @@ void vm_destroy(struct vm *vm)
 		return;
 	if (vconsole_attached() == vm)
 		(void)vconsole_attach(0);
+	sched_evict_vm(vm);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vm->vcpus[i].state = VCPU_OFF;
 	vm->state = VM_EMPTY;
@@ -230,6 +243,15 @@ void vdev_set_irq_line(struct vm *vm, unsigned int line, bool level)
 		vm->devs.irq_lines |= 1UL << line;
 	else
 		vm->devs.irq_lines &= ~(1UL << line);
+}
+
+void vdev_request_reset(struct vm *vm, bool power_off)
+{
+	/* Stop running now; the scheduler does the rest outside this trap. */
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		vm->vcpus[i].state = VCPU_OFF;
+	vm->request = power_off ? VM_REQUEST_POWER_OFF : VM_REQUEST_RESTART;
+	sched_request(WORK_RESCHED);
 }
 
 bool vdev_vtimer_line(struct vm *vm, unsigned int index)

@@ -38,10 +38,19 @@ struct vm_stats {
 	uint64_t aborts; /* external aborts injected (accesses outside its RAM) */
 };
 
+/* What the VM asked for, carried out by the scheduler outside the guest's trap. */
+enum vm_request {
+	VM_REQUEST_NONE,
+	VM_REQUEST_RESTART,   /* reset: reload its files and start again */
+	VM_REQUEST_POWER_OFF, /* stop, keeping memory and log */
+};
+
 struct vm {
 	unsigned int id;
 	char name[VM_NAME_MAX];
 	enum vm_state state;
+	enum vm_request request;
+	unsigned int restarts;
 	char stop_reason[256];
 	char image[CONFIG_PATH_MAX];
 	char dtb[CONFIG_PATH_MAX];
@@ -82,6 +91,12 @@ struct vm *vm_create(const struct vm_spec *spec, char *err, size_t err_size);
 void vm_finish_load(struct vm *vm, uint64_t ipa, uint64_t size);
 /* Starts vCPU 0 at the entry point, with x0 = the device tree address (or 0). */
 void vm_start(struct vm *vm);
+/*
+ * Puts the VM back to its state right after vm_create: RAM zeroed, devices
+ * and vCPUs reset, not running. Its files must be loaded again. Its
+ * console log and counters stay.
+ */
+void vm_reset(struct vm *vm);
 /* Frees everything the VM has: its RAM goes back to the pool and its slot and id are free. */
 void vm_destroy(struct vm *vm);
 /* Stops a VM and prints a one-line report with the reason. */

@@ -38,6 +38,13 @@ void *vdev_guest_ptr(struct vm *vm, uint64_t ipa, uint64_t size);
 void vdev_guest_sync(struct vm *vm, void *ptr, uint64_t size);
 uint64_t vdev_ram_size(struct vm *vm);
 
+/*
+ * The guest asked for a reset (or, with power_off, to be switched off), as a
+ * watchdog would do it. The VM stops running at once; the hypervisor
+ * restarts it from its files (or stops it) outside the current access.
+ */
+void vdev_request_reset(struct vm *vm, bool power_off);
+
 /* The VM's id and name, for messages. */
 unsigned int vdev_vm_id(struct vm *vm);
 const char *vdev_vm_name(struct vm *vm);

@@ -25,8 +25,9 @@ FUZZ_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,addres
 FUZZ_TARGETS := fat32
 
 # FAT32 reader (hv/fs/). Seeds: the unit tests' small images, made by
-# scripts/mkfatimages.py (see tests/unit/unit.mk), and the start of a
-# compacted image with 360 files, where its metadata is.
+# scripts/mkfatimages.py (see tests/unit/unit.mk), and the first 128 KiB
+# (where the metadata is) of two compacted images with 360 files, one with
+# 512-byte clusters, one with 4 KiB clusters.
 FUZZ_SRCS_fat32  := $(wildcard hv/fs/*.c) hv/lib/printf.c
 FUZZ_DEPS_fat32  := $(wildcard hv/fs/*.h) hv/lib/printf.h hv/lib/string.h
 FUZZ_DICT_fat32  := tests/fuzz/fat32.dict
@@ -37,6 +38,7 @@ $(FUZZ_BUILD)/seeds-fat32.made: $(BUILD)/fat32/.made
 	@cp $(BUILD)/fat32/small.img $(FUZZ_BUILD)/corpus/fat32/seed-small
 	@cp $(BUILD)/fat32/smallmbr.img $(FUZZ_BUILD)/corpus/fat32/seed-smallmbr
 	@head -c 131072 $(BUILD)/fat32/compact.img >$(FUZZ_BUILD)/corpus/fat32/seed-compact-128k
+	@head -c 131072 $(BUILD)/fat32/compact4k.img >$(FUZZ_BUILD)/corpus/fat32/seed-compact4k-128k
 	@touch $@
 
 define fuzz_rule

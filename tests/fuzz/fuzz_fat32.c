@@ -8,7 +8,8 @@
  *
  * Besides the sanitizers, the device aborts on a read past its end (the
  * reader must check every block number first), and the results must agree:
- * a file read gives as many bytes as its entry says, error messages fit.
+ * a file read gives as many bytes as its entry says, a directory cannot be
+ * read as a file nor a file listed, every error has a message that fits.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -83,6 +84,24 @@ static int collect_name(void *ctx, const struct fat32_entry *e)
 	return 0;
 }
 
+static int collect_nothing(void *ctx, const struct fat32_entry *e)
+{
+	(void)ctx;
+	(void)e;
+	return 1;
+}
+
+/* The path resolved a moment ago: resolving it again must give the same error. */
+static void expect_error(struct fat32_volume *vol, const char *path, int rc, int expected)
+{
+	check_error_message(vol, rc);
+	if (rc != expected) {
+		fprintf(stderr, "%s: got %d (%s), expected %d\n", path, rc, fat32_strerror(rc),
+			expected);
+		abort();
+	}
+}
+
 static void read_file(struct walk *w, const char *path, const struct fat32_entry *e)
 {
 	uint64_t got = 1;
@@ -111,7 +130,13 @@ static void visit(struct walk *w, const char *dir, const char *name, int depth)
 		return;
 	if (!e.is_dir) {
 		read_file(w, path, &e);
-	} else if (depth < MAX_DEPTH && w->dir_count < MAX_DIRS) {
+		expect_error(w->vol, path, fat32_list(w->vol, path, collect_nothing, NULL),
+			     FAT32_ERR_NOT_DIR);
+		return;
+	}
+	expect_error(w->vol, path, fat32_read_file(w->vol, path, file_buf, 1, NULL),
+		     FAT32_ERR_IS_DIR);
+	if (depth < MAX_DEPTH && w->dir_count < MAX_DIRS) {
 		memcpy(w->dirs[w->dir_count], path, sizeof(path));
 		w->depth[w->dir_count++] = depth + 1;
 	}

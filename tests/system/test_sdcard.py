@@ -47,13 +47,13 @@ def test_vmld_validates_each_argument(hv):
 
 def test_vmld_starts_a_vm_and_reports_size_and_speed(hv):
     out = hv.run("vmld echo.bin 0x80000 0x80000 4")
-    m = re.search(r"vmld: VM 3 \(echo-2\) started: echo.bin, (\d+) bytes loaded at 0x80000 in "
+    m = re.search(r"vmld: VM 4 \(echo-2\) started: echo.bin, (\d+) bytes loaded at 0x80000 in "
                   r"\d+ ms \((\d+) KB/s\), entry 0x80000, 4 MiB RAM", out)
     assert m, out
     assert int(m.group(1)) == os.path.getsize(os.path.join(BUILD, "guests", "echo.bin"))
     rows = hv.run("vml")
-    assert re.search(r"3 echo-2\s+(running|waiting)\s+4M", rows), rows
-    hv.attach(3)
+    assert re.search(r"4 echo-2\s+(running|waiting)\s+4M", rows), rows
+    hv.attach(4)
     hv.expect_exact("echo: ready")
     hv.send("loaded from the card\r")
     hv.expect(r"loaded from the card\r*\n")

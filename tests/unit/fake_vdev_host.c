@@ -116,6 +116,15 @@ bool vdev_console_read(struct vm *vm, uint8_t *byte)
 	return true;
 }
 
+void vdev_request_reset(struct vm *vm, bool power_off)
+{
+	check_vm(vm);
+	if (power_off)
+		fake_host.power_offs++;
+	else
+		fake_host.resets++;
+}
+
 bool vdev_vtimer_line(struct vm *vm, unsigned int index)
 {
 	check_vm(vm);

@@ -56,6 +56,11 @@ static int setup_compact(void **state)
 	return setup(state, "compact.img");
 }
 
+static int setup_compact4k(void **state)
+{
+	return setup(state, "compact4k.img");
+}
+
 static int setup_small(void **state)
 {
 	return setup(state, "small.img");
@@ -472,6 +477,7 @@ int main(int argc, char **argv)
 	    ON(test_everything_matches_manifest, mbr),
 	    ON(test_everything_matches_manifest, mbrfake),
 	    ON(test_everything_matches_manifest, compact),
+	    ON(test_everything_matches_manifest, compact4k),
 	    ON(test_everything_matches_manifest, small),
 	    ON(test_everything_matches_manifest, smallmbr),
 	    ON(test_mount_finds_the_volume, super),

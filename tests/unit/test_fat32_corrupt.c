@@ -57,6 +57,13 @@ static int setup_small_on_large_device(void **state)
 	return 0;
 }
 
+/* small.img on a device of 2^32 blocks, the most a BPB can claim. */
+static int setup_small_on_huge_device(void **state)
+{
+	load(state, "small.img", 0, 0xFFFFFFFF);
+	return 0;
+}
+
 static int setup_smallmbr(void **state)
 {
 	load(state, "smallmbr.img", SMALLMBR_START * BLOCK_SIZE, 0);
@@ -190,6 +197,9 @@ static void test_total_smaller_than_layout(void **state)
 	expect_mount(f, FAT32_ERR_BAD_BPB, "leave no room for data");
 	put_le32(f->bs + 32, 0);
 	expect_mount(f, FAT32_ERR_BAD_BPB, "total sector count");
+	f->bs[13] = 8;
+	put_le32(f->bs + 32, f->layout.data_start + 7);
+	expect_mount(f, FAT32_ERR_BAD_BPB, "no room for a whole cluster after the FATs");
 }
 
 static void test_volume_larger_than_device(void **state)
@@ -210,6 +220,15 @@ static void test_fat_too_small_for_clusters(void **state)
 
 	put_le32(f->bs + 32, 100000);
 	expect_mount(f, FAT32_ERR_BAD_BPB, "has too few entries for");
+}
+
+static void test_too_many_clusters(void **state)
+{
+	struct fixture *f = *state;
+
+	/* 2^32 - 1 one-sector clusters: more than 28-bit cluster numbers reach. */
+	put_le32(f->bs + 32, 0xFFFFFFFF);
+	expect_mount(f, FAT32_ERR_BAD_BPB, "clusters, more than FAT32 can number");
 }
 
 static void test_unknown_version_and_media(void **state)
@@ -687,6 +706,7 @@ int main(int argc, char **argv)
 	    ON(test_total_smaller_than_layout, small),
 	    ON(test_volume_larger_than_device, small),
 	    ON(test_fat_too_small_for_clusters, small_on_large_device),
+	    ON(test_too_many_clusters, small_on_huge_device),
 	    ON(test_unknown_version_and_media, small),
 	    ON(test_fat16_fields, small),
 	    ON(test_not_a_boot_sector, small),

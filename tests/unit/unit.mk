@@ -29,7 +29,8 @@ UNIT_SRCS_sd_decode := hv/board/bcm2837/sd_decode.c
 # Device models (hv/vdev/bcm2837), each with the fake hypervisor side.
 VDEV_DIR  := hv/vdev/bcm2837
 VDEV_FAKE := tests/unit/fake_vdev_host.c
-UNIT_TESTS += vdev_intc vdev_aux vdev_systimer vdev_gpio vdev_mailbox vdev_local vdev_vdevs
+UNIT_TESTS += vdev_intc vdev_aux vdev_systimer vdev_gpio vdev_mailbox vdev_local vdev_vdevs vdev_pm
+UNIT_SRCS_vdev_pm := $(VDEV_DIR)/pm.c $(VDEV_FAKE)
 UNIT_SRCS_vdev_intc := $(VDEV_DIR)/intc.c
 UNIT_SRCS_vdev_aux := $(VDEV_DIR)/aux.c $(VDEV_FAKE)
 UNIT_SRCS_vdev_systimer := $(VDEV_DIR)/systimer.c $(VDEV_FAKE)

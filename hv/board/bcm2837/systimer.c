@@ -31,20 +31,35 @@ uint64_t systimer_now_us(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
-/* Programs C1 for the deadline, or for an intermediate step towards it. */
+/*
+ * Programs C1 for the deadline, or for an intermediate step towards it. The
+ * compare matches only when CLO becomes equal to C1: if CLO has already
+ * passed the value by the time the write lands, the match would come only
+ * after the counter wraps, 71 minutes later. So check after writing, and
+ * try again further ahead until the compare is safely in the future (or
+ * has matched).
+ */
 static void program_compare(void)
 {
-	uint64_t now = systimer_now_us();
-	uint64_t delta;
+	uint32_t margin = MIN_STEP_US;
 
 	if (alarm_deadline == SYSTIMER_NO_ALARM)
 		return;
-	delta = alarm_deadline > now ? alarm_deadline - now : 0;
-	if (delta > MAX_STEP_US)
-		delta = MAX_STEP_US;
-	if (delta < MIN_STEP_US)
-		delta = MIN_STEP_US;
-	mmio_write32(ST_C1, (uint32_t)(now + delta));
+	for (;;) {
+		uint64_t now = systimer_now_us();
+		uint64_t delta = alarm_deadline > now ? alarm_deadline - now : 0;
+		uint32_t target;
+
+		if (delta > MAX_STEP_US)
+			delta = MAX_STEP_US;
+		if (delta < margin)
+			delta = margin;
+		target = (uint32_t)(now + delta);
+		mmio_write32(ST_C1, target);
+		if ((int32_t)(target - mmio_read32(ST_CLO)) > 0 || (mmio_read32(ST_CS) & ST_CS_M1))
+			return;
+		margin *= 2;
+	}
 }
 
 static void systimer_c1_irq(void *opaque)

@@ -17,6 +17,7 @@ void bcm2837_vdevs_init(struct bcm2837_vdevs *d, struct vm *vm)
 	vgpio_init(&d->gpio);
 	vmailbox_init(&d->mailbox, vm, &d->arm_irq_lines);
 	vlocal_init(&d->local, &d->intc);
+	vpm_init(&d->pm, vm);
 }
 
 /*
@@ -52,6 +53,7 @@ bool bcm2837_vdevs_register(struct bcm2837_vdevs *d, struct mmio_bus *bus)
 	    {"gpio", VGPIO_BASE, VGPIO_SIZE, vgpio_read, vgpio_write, &d->gpio},
 	    {"mailbox", VMAILBOX_BASE, VMAILBOX_SIZE, vmailbox_read, vmailbox_write, &d->mailbox},
 	    {"local", VLOCAL_BASE, VLOCAL_SIZE, local_read, local_write, d},
+	    {"pm", VPM_BASE, VPM_SIZE, vpm_read, vpm_write, &d->pm},
 	};
 
 	for (size_t i = 0; i < sizeof(regions) / sizeof(regions[0]); i++) {

@@ -24,6 +24,7 @@
 #include "vdev/bcm2837/intc.h"
 #include "vdev/bcm2837/local_intc.h"
 #include "vdev/bcm2837/mailbox.h"
+#include "vdev/bcm2837/pm.h"
 #include "vdev/bcm2837/systimer.h"
 
 struct vm;
@@ -35,6 +36,7 @@ struct bcm2837_vdevs {
 	struct vgpio gpio;
 	struct vmailbox mailbox;
 	struct vlocal local;
+	struct vpm pm;
 	uint64_t irq_lines;	/* GPU IRQ 0-63 levels (vdev_set_irq_line) */
 	uint32_t arm_irq_lines; /* basic IRQ 0-7 levels (bit 1: ARM mailbox) */
 	struct vm *vm;

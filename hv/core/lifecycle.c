@@ -1,0 +1,41 @@
+#include "core/lifecycle.h"
+#include "core/loader.h"
+#include "core/vconsole.h"
+#include "core/vm.h"
+
+int lifecycle_restart(struct vm *vm, char *err, size_t err_size)
+{
+	struct load_report report;
+
+	vm_reset(vm);
+	if (loader_load_files(vm, err, err_size, &report) < 0)
+		return -1;
+	vm->restarts++;
+	vm_start(vm);
+	return 0;
+}
+
+static void carry_out(struct vm *vm)
+{
+	enum vm_request request = vm->request;
+	char err[160];
+
+	vm->request = VM_REQUEST_NONE;
+	if (request == VM_REQUEST_POWER_OFF) {
+		vm_stop(vm, "powered off by the guest");
+		return;
+	}
+	vconsole_report("VM %u (%s): reset by the guest, restarting", vm->id, vm->name);
+	if (lifecycle_restart(vm, err, sizeof(err)) < 0)
+		vm_stop(vm, "restart failed: %s", err);
+}
+
+void lifecycle_carry_out_requests(void)
+{
+	for (unsigned int i = 0; i < VM_MAX; i++) {
+		struct vm *vm = vm_slot(i);
+
+		if (vm->state == VM_RUNNING && vm->request != VM_REQUEST_NONE)
+			carry_out(vm);
+	}
+}
