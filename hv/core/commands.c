@@ -7,6 +7,8 @@
 #include "core/shell.h"
 #include "core/sysinfo.h"
 #include "core/config.h"
+#include "core/layout.h"
+#include "core/lifecycle.h"
 #include "core/loader.h"
 #include "core/storage.h"
 #include "fs/fat32.h"
@@ -180,6 +182,97 @@ static void print_vm_details(const struct vm *vm)
 		hv_printf("  vCPU %u: %s, CPU time %lu ms, PC 0x%lx, PSTATE 0x%lx\n", i,
 			  vcpu_state_name(v->state), v->cpu_time_us / 1000, regs->elr, regs->spsr);
 	}
+}
+
+/* The VM a lifecycle command names; NULL after saying what is wrong. */
+static struct vm *vm_argument(int argc, char **argv)
+{
+	unsigned int id;
+
+	if (argc != 2) {
+		hv_printf("usage: %s <id>   (see vml for ids)\n", argv[0]);
+		return NULL;
+	}
+	if (!parse_vm_id(argv[0], argv[1], &id))
+		return NULL;
+	if (id == 0) {
+		hv_printf("%s: 0 is the hypervisor shell, not a VM\n", argv[0]);
+		return NULL;
+	}
+	return vm_by_id(id);
+}
+
+static int cmd_vmstop(int argc, char **argv)
+{
+	struct vm *vm = vm_argument(argc, argv);
+
+	if (!vm)
+		return 1;
+	if (vm->state != VM_RUNNING) {
+		hv_printf("vmstop: VM %u (%s) is not running\n", vm->id, vm->name);
+		return 1;
+	}
+	vm_pause(vm);
+	hv_printf("vmstop: VM %u (%s) stopped; vmstart resumes it, its output log is kept\n",
+		  vm->id, vm->name);
+	return 0;
+}
+
+static int cmd_vmstart(int argc, char **argv)
+{
+	struct vm *vm = vm_argument(argc, argv);
+
+	if (!vm)
+		return 1;
+	if (vm->state == VM_RUNNING) {
+		hv_printf("vmstart: VM %u (%s) is already running\n", vm->id, vm->name);
+		return 1;
+	}
+	if (vm->resumable) {
+		vm_resume(vm);
+		hv_printf("vmstart: VM %u (%s) resumed\n", vm->id, vm->name);
+	} else if (!vm->started) {
+		vm_start(vm);
+		hv_printf("vmstart: VM %u (%s) started\n", vm->id, vm->name);
+	} else {
+		hv_printf("vmstart: VM %u (%s) was stopped by a fault; vmrestart boots it again\n",
+			  vm->id, vm->name);
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_vmrestart(int argc, char **argv)
+{
+	struct vm *vm = vm_argument(argc, argv);
+	char err[160];
+
+	if (!vm)
+		return 1;
+	if (lifecycle_restart(vm, err, sizeof(err)) < 0) {
+		vm_stop(vm, "restart failed: %s", err);
+		return 1;
+	}
+	hv_printf("vmrestart: VM %u (%s) reloaded from %s and started\n", vm->id, vm->name,
+		  vm->image);
+	return 0;
+}
+
+static int cmd_vmkill(int argc, char **argv)
+{
+	struct vm *vm = vm_argument(argc, argv);
+	unsigned int id;
+	char name[VM_NAME_MAX];
+	uint64_t mib;
+
+	if (!vm)
+		return 1;
+	id = vm->id;
+	mib = vm->ram_size >> 20;
+	strlcpy(name, vm->name, sizeof(name));
+	vm_destroy(vm);
+	hv_printf("vmkill: VM %u (%s) destroyed, %lu MiB of memory freed\n", id, name, mib);
+	return 0;
 }
 
 static int cmd_sched(int argc, char **argv)
@@ -359,14 +452,23 @@ static int cmd_vmld(int argc, char **argv)
 	return 0;
 }
 
+extern char __hv_start[], __hv_end[];
+
 static int cmd_free(int argc, char **argv)
 {
 	const struct block_allocator *pool = mm_pool();
 
+	uint64_t total = (uint64_t)pool->count * MM_BLOCK_SIZE;
+	uint64_t free_bytes = block_free_bytes(pool);
+
 	if (expect_no_args(argc, argv))
 		return 1;
-	hv_printf("VM memory: %lu MiB free of %lu MiB (largest free run %lu MiB)\n",
-		  block_free_bytes(pool) >> 20, ((uint64_t)pool->count * MM_BLOCK_SIZE) >> 20,
+	/* The hypervisor's own memory is static: image, tables, stacks and the VM slots. */
+	hv_printf("hypervisor: %lu KiB in use (image, page tables, stacks, %d VM slots), "
+		  "%lu MiB reserved\n",
+		  ((uint64_t)__hv_end - (uint64_t)__hv_start) >> 10, VM_MAX, HV_RESERVED_END >> 20);
+	hv_printf("VMs: %lu MiB used, %lu MiB free of %lu MiB (largest free run %lu MiB)\n",
+		  (total - free_bytes) >> 20, free_bytes >> 20, total >> 20,
 		  block_largest_free(pool) >> 20);
 	for (unsigned int i = 0; i < VM_MAX; i++) {
 		const struct vm *vm = vm_slot(i);
@@ -465,10 +567,14 @@ const struct shell_command shell_commands[] = {
     {"vml", "", "list VMs: state, memory, CPU time and trap counters", cmd_vml},
     {"vmc", "<id>", "attach the console to a VM (@0 comes back)", cmd_vmc},
     {"vmi", "<id>", "show everything about one VM: memory, counters, vCPUs", cmd_vmi},
+    {"vmstop", "<id>", "stop a VM (it keeps its memory and log)", cmd_vmstop},
+    {"vmstart", "<id>", "resume a stopped VM, or start one not yet started", cmd_vmstart},
+    {"vmrestart", "<id>", "reload a VM's files from the SD card and boot it again", cmd_vmrestart},
+    {"vmkill", "<id>", "destroy a VM: free its memory and its id", cmd_vmkill},
     {"vmld", "<image> <load> <entry> [MiB]", "load an image into a new VM and start it", cmd_vmld},
     {"ls", "[dir]", "list the files on the SD card", cmd_ls},
     {"sd", "[read <lba> [count]]", "show the SD card; read: hex-dump up to 8 blocks", cmd_sd},
-    {"free", "", "show free and used VM memory", cmd_free},
+    {"free", "", "show the memory used by the hypervisor and each VM, and what is free", cmd_free},
     {"sched", "", "show the scheduler: who runs, the alarm, each vCPU's state", cmd_sched},
     {"mem", "", "show the physical memory map", cmd_mem},
     {"uptime", "", "show time since boot and interrupt counts", cmd_uptime},

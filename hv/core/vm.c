@@ -162,6 +162,8 @@ void vm_reset(struct vm *vm)
 	init_vcpus(vm, vm->nr_vcpus);
 	vm->request = VM_REQUEST_NONE;
 	vm->state = VM_STOPPED;
+	vm->started = false;
+	vm->resumable = false;
 	strlcpy(vm->stop_reason, "not started", sizeof(vm->stop_reason));
 }
 
@@ -172,6 +174,32 @@ void vm_start(struct vm *vm)
 	vm->stop_reason[0] = '\0';
 	vm->vcpus[0].state = VCPU_RUNNABLE;
 	vm->state = VM_RUNNING;
+	vm->started = true;
+	vm->resumable = false;
+	sched_vm_started(vm);
+}
+
+void vm_pause(struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		vm->vcpus[i].state = VCPU_OFF;
+	vm->state = VM_STOPPED;
+	vm->resumable = true;
+	strlcpy(vm->stop_reason, "stopped by the user (vmstart resumes it)",
+		sizeof(vm->stop_reason));
+	sched_vm_stopped(vm);
+}
+
+/*
+ * Its vCPUs continue from their saved state. A vCPU that was in WFI resumes
+ * after it: a spurious wake-up, which the architecture allows.
+ */
+void vm_resume(struct vm *vm)
+{
+	vm->vcpus[0].state = VCPU_RUNNABLE;
+	vm->state = VM_RUNNING;
+	vm->resumable = false;
+	vm->stop_reason[0] = '\0';
 	sched_vm_started(vm);
 }
 
@@ -204,6 +232,7 @@ void vm_stop(struct vm *vm, const char *fmt, ...)
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vm->vcpus[i].state = VCPU_OFF;
 	vm->state = VM_STOPPED;
+	vm->resumable = false;
 	vconsole_report("VM %u (%s) stopped: %s", vm->id, vm->name, vm->stop_reason);
 	sched_vm_stopped(vm);
 }

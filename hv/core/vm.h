@@ -51,6 +51,8 @@ struct vm {
 	enum vm_state state;
 	enum vm_request request;
 	unsigned int restarts;
+	bool started;	/* it has run since it was created or last reset */
+	bool resumable; /* stopped by the user (vmstop): vmstart resumes it where it was */
 	char stop_reason[256];
 	char image[CONFIG_PATH_MAX];
 	char dtb[CONFIG_PATH_MAX];
@@ -101,6 +103,9 @@ void vm_reset(struct vm *vm);
 void vm_destroy(struct vm *vm);
 /* Stops a VM and prints a one-line report with the reason. */
 void vm_stop(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Stops a VM at the user's request; vm_resume continues it where it was. */
+void vm_pause(struct vm *vm);
+void vm_resume(struct vm *vm);
 struct vm *vm_by_id(unsigned int id);
 /* Slot i (0..VM_MAX-1), whatever its state. */
 struct vm *vm_slot(unsigned int i);
