@@ -7,7 +7,7 @@
 
 static struct fat32_volume volume;
 static bool mounted;
-static char error[128] = "SD card not initialised";
+static char error[256] = "SD card not initialised";
 
 int storage_init(void)
 {
@@ -20,8 +20,10 @@ int storage_init(void)
 	}
 	err = fat32_mount(&volume, board_sd_blockdev());
 	if (err < 0) {
+		const char *detail = fat32_last_error_detail(&volume);
+
 		fmt_snprintf(error, sizeof(error), "SD card has no usable FAT32 volume: %s",
-			     fat32_strerror(err));
+			     detail[0] ? detail : fat32_strerror(err));
 		return err;
 	}
 	mounted = true;

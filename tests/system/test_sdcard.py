@@ -5,9 +5,20 @@ import re
 import subprocess
 import tempfile
 
+import pytest
+
 from conftest import BUILD, ROOT, SDCARD
 
 GOOD_CONFIG = "echo echo.bin 0x80000 0x80000 16M\nlrtos lrtos.bin 0x80000 0x80000 32M\n"
+
+
+@pytest.fixture
+def hv_with_renamed_guest(boot):
+    """The hypervisor with echo.bin also on the card under a long name with spaces."""
+    guest = open(os.path.join(BUILD, "guests", "echo.bin"), "rb").read()
+    con = boot(card_files={"My Echo Guest.bin": guest})
+    con.expect_prompt(timeout=15)
+    return con
 
 
 def boot_log(con):
@@ -126,3 +137,30 @@ def test_partitioned_card_boots(boot, tmp_path):
     con.expect(r"boot: VM 1 \(echo\) started", timeout=15)
     con.expect(r"boot: VM 2 \(lrtos\) started")
     con.expect_prompt()
+
+
+def test_vmld_of_a_guest_copied_under_a_new_name(hv_with_renamed_guest):
+    hv = hv_with_renamed_guest
+    out = hv.run("ls")
+    assert re.search(r"\d+ KB\s+My Echo Guest\.bin$", out, re.M), out
+    out = hv.run('vmld "My Echo Guest.bin" 0x80000 0x80000')
+    m = re.search(r"vmld: VM (\d+) \(My Echo Guest\) started", out)
+    assert m, out
+    hv.attach(int(m.group(1)))
+    hv.expect_exact("echo: ready")
+    hv.send("renamed guest\r")
+    hv.expect(r"renamed guest\r*\n")
+
+
+def test_corrupted_fat_boots_to_the_shell_with_an_error(boot, tmp_path):
+    image = tmp_path / "corrupt.img"
+    data = bytearray(open(SDCARD, "rb").read())
+    # BPB_BytsPerSec (offset 11) = 0: no FAT32 volume can say that.
+    data[11:13] = b"\x00\x00"
+    image.write_bytes(bytes(data))
+    con = boot(sdcard=str(image), private_sdcard=False)
+    con.expect(r"boot: SD card has no usable FAT32 volume: [^\r\n]+: no VMs started", timeout=15)
+    con.expect_prompt()
+    assert "(no VMs)" in con.run("vml")
+    assert "no usable FAT32 volume" in con.run("ls")
+    assert "aVisor" in con.run("version")
