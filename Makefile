@@ -7,6 +7,8 @@
 #   make test     install what is missing, build, run lint + unit + system tests
 #   make debug    boot QEMU halted with a GDB server and attach gdb-multiarch
 #   make lint     clang-format check + cppcheck
+#   make fuzz     every fuzz target, longer than make test does
+#   make soak     8 VMs for SOAK_SECONDS (default 300) while the shell is used
 #   make format   apply clang-format to every C source and header
 #
 # Everything produced goes under build/.
@@ -39,7 +41,7 @@ TARGET_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-bui
 	-fno-stack-protector -fno-pic -fno-common -mgeneral-regs-only -mstrict-align \
 	-mno-outline-atomics -march=armv8-a -mcpu=cortex-a53 -MMD -MP
 
-.PHONY: all setup run test lint format unit-test system-test debug clean sdcard
+.PHONY: all setup run test lint format unit-test system-test debug clean sdcard soak
 all: $(BUILD)/kernel8.img $(BUILD)/sdcard.img
 
 # Guests first: the hypervisor embeds their images.
@@ -71,6 +73,12 @@ test: setup
 
 system-test: all
 	$(PYTHON) -m pytest -v tests/system
+
+# The soak test for longer: 8 VMs for SOAK_SECONDS (make test runs it for 20 s).
+SOAK_SECONDS ?= 300
+soak: setup
+	@$(MAKE) --no-print-directory all
+	AVISOR_SOAK_SECONDS=$(SOAK_SECONDS) $(PYTHON) -m pytest -v tests/system/test_console_stress.py -k soak
 
 C_SOURCES := $(shell git ls-files -co --exclude-standard '*.c' '*.h' 2>/dev/null)
 
