@@ -8,6 +8,7 @@
 #   make debug    boot QEMU halted with a GDB server and attach gdb-multiarch
 #   make lint     clang-format check + cppcheck
 #   make fuzz     every fuzz target, longer than make test does
+#   make bench    trap-path costs in executed instructions (build/bench.txt)
 #   make soak     8 VMs for SOAK_SECONDS (default 300) while the shell is used
 #   make format   apply clang-format to every C source and header
 #
@@ -41,7 +42,7 @@ TARGET_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-bui
 	-fno-stack-protector -fno-pic -fno-common -mgeneral-regs-only -mstrict-align \
 	-mno-outline-atomics -march=armv8-a -mcpu=cortex-a53 -MMD -MP
 
-.PHONY: all setup run test lint format unit-test system-test debug clean sdcard soak
+.PHONY: all setup run test lint format unit-test system-test debug clean sdcard soak bench
 all: $(BUILD)/kernel8.img $(BUILD)/sdcard.img
 
 # Guests first: the hypervisor embeds their images.
@@ -73,6 +74,11 @@ test: setup
 
 system-test: all
 	$(PYTHON) -m pytest -v tests/system
+
+# Trap-path costs in executed instructions (QEMU -icount), native vs aVisor.
+bench: setup
+	@$(MAKE) --no-print-directory all
+	@$(PYTHON) scripts/bench.py $(BUILD)
 
 # The soak test for longer: 8 VMs for SOAK_SECONDS (make test runs it for 20 s).
 SOAK_SECONDS ?= 300

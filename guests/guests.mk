@@ -22,23 +22,25 @@ guest_objs = $(patsubst %,$(GUEST_OBJDIR)/%.o,$(1))
 GUEST_HVLIB_SRCS := hv/lib/printf.c hv/lib/string.c hv/lib/ringbuf.c hv/arch/arm64/esr.c
 GUEST_LIB_SRCS   := $(wildcard guests/lib/*.c guests/lib/*.S) $(GUEST_HVLIB_SRCS)
 GUEST_ECHO_SRCS  := $(wildcard guests/echo/*.c guests/echo/*.S)
+GUEST_BENCH_SRCS := $(wildcard guests/bench/*.c)
 GUEST_LRTOS_SRCS := $(wildcard guests/lrtos/*.c guests/lrtos/*.S)
 GUEST_USER_SRCS  := $(wildcard guests/lrtos/user/*.c guests/lrtos/user/*.S) \
 	hv/lib/printf.c hv/lib/string.c
 
 GUEST_LIB_OBJS   := $(call guest_objs,$(GUEST_LIB_SRCS))
 GUEST_ECHO_OBJS  := $(call guest_objs,$(GUEST_ECHO_SRCS))
+GUEST_BENCH_OBJS := $(call guest_objs,$(GUEST_BENCH_SRCS))
 GUEST_LRTOS_OBJS := $(call guest_objs,$(GUEST_LRTOS_SRCS))
 GUEST_USER_OBJS  := $(call guest_objs,$(GUEST_USER_SRCS))
 
-GUEST_ALL_OBJS := $(sort $(GUEST_LIB_OBJS) $(GUEST_ECHO_OBJS) $(GUEST_LRTOS_OBJS) \
+GUEST_ALL_OBJS := $(sort $(GUEST_LIB_OBJS) $(GUEST_ECHO_OBJS) $(GUEST_BENCH_OBJS) $(GUEST_LRTOS_OBJS) \
 	$(GUEST_USER_OBJS))
 GUEST_C_OBJS   := $(filter %.c.o,$(GUEST_ALL_OBJS))
 GUEST_S_OBJS   := $(filter %.S.o,$(GUEST_ALL_OBJS))
 
 GUEST_USER_ELF := $(GUEST_BUILD)/lrtos/user.elf
 GUEST_USER_BIN := $(GUEST_BUILD)/lrtos/user.bin
-GUEST_BINS     := $(GUEST_BUILD)/echo.bin $(GUEST_BUILD)/lrtos.bin
+GUEST_BINS     := $(GUEST_BUILD)/echo.bin $(GUEST_BUILD)/lrtos.bin $(GUEST_BUILD)/bench.bin
 
 .PHONY: guests
 guests: $(GUEST_BINS)
@@ -60,6 +62,10 @@ $(GUEST_USER_IMAGE_OBJ): GUEST_EXTRA_ASFLAGS = -DLRTOS_USER_IMAGE='"$(GUEST_USER
 $(GUEST_USER_ELF): $(GUEST_USER_OBJS) guests/lrtos/user/user.ld
 	@mkdir -p $(dir $@)
 	$(LD) -nostdlib -T guests/lrtos/user/user.ld -Map $(@:.elf=.map) -o $@ $(GUEST_USER_OBJS)
+
+$(GUEST_BUILD)/bench.elf: $(GUEST_LIB_OBJS) $(GUEST_BENCH_OBJS) $(GUEST_LDS)
+	@mkdir -p $(dir $@)
+	$(LD) -nostdlib -T $(GUEST_LDS) -Map $(@:.elf=.map) -o $@ $(GUEST_LIB_OBJS) $(GUEST_BENCH_OBJS)
 
 $(GUEST_BUILD)/echo.elf: $(GUEST_LIB_OBJS) $(GUEST_ECHO_OBJS) $(GUEST_LDS)
 	@mkdir -p $(dir $@)
