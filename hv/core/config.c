@@ -38,6 +38,8 @@ static bool parse_name(struct parser *p, const char *word, struct vm_spec *spec)
 {
 	size_t len = strlen(word);
 
+	if (len == 0)
+		return fail(p, "the name is empty");
 	if (len >= CONFIG_NAME_MAX)
 		return fail(p, "name '%s' is longer than %d characters", word, CONFIG_NAME_MAX - 1);
 	for (size_t i = 0; i < len; i++) {

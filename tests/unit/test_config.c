@@ -107,6 +107,7 @@ static void test_each_kind_of_bad_value(void **state)
 	(void)state;
 	assert_non_null(strstr(reject("a.very.long.vm.name x 0 0 16M"), "longer than 15"));
 	assert_non_null(strstr(reject("bad/name x 0 0 16M"), "may only have letters"));
+	assert_non_null(strstr(reject("\"\" x 0 0 16M"), "the name is empty"));
 	assert_non_null(strstr(reject("vm x zero 0 16M"), "load address 'zero' is not a number"));
 	assert_non_null(strstr(reject("vm x 0 0x8000g 16M"), "entry '0x8000g' is not a number"));
 	assert_non_null(strstr(reject("vm x 0 0 lots"), "memory 'lots' is not a size"));
