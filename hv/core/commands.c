@@ -384,7 +384,7 @@ static void name_from_image(const char *image, char *name, size_t size)
 		if (*p == '/')
 			base = p + 1;
 	}
-	strlcpy(name, base, size);
+	strlcpy(name, base[0] && base[0] != '.' ? base : "vm", size);
 	dot = strchr(name, '.');
 	if (dot && dot != name)
 		*dot = '\0';

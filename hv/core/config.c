@@ -164,6 +164,8 @@ static uint64_t default_dtb_addr(const struct vm_spec *spec)
 
 const char *config_check_spec(const struct vm_spec *spec)
 {
+	if (!spec->name[0])
+		return "the name is empty";
 	if (spec->ram_size < 2 * MIB || spec->ram_size % (2 * MIB) ||
 	    spec->ram_size > CONFIG_MAX_RAM_MIB * MIB)
 		return "memory must be a multiple of 2 MiB, from 2 MiB to 1008 MiB";
