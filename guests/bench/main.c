@@ -20,9 +20,9 @@
 
 #include <stdint.h>
 
-#define ITERATIONS 4096
-#define WARMUP     256
-#define SYSTIMER_CLO 0x3f003004UL
+#define ITERATIONS     4096
+#define WARMUP	       256
+#define SYSTIMER_CLO   0x3f003004UL
 #define AUX_MU_SCRATCH 0x3f21505cUL
 
 static uint64_t counter(void)

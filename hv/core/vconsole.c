@@ -137,7 +137,7 @@ static void print_vm(const struct vm *vm)
 			    : v->state == VCPU_WAITING ? "waiting"
 						       : "running";
 
-	hv_printf("%c%2u %-12s %-8s %5luM %8lu %9lu %8lu %8lu %7lu %7lu %7lu %7lu\n",
+	hv_printf("%c%2u %-15s %-8s %5luM %8lu %9lu %8lu %8lu %7lu %7lu %7lu %7lu\n",
 		  vm == attached ? '*' : ' ', vm->id, vm->name, state, vm->ram_size >> 20,
 		  v->cpu_time_us / 1000, vm->stats.exits, vm->stats.mmio_reads,
 		  vm->stats.mmio_writes, vm->stats.hvc, vm->stats.wfx, vm->stats.sysreg,
