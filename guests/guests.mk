@@ -48,11 +48,13 @@ all: guests
 
 $(GUEST_C_OBJS): $(GUEST_OBJDIR)/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(GUEST_CFLAGS) -c -o $@ $<
 
 $(GUEST_S_OBJS): $(GUEST_OBJDIR)/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_CFLAGS) $(GUEST_EXTRA_ASFLAGS) -D__ASSEMBLY__ -c -o $@ $<
+	@echo "  AS      $<"
+	@$(CC) $(GUEST_CFLAGS) $(GUEST_EXTRA_ASFLAGS) -D__ASSEMBLY__ -c -o $@ $<
 
 # lrtos's kernel embeds the user programs' flat binary.
 GUEST_USER_IMAGE_OBJ := $(GUEST_OBJDIR)/guests/lrtos/user_image.S.o
@@ -61,22 +63,26 @@ $(GUEST_USER_IMAGE_OBJ): GUEST_EXTRA_ASFLAGS = -DLRTOS_USER_IMAGE='"$(GUEST_USER
 
 $(GUEST_USER_ELF): $(GUEST_USER_OBJS) guests/lrtos/user/user.ld
 	@mkdir -p $(dir $@)
-	$(LD) -nostdlib -T guests/lrtos/user/user.ld -Map $(@:.elf=.map) -o $@ $(GUEST_USER_OBJS)
+	@echo "  LD      $@"
+	@$(LD) -nostdlib -T guests/lrtos/user/user.ld -Map $(@:.elf=.map) -o $@ $(GUEST_USER_OBJS)
 
 $(GUEST_BUILD)/bench.elf: $(GUEST_LIB_OBJS) $(GUEST_BENCH_OBJS) $(GUEST_LDS)
 	@mkdir -p $(dir $@)
-	$(LD) -nostdlib -T $(GUEST_LDS) -Map $(@:.elf=.map) -o $@ $(GUEST_LIB_OBJS) $(GUEST_BENCH_OBJS)
+	@echo "  LD      $@"
+	@$(LD) -nostdlib -T $(GUEST_LDS) -Map $(@:.elf=.map) -o $@ $(GUEST_LIB_OBJS) $(GUEST_BENCH_OBJS)
 
 $(GUEST_BUILD)/echo.elf: $(GUEST_LIB_OBJS) $(GUEST_ECHO_OBJS) $(GUEST_LDS)
 	@mkdir -p $(dir $@)
-	$(LD) -nostdlib -T $(GUEST_LDS) -Map $(@:.elf=.map) -o $@ $(GUEST_LIB_OBJS) $(GUEST_ECHO_OBJS)
+	@echo "  LD      $@"
+	@$(LD) -nostdlib -T $(GUEST_LDS) -Map $(@:.elf=.map) -o $@ $(GUEST_LIB_OBJS) $(GUEST_ECHO_OBJS)
 
 $(GUEST_BUILD)/lrtos.elf: $(GUEST_LIB_OBJS) $(GUEST_LRTOS_OBJS) $(GUEST_LDS)
 	@mkdir -p $(dir $@)
-	$(LD) -nostdlib -T $(GUEST_LDS) -Map $(@:.elf=.map) -o $@ $(GUEST_LIB_OBJS) $(GUEST_LRTOS_OBJS)
+	@echo "  LD      $@"
+	@$(LD) -nostdlib -T $(GUEST_LDS) -Map $(@:.elf=.map) -o $@ $(GUEST_LIB_OBJS) $(GUEST_LRTOS_OBJS)
 
 $(GUEST_BINS) $(GUEST_USER_BIN): %.bin: %.elf
-	$(OBJCOPY) -O binary $< $@
+	@$(OBJCOPY) -O binary $< $@
 	@echo "built $@ ($$(stat -c %s $@) bytes)"
 
 -include $(GUEST_ALL_OBJS:.o=.d)
