@@ -2,8 +2,8 @@
 # Starts QEMU halted at the first instruction with its GDB server on :1234,
 # and a gdb-multiarch session with the hypervisor's symbols attached to it.
 # Load a guest's symbols too with: add-symbol-file build/guests/NAME.elf
-# QEMU's console is in build/debug-console.log... no: it stays on the
-# terminal in a second window; here it goes to a log file so gdb keeps the tty.
+# The console goes to build/debug-console.log (gdb keeps the terminal):
+# follow it from a second terminal with tail -f.
 set -eu
 BUILD=${BUILD:-build}
 LOG=$BUILD/debug-console.log
