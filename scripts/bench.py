@@ -29,6 +29,8 @@ def run_native(build):
     child = pexpect.spawn(QEMU[0], QEMU[1:] + ["-kernel", os.path.join(build, "guests", "bench.bin")],
                           encoding="utf-8", timeout=120)
     try:
+        child.expect_exact("bench: press a key to start")
+        child.send(" ")
         child.expect_exact("bench: done")
         return parse(child.before)
     finally:
@@ -50,6 +52,9 @@ def run_virtualized(build):
         try:
             child.expect_exact("avisor:/# ")
             child.send("vmc 1\r")
+            # Attached before the measurements start, and no input while they run.
+            child.expect_exact("bench: press a key to start")
+            child.send(" ")
             child.expect_exact("bench: done")
             return parse(child.before)
         finally:

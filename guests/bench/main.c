@@ -158,6 +158,14 @@ int main(void)
 	uart_init();
 	console_printf("bench: start (entered at EL%u, CNTFRQ %lu Hz)\n",
 		       (unsigned int)boot_entry_el, read_sysreg(cntfrq_el0));
+	/*
+	 * Measure only once the console is attached and quiet: a key typed
+	 * during a measurement would change what it counts.
+	 */
+	console_printf("bench: press a key to start\n");
+	while (!uart_rx_ready())
+		;
+	(void)mmio_read32(AUX_MU_IO);
 	if (boot_entry_el == 1)
 		report("hvc", op_hvc);
 	report("mmio_read", op_mmio_read);
