@@ -40,6 +40,7 @@ GUEST_S_OBJS   := $(filter %.S.o,$(GUEST_ALL_OBJS))
 
 GUEST_USER_ELF := $(GUEST_BUILD)/lrtos/user.elf
 GUEST_USER_BIN := $(GUEST_BUILD)/lrtos/user.bin
+GUEST_ELFS     := $(GUEST_BUILD)/echo.elf $(GUEST_BUILD)/lrtos.elf $(GUEST_BUILD)/bench.elf
 GUEST_BINS     := $(GUEST_BUILD)/echo.bin $(GUEST_BUILD)/lrtos.bin $(GUEST_BUILD)/bench.bin
 
 .PHONY: guests
@@ -66,20 +67,15 @@ $(GUEST_USER_ELF): $(GUEST_USER_OBJS) guests/lrtos/user/user.ld
 	@echo "  LD      $@"
 	@$(LD) -nostdlib -T guests/lrtos/user/user.ld -Map $(@:.elf=.map) -o $@ $(GUEST_USER_OBJS)
 
-$(GUEST_BUILD)/bench.elf: $(GUEST_LIB_OBJS) $(GUEST_BENCH_OBJS) $(GUEST_LDS)
+# Each guest image: the shared guest library plus its own objects, at 0x80000.
+$(GUEST_BUILD)/bench.elf: $(GUEST_BENCH_OBJS)
+$(GUEST_BUILD)/echo.elf: $(GUEST_ECHO_OBJS)
+$(GUEST_BUILD)/lrtos.elf: $(GUEST_LRTOS_OBJS)
+$(GUEST_ELFS): $(GUEST_BUILD)/%.elf: $(GUEST_LIB_OBJS) $(GUEST_LDS)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(LD) -nostdlib -T $(GUEST_LDS) -Map $(@:.elf=.map) -o $@ $(GUEST_LIB_OBJS) $(GUEST_BENCH_OBJS)
-
-$(GUEST_BUILD)/echo.elf: $(GUEST_LIB_OBJS) $(GUEST_ECHO_OBJS) $(GUEST_LDS)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(LD) -nostdlib -T $(GUEST_LDS) -Map $(@:.elf=.map) -o $@ $(GUEST_LIB_OBJS) $(GUEST_ECHO_OBJS)
-
-$(GUEST_BUILD)/lrtos.elf: $(GUEST_LIB_OBJS) $(GUEST_LRTOS_OBJS) $(GUEST_LDS)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(LD) -nostdlib -T $(GUEST_LDS) -Map $(@:.elf=.map) -o $@ $(GUEST_LIB_OBJS) $(GUEST_LRTOS_OBJS)
+	@$(LD) -nostdlib -T $(GUEST_LDS) -Map $(@:.elf=.map) -o $@ $(GUEST_LIB_OBJS) \
+		$(filter-out $(GUEST_LIB_OBJS) $(GUEST_LDS),$^)
 
 $(GUEST_BINS) $(GUEST_USER_BIN): %.bin: %.elf
 	@$(OBJCOPY) -O binary $< $@
