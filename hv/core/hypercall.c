@@ -1,4 +1,5 @@
 #include "core/hypercall.h"
+#include "core/psci.h"
 #include "core/sched.h"
 #include "core/vconsole.h"
 #include "core/vm.h"
@@ -61,6 +62,10 @@ void hypercall_dispatch(struct vcpu *v, struct trap_frame *frame, uint16_t imm)
 
 	v->vm->stats.hvc++;
 	/* ELR_EL2 already points after the HVC: nothing to skip. */
+	if (imm == 0 && psci_is_call(fn)) {
+		psci_call(v, frame);
+		return;
+	}
 	if (imm != 0 || fn >= HC_COUNT) {
 		frame->x[0] = (uint64_t)HC_ERR_NOT_SUPPORTED;
 		return;

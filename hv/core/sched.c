@@ -128,6 +128,16 @@ void sched_update_virq(void)
 	current->irq_line = pending;
 }
 
+void sched_wake_vcpus(struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		if (v != current && v->state == VCPU_WAITING && vcpu_irq_pending(v, false))
+			v->state = VCPU_RUNNABLE;
+	}
+}
+
 /* Advances every VM's device timers; returns the earliest future device deadline (board time). */
 static uint64_t poll_device_timers(void)
 {

@@ -46,5 +46,11 @@ void sched_evict_vm(struct vm *vm);
 void sched_vm_stopped(struct vm *vm);
 /* What the scheduler is doing, for the shell's `sched` command. */
 void sched_print_state(void);
+/*
+ * Makes every waiting vCPU of the VM that now has an interrupt to take
+ * runnable (after a device changed: an inter-processor interrupt wakes the
+ * target vCPU from WFI). It gets the core in its turn.
+ */
+void sched_wake_vcpus(struct vm *vm);
 /* Re-evaluates the running vCPU's virtual IRQ input (HCR_EL2.VI) after a device changed. */
 void sched_update_virq(void);

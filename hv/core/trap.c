@@ -6,6 +6,7 @@
 #include "board/board.h"
 #include "core/console.h"
 #include "core/hypercall.h"
+#include "core/psci.h"
 #include "core/sched.h"
 #include "core/sysreg_emul.h"
 #include "core/vconsole.h"
@@ -106,16 +107,20 @@ static void trap_hvc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 }
 
 /*
- * SMC, trapped by HCR_EL2.TSC: there is no secure firmware for a VM. Answer
- * as SMCCC does for an unknown function (x0 = -1, NOT_SUPPORTED) and skip it
- * (for a trapped SMC, ELR_EL2 points at the SMC itself).
+ * SMC, trapped by HCR_EL2.TSC: there is no secure firmware for a VM. PSCI
+ * calls are answered as over HVC (an OS may use either conduit); anything
+ * else as SMCCC does for an unknown function (x0 = -1, NOT_SUPPORTED). For a
+ * trapped SMC, ELR_EL2 points at the SMC itself: skip it.
  */
 static void trap_smc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
 	(void)esr;
 	v->vm->stats.smc++;
-	f->x[0] = (uint64_t)HC_ERR_NOT_SUPPORTED;
 	f->elr += 4;
+	if (psci_is_call(f->x[0]))
+		psci_call(v, f);
+	else
+		f->x[0] = (uint64_t)HC_ERR_NOT_SUPPORTED;
 }
 
 static void trap_sysreg(struct vcpu *v, struct trap_frame *f, uint64_t esr)
@@ -154,6 +159,9 @@ static void emulate_mmio(struct vcpu *v, struct trap_frame *f, const struct data
 	f->elr += 4;
 	/* A device register access may raise or lower the VM's interrupt. */
 	sched_update_virq();
+	/* A write may also interrupt its other vCPUs (an IPI through a local mailbox). */
+	if (da->write && vm->nr_vcpus > 1)
+		sched_wake_vcpus(vm);
 }
 
 /*

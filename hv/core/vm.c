@@ -179,10 +179,13 @@ void vm_start(struct vm *vm)
 	sched_vm_started(vm);
 }
 
+/*
+ * The vCPUs keep their states (which are on, which are off): the scheduler
+ * never runs a vCPU of a VM that is not VM_RUNNING, and vm_resume needs to
+ * know which of them to continue.
+ */
 void vm_pause(struct vm *vm)
 {
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-		vm->vcpus[i].state = VCPU_OFF;
 	vm->state = VM_STOPPED;
 	vm->resumable = true;
 	strlcpy(vm->stop_reason, "stopped by the user (vmstart resumes it)",
@@ -196,7 +199,10 @@ void vm_pause(struct vm *vm)
  */
 void vm_resume(struct vm *vm)
 {
-	vm->vcpus[0].state = VCPU_RUNNABLE;
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		if (vm->vcpus[i].state == VCPU_WAITING)
+			vm->vcpus[i].state = VCPU_RUNNABLE;
+	}
 	vm->state = VM_RUNNING;
 	vm->resumable = false;
 	vm->stop_reason[0] = '\0';
@@ -274,13 +280,18 @@ void vdev_set_irq_line(struct vm *vm, unsigned int line, bool level)
 		vm->devs.irq_lines &= ~(1UL << line);
 }
 
-void vdev_request_reset(struct vm *vm, bool power_off)
+void vm_request(struct vm *vm, enum vm_request request)
 {
 	/* Stop running now; the scheduler does the rest outside this trap. */
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vm->vcpus[i].state = VCPU_OFF;
-	vm->request = power_off ? VM_REQUEST_POWER_OFF : VM_REQUEST_RESTART;
+	vm->request = request;
 	sched_request(WORK_RESCHED);
+}
+
+void vdev_request_reset(struct vm *vm, bool power_off)
+{
+	vm_request(vm, power_off ? VM_REQUEST_POWER_OFF : VM_REQUEST_RESTART);
 }
 
 bool vdev_vtimer_line(struct vm *vm, unsigned int index)

@@ -103,6 +103,11 @@ void vm_reset(struct vm *vm);
 void vm_destroy(struct vm *vm);
 /* Stops a VM and prints a one-line report with the reason. */
 void vm_stop(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * The VM asks to be restarted or powered off (watchdog, PSCI): its vCPUs stop
+ * at once, the scheduler carries the request out outside the current trap.
+ */
+void vm_request(struct vm *vm, enum vm_request request);
 /* Stops a VM at the user's request; vm_resume continues it where it was. */
 void vm_pause(struct vm *vm);
 void vm_resume(struct vm *vm);

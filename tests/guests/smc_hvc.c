@@ -35,9 +35,14 @@
 #define HC_ERR_INVALID	     (-2L)
 #define CONSOLE_WRITE_MAX    4096
 
-/* Arm's SMCCC function ids a real OS would try first (PSCI_VERSION, PSCI CPU_ON). */
-#define PSCI_VERSION   0x84000000UL
-#define PSCI_CPU_ON_64 0xc4000003UL
+/*
+ * PSCI over either conduit (docs/hypercalls.md): VERSION answers 1.0; this VM
+ * has one vCPU, so CPU_ON for vCPU 1 is INVALID_PARAMETERS.
+ */
+#define PSCI_VERSION		0x84000000UL
+#define PSCI_CPU_ON_64		0xc4000003UL
+#define PSCI_1_0		0x10000L
+#define PSCI_INVALID_PARAMETERS (-2L)
 
 /* Mailbox (firmware wiki "Mailboxes"), to ask for the size of this VM's RAM. */
 #define MAIL0_READ	  0x3f00b880UL
@@ -183,9 +188,9 @@ static uint64_t ram_size(void)
 
 static void smc_calls(void)
 {
-	call("smc #0 PSCI_VERSION", smc0_with_regs, PSCI_VERSION, 0, 0, HC_ERR_NOT_SUPPORTED);
+	call("smc #0 PSCI_VERSION", smc0_with_regs, PSCI_VERSION, 0, 0, PSCI_1_0);
 	call("smc #0 PSCI_CPU_ON", smc0_with_regs, PSCI_CPU_ON_64, 1, 0x80000,
-	     HC_ERR_NOT_SUPPORTED);
+	     PSCI_INVALID_PARAMETERS);
 	call("smc #0 garbage", smc0_with_regs, garbage(), garbage(), garbage(),
 	     HC_ERR_NOT_SUPPORTED);
 	call("smc #0x1234 garbage", smc1234_with_regs, garbage(), garbage(), garbage(),
@@ -198,8 +203,8 @@ static void unknown_hypercalls(void)
 	    HC_FIRST_UNKNOWN,
 	    6,
 	    0xff,
-	    PSCI_VERSION,
-	    PSCI_CPU_ON_64,
+	    0x84000020UL,	    /* just past PSCI's function numbers */
+	    0xc5000000UL,	    /* SMCCC owner 5: not a service this hypervisor offers */
 	    (1UL << 32) | HC_VM_ID, /* a known number in w0, but x0 is what counts */
 	    1UL << 63,
 	    ~0UL,
@@ -210,8 +215,10 @@ static void unknown_hypercalls(void)
 		fmt_snprintf(what, sizeof(what), "hvc #0 x0=0x%lx", numbers[i]);
 		call(what, hvc0_with_regs, numbers[i], garbage(), garbage(), HC_ERR_NOT_SUPPORTED);
 	}
-	for (int i = 0; i < 4; i++) {
-		uint64_t fn = garbage() | 0x100; /* never one of the five known numbers */
+	call("hvc #0 PSCI_VERSION", hvc0_with_regs, PSCI_VERSION, garbage(), garbage(), PSCI_1_0);
+	for (int i = 0; i < 3; i++) {
+		/* Never one of the five known numbers, nor a PSCI call (bit 31 clear). */
+		uint64_t fn = (garbage() | 0x100) & ~(1UL << 31);
 
 		fmt_snprintf(what, sizeof(what), "hvc #0 garbage x0=0x%lx", fn);
 		call(what, hvc0_with_regs, fn, garbage(), garbage(), HC_ERR_NOT_SUPPORTED);
