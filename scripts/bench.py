@@ -35,7 +35,12 @@ TARGETS = {"hvc": 60, "mmio_read": 150, "mmio_write": 150, "id_register": 80,
            "uart_char": 300, "irq_systimer": 400, "irq_vtimer": 400, "vm_switch": 1500}
 
 
-def parse(text):
+RAW = []  # every result line as the guests printed it, for build/bench.log
+
+
+def parse(text, source):
+    RAW.extend("%s: %s" % (source, line.strip()) for line in text.splitlines()
+               if LINE.search(line) or "checksum" in line)
     return {m.group(1): float(m.group(2)) for m in LINE.finditer(text)}
 
 
@@ -50,7 +55,7 @@ def run_native(build):
         child.expect_exact("bench: press a key to start")
         child.send(" ")
         child.expect_exact("bench: done")
-        return parse(child.before)
+        return parse(child.before, "native")
     finally:
         child.terminate(force=True)
 
@@ -92,7 +97,7 @@ def run_virtualized(build):
             child.expect_exact("bench: press a key to start")
             child.send(" ")
             child.expect_exact("bench: done")
-            return parse(child.before)
+            return parse(child.before, "aVisor")
         finally:
             child.terminate(force=True)
 
@@ -112,10 +117,10 @@ def run_vm_switch(build):
             child.send("vmc 1\r")
             child.expect_exact("bench: press a key to start")
             child.send("y")
-            child.expect(r"bench: fpsimd across switches (\w+)")
+            child.expect(r"bench: fpsimd across switches (intact|CORRUPTED)")
             if child.match.group(1) != "intact":
                 sys.exit("bench: VM 1's FP/SIMD registers changed across VM switches")
-            return parse(child.before)
+            return parse(child.before, "aVisor, 2 VMs")
         finally:
             child.terminate(force=True)
 
@@ -134,7 +139,7 @@ def boot_instructions(build):
 
 
 def boot_wall_clock(build):
-    """Seconds from starting QEMU (no -icount) to the prompt: the median of a few boots."""
+    """Seconds from starting QEMU (no -icount) to the prompt, for a few boots."""
     seconds = []
     with Card(build, None) as card:
         for _ in range(WALL_CLOCK_BOOTS):
@@ -145,29 +150,32 @@ def boot_wall_clock(build):
                 seconds.append(time.monotonic() - start)
             finally:
                 child.terminate(force=True)
-    return statistics.median(seconds)
+    return seconds
 
 
 def fmt(value):
-    return "-" if value is None else "%.0f" % value
+    return "-" if value is None else "%d" % round(value)
 
 
 def table(native, virt, boot_insns, boot_seconds):
+    median = statistics.median(boot_seconds)
+    each = ", ".join("%.2f" % s for s in boot_seconds)
     rows = ["%-14s %12s %12s %12s" % ("operation", "native", "aVisor", "overhead"),
             "%-14s %12s %12s %12s" % ("", "(instr/op)", "(instr/op)", "(instr/op)")]
     for name, v in virt.items():
         n = native.get(name)
-        rows.append("%-14s %12s %12s %12s" % (name, fmt(n), fmt(v),
-                                               fmt(None if n is None else v - n)))
+        rows.append("%-14s %12s %12s %12s" % (
+            name, fmt(n), fmt(v), fmt(None if n is None else round(v) - round(n))))
     rows += ["",
              "boot to the shell prompt, default avisor.cfg, all its VMs started:",
              "  %d instructions (QEMU -icount shift=0)" % boot_insns,
-             "  %.2f s wall clock (QEMU without -icount, median of %d boots)"
-             % (boot_seconds, WALL_CLOCK_BOOTS)]
+             "  %.2f s wall clock (QEMU without -icount, median of %d boots: %s)"
+             % (median, WALL_CLOCK_BOOTS, each)]
     return "\n".join(rows) + "\n"
 
 
 GNUPLOT = """\
+set termoption noenhanced
 set datafile missing "NaN"
 set style data histograms
 set style histogram clustered gap 1
@@ -175,7 +183,7 @@ set style fill solid 0.85 border -1
 set boxwidth 0.9
 set title "aVisor: executed instructions per operation (QEMU raspi3b, -icount shift=0)"
 set ylabel "instructions"
-set yrange [0:*]
+set yrange [0:{ymax}]
 set grid ytics
 set key top left
 set xtics nomirror rotate by -35 left
@@ -199,7 +207,7 @@ def chart(build, native, virt):
             t = TARGETS.get(name)
             f.write("%s %s %.0f %s\n" % (name, "NaN" if n is None else "%.0f" % n, v,
                                          "NaN" if t is None else t))
-    script = GNUPLOT.format(data=data)
+    script = GNUPLOT.format(data=data, ymax=int(max(virt.values()) * 1.12))
     for terminal, out in (("pngcairo size 1000,560 font 'sans,10'", "bench.png"),
                           ("svg size 1000,560 font 'sans,10'", "bench.svg")):
         subprocess.run(["gnuplot"], input="set terminal %s\nset output '%s'\n%s"
@@ -216,6 +224,8 @@ def main():
     sys.stdout.write(text)
     with open(os.path.join(build, "bench.txt"), "w") as f:
         f.write(text)
+    with open(os.path.join(build, "bench.log"), "w") as f:
+        f.write("\n".join(RAW) + "\n")
     chart(build, native, virt)
     print("chart: %s/bench.png, %s/bench.svg (docs/benchmarks.svg is a copy of the SVG)"
           % (build, build))

@@ -33,6 +33,9 @@ uint64_t bench_net_ticks(void (*op)(void), unsigned int n);
 /* Counter ticks as nanoseconds: instructions under QEMU -icount shift=0. */
 uint64_t bench_ticks_to_ns(uint64_t ticks);
 
+/* Microseconds as counter ticks: the tick the counter shows at that microsecond's start. */
+uint64_t bench_us_to_ticks(uint64_t us);
+
 /*
  * Prints one result, parsed by scripts/bench.py and the system test:
  *     bench: <name> <instructions per op, 2 decimals> (<total> <unit> / <n> <what>)

@@ -87,19 +87,24 @@ static uint64_t arm_systimer(void)
 	return match_us;
 }
 
-/* One system timer interrupt: its latency in ns (= instructions under -icount shift=0). */
+/*
+ * One system timer interrupt: its latency in counter ticks. Both moments are
+ * taken as the counter shows them, i.e. rounded down to a tick (16 ns at
+ * 62.5 MHz): the latency of each interrupt is exact to within one tick, and
+ * never negative (natively QEMU takes the interrupt at the very instruction
+ * its timer expires, a latency of 0).
+ */
 static uint64_t systimer_once(void)
 {
-	uint64_t match_us = arm_systimer();
-	uint64_t entry;
+	uint64_t match = bench_us_to_ticks(arm_systimer());
+	uint64_t entry = latency_wait_irq();
 
-	entry = latency_wait_irq();
 	systimer_ack(SYSTIMER_CHANNEL); /* CS.M1 cleared: the line drops */
-	return bench_ticks_to_ns(entry) - match_us * 1000;
+	return entry > match ? entry - match : 0;
 }
 
 /*
- * One virtual timer interrupt: its latency in ns. Disabling the timer
+ * One virtual timer interrupt: its latency in counter ticks. Disabling the timer
  * afterwards lowers its interrupt. Under aVisor the hypervisor keeps the
  * physical CNTV interrupt masked at the local controller until it sees the
  * guest's timer line low on a reschedule (docs/architecture.md), else every
@@ -118,18 +123,18 @@ static uint64_t vtimer_once(void)
 	write_sysreg(cntv_ctl_el0, 0);
 	isb();
 	let_hypervisor_rearm(); /* the physical CNTV interrupt unmasked */
-	return bench_ticks_to_ns(entry - cval);
+	return entry - cval;
 }
 
 static void report_latency(const char *name, uint64_t (*once)(void))
 {
 	unsigned int n = bench_runs(LATENCY_RUNS);
-	uint64_t total_ns = 0;
+	uint64_t ticks = 0;
 
 	(void)once(); /* warm-up */
 	for (unsigned int i = 0; i < n; i++)
-		total_ns += once();
-	bench_print(name, total_ns * 100 / n, total_ns, "ns", n, "interrupts");
+		ticks += once();
+	bench_print(name, bench_ticks_to_ns(ticks) * 100 / n, ticks, "ticks", n, "interrupts");
 }
 
 void bench_irq_latency(void)

@@ -55,6 +55,13 @@ uint64_t bench_ticks_to_ns(uint64_t ticks)
 	return ticks / freq * 1000000000UL + ticks % freq * 1000000000UL / freq;
 }
 
+uint64_t bench_us_to_ticks(uint64_t us)
+{
+	uint64_t freq = read_sysreg(cntfrq_el0);
+
+	return us / 1000000 * freq + us % 1000000 * freq / 1000000;
+}
+
 void bench_print(const char *name, uint64_t insns_x100, uint64_t total, const char *unit,
 		 unsigned int n, const char *what)
 {
