@@ -37,7 +37,6 @@
 #define LATENCY_RUNS	   256
 #define DELAY_US	   50
 #define SYSTIMER_CHANNEL   1
-#define CS_MATCH(n)	   (1U << (n))
 #define LOCAL_TIMER_CTRL_0 (LOCAL_BASE + 0x40)
 #define TIMER_CTRL_CNTV	   (1U << 3)
 #define CNTV_CTL_ENABLE	   1UL /* CNTV_CTL_EL0.ENABLE; IMASK (bit 1) clear */
