@@ -8,7 +8,8 @@
 #   make debug    boot QEMU halted with a GDB server and attach gdb-multiarch
 #   make lint     clang-format check + cppcheck
 #   make fuzz     every fuzz target, longer than make test does
-#   make bench    trap-path costs in executed instructions (build/bench.txt)
+#   make bench    trap, interrupt, VM switch and boot costs in executed instructions
+#                 (build/bench.txt, build/bench.log, chart build/bench.png and .svg)
 #   make soak     8 VMs for SOAK_SECONDS (default 300) while the shell is used
 #   make format   apply clang-format to every C source and header
 #
@@ -75,7 +76,9 @@ test: setup
 system-test: all
 	$(PYTHON) -m pytest -v tests/system
 
-# Trap-path costs in executed instructions (QEMU -icount), native vs aVisor.
+# Trap paths, interrupt latency, VM switch (two bench VMs) and boot time, in
+# executed instructions (QEMU -icount), native vs aVisor; the chart needs
+# gnuplot, which setup installs. docs/benchmarks.md explains every number.
 bench: setup
 	@$(MAKE) --no-print-directory all
 	@$(PYTHON) scripts/bench.py $(BUILD)

@@ -22,7 +22,7 @@ guest_objs = $(patsubst %,$(GUEST_OBJDIR)/%.o,$(1))
 GUEST_HVLIB_SRCS := hv/lib/printf.c hv/lib/string.c hv/lib/ringbuf.c hv/arch/arm64/esr.c
 GUEST_LIB_SRCS   := $(wildcard guests/lib/*.c guests/lib/*.S) $(GUEST_HVLIB_SRCS)
 GUEST_ECHO_SRCS  := $(wildcard guests/echo/*.c guests/echo/*.S)
-GUEST_BENCH_SRCS := $(wildcard guests/bench/*.c)
+GUEST_BENCH_SRCS := $(wildcard guests/bench/*.c guests/bench/*.S)
 GUEST_LRTOS_SRCS := $(wildcard guests/lrtos/*.c guests/lrtos/*.S)
 GUEST_USER_SRCS  := $(wildcard guests/lrtos/user/*.c guests/lrtos/user/*.S) \
 	hv/lib/printf.c hv/lib/string.c

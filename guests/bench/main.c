@@ -8,9 +8,19 @@
  * nanosecond of virtual time is one executed instruction (at every exception
  * level), so with CNTFRQ = 62.5 MHz a counter tick is 16 instructions:
  * the result is the hypervisor's path length per operation, reproducibly.
+ * Interrupt latencies (latency.c) and the VM switch (vm_switch.c) are timed
+ * with the same counter.
  *
- * Output, one line per operation (parsed by scripts/bench.py):
+ * The guest waits for a key, which chooses what it does (docs/benchmarks.md):
+ *     ' '  every measurement          'q'  the same, 64 times fewer iterations
+ *     'y'  time VM switches (another VM must be yielding: key 'p' there)
+ *     'Y'  the same, 64 times fewer   'p'  yield forever: the partner of 'y'
+ *
+ * Output, one line per result (parsed by scripts/bench.py):
  *     bench: <name> <instructions per op> (<ticks> ticks / <n> ops)
+ * and, after the compute and memory kernels, "bench: checksum 0x..." (the
+ * same natively and under aVisor for the same iterations: the system test
+ * compares them).
  */
 #include "lib/boot.h"
 #include "lib/console.h"
@@ -18,6 +28,9 @@
 #include "lib/sysreg.h"
 #include "lib/uart.h"
 
+#include "bench/bench.h"
+
+#include <stdbool.h>
 #include <stdint.h>
 
 #define ITERATIONS     4096
@@ -25,12 +38,35 @@
 #define SYSTIMER_CLO   0x3f003004UL
 #define AUX_MU_SCRATCH 0x3f21505cUL
 
-static uint64_t counter(void)
-{
-	uint64_t value;
+bool bench_quick;
 
-	__asm__ volatile("isb\n\tmrs %0, cntvct_el0\n\tisb" : "=r"(value) : : "memory");
-	return value;
+unsigned int bench_runs(unsigned int full)
+{
+	unsigned int n = bench_quick ? full / 64 : full;
+
+	return n ? n : 1;
+}
+
+uint64_t bench_ticks_to_ns(uint64_t ticks)
+{
+	uint64_t freq = read_sysreg(cntfrq_el0);
+
+	/* Split so that ticks * 10^9 cannot overflow, however long the guest has run. */
+	return ticks / freq * 1000000000UL + ticks % freq * 1000000000UL / freq;
+}
+
+uint64_t bench_us_to_ticks(uint64_t us)
+{
+	uint64_t freq = read_sysreg(cntfrq_el0);
+
+	return us / 1000000 * freq + us % 1000000 * freq / 1000000;
+}
+
+void bench_print(const char *name, uint64_t insns_x100, uint64_t total, const char *unit,
+		 unsigned int n, const char *what)
+{
+	console_printf("bench: %s %lu.%02lu (%lu %s / %u %s)\n", name, insns_x100 / 100,
+		       insns_x100 % 100, total, unit, n, what);
 }
 
 static void op_empty(void)
@@ -62,14 +98,19 @@ static void op_id_register(void)
 	__asm__ volatile("mrs %0, id_aa64mmfr0_el1" : "=r"(value) : : "memory");
 }
 
-/* Registers only: what virtualization should not slow down at all. */
+/*
+ * Registers only: what virtualization should not slow down at all. The
+ * generator's state carries over from call to call and ends in the checksum.
+ */
+static uint64_t compute_state = 12345;
+
 static void op_compute(void)
 {
-	uint64_t x = 12345;
+	uint64_t x = compute_state;
 
 	for (int i = 0; i < 64; i++)
 		x = x * 6364136223846793005UL + 1442695040888963407UL;
-	__asm__ volatile("" : : "r"(x));
+	compute_state = x;
 }
 
 /* Streams over 2 MiB: stage-2 translation costs show up as TLB misses. */
@@ -117,17 +158,44 @@ static void op_wfi_wakeup(void)
 	mmio_write32(SYSTIMER_CS, 2);
 }
 
-static uint64_t time_loop(void (*op)(void), unsigned int n)
+/*
+ * What the compute and memory kernels left behind: the generator's state,
+ * and every word of the memory area weighted by its position (a store lost,
+ * doubled or misplaced changes it).
+ */
+static uint64_t kernels_checksum(void)
+{
+	uint64_t sum = compute_state;
+
+	for (uint64_t i = 0; i < MEMORY_BYTES / 8; i++)
+		sum = sum * 31 + memory_area[i] * (i + 1);
+	return sum;
+}
+
+/*
+ * Not inlined or specialised: the empty loop must call op_empty through the
+ * pointer, exactly as the loop of any other operation calls it, so that the
+ * subtraction leaves only the operation's own instructions.
+ */
+static __attribute__((noinline, noclone)) uint64_t time_loop(void (*op)(void), unsigned int n)
 {
 	uint64_t start, end;
 
 	for (unsigned int i = 0; i < WARMUP; i++)
 		op();
-	start = counter();
+	start = bench_counter();
 	for (unsigned int i = 0; i < n; i++)
 		op();
-	end = counter();
+	end = bench_counter();
 	return end - start;
+}
+
+uint64_t bench_net_ticks(void (*op)(void), unsigned int n)
+{
+	uint64_t base = time_loop(op_empty, n);
+	uint64_t ticks = time_loop(op, n);
+
+	return ticks > base ? ticks - base : 0;
 }
 
 /*
@@ -137,24 +205,47 @@ static uint64_t time_loop(void (*op)(void), unsigned int n)
  */
 static void report_n(const char *name, void (*op)(void), unsigned int n, uint64_t minus_ns)
 {
-	uint64_t freq = read_sysreg(cntfrq_el0);
-	uint64_t base = time_loop(op_empty, n);
-	uint64_t ticks = time_loop(op, n);
-	uint64_t net = ticks > base ? ticks - base : 0;
-	uint64_t ns_x100 = net * 1000000000UL / freq * 100 / n;
+	uint64_t net = bench_net_ticks(op, n);
+	uint64_t ns_x100 = bench_ticks_to_ns(net) * 100 / n;
 	uint64_t insns_x100 = ns_x100 > minus_ns * 100 ? ns_x100 - minus_ns * 100 : 0;
 
-	console_printf("bench: %s %lu.%02lu (%lu ticks / %u ops)\n", name, insns_x100 / 100,
-		       insns_x100 % 100, net, n);
+	bench_print(name, insns_x100, net, "ticks", n, "ops");
 }
 
 static void report(const char *name, void (*op)(void))
 {
-	report_n(name, op, ITERATIONS, 0);
+	report_n(name, op, bench_runs(ITERATIONS), 0);
+}
+
+/* The trap paths, the interrupt latencies, and the kernels with their checksum. */
+static void run_all(void)
+{
+	if (boot_entry_el == 1)
+		report("hvc", op_hvc);
+	report("mmio_read", op_mmio_read);
+	report("mmio_write", op_mmio_write);
+	report("id_register", op_id_register);
+	report_n("uart_char", op_uart_char, bench_runs(512), 0);
+	mmio_write32(INTC_ENABLE1, 1U << 1);
+	report_n("wfi_wakeup", op_wfi_wakeup, bench_runs(64), WAIT_US * 1000);
+	mmio_write32(INTC_DISABLE1, 1U << 1);
+	bench_irq_latency();
+	report("compute", op_compute);
+	report("memory", op_memory);
+	console_printf("bench: checksum 0x%016lx\n", kernels_checksum());
+}
+
+static char wait_for_key(void)
+{
+	while (!uart_rx_ready())
+		;
+	return (char)mmio_read32(AUX_MU_IO);
 }
 
 int main(void)
 {
+	char key;
+
 	uart_init();
 	console_printf("bench: start (entered at EL%u, CNTFRQ %lu Hz)\n",
 		       (unsigned int)boot_entry_el, read_sysreg(cntfrq_el0));
@@ -163,20 +254,14 @@ int main(void)
 	 * during a measurement would change what it counts.
 	 */
 	console_printf("bench: press a key to start\n");
-	while (!uart_rx_ready())
-		;
-	(void)mmio_read32(AUX_MU_IO);
-	if (boot_entry_el == 1)
-		report("hvc", op_hvc);
-	report("mmio_read", op_mmio_read);
-	report("mmio_write", op_mmio_write);
-	report("id_register", op_id_register);
-	report_n("uart_char", op_uart_char, 512, 0);
-	mmio_write32(INTC_ENABLE1, 1U << 1);
-	report_n("wfi_wakeup", op_wfi_wakeup, 64, WAIT_US * 1000);
-	mmio_write32(INTC_DISABLE1, 1U << 1);
-	report("compute", op_compute);
-	report("memory", op_memory);
+	key = wait_for_key();
+	bench_quick = key == 'q' || key == 'Y';
+	if (key == 'p')
+		bench_yield_partner();
+	if (key == 'y' || key == 'Y')
+		bench_vm_switch();
+	else
+		run_all();
 	console_printf("bench: done\n");
 	for (;;)
 		wait_for_interrupt();

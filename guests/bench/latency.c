@@ -1,0 +1,152 @@
+/*
+ * Interrupt latency: from the moment an interrupt source fires to the first
+ * instruction of the guest's IRQ vector, in instructions.
+ *
+ * During these measurements VBAR_EL1 points at latency_vectors
+ * (latency_vectors.S), whose IRQ entry reads CNTVCT_EL0 as its very first
+ * instruction and returns to latency_wait_irq's caller with that value;
+ * latency_wait_irq unmasks IRQs (PSTATE.I) and spins on a branch, so
+ * nothing but the interrupt path itself lies between the two moments.
+ *
+ * - System timer: compare C1 ("BCM2835 ARM Peripherals" §12) matches when
+ *   the 1 MHz counter CLO reaches it, which raises GPU interrupt line 1 at
+ *   the ARM interrupt controller (§7.5, enable bit 1 of "Enable IRQs 1").
+ *   The match happens at microsecond C, i.e. counter tick C * CNTFRQ / 1 MHz:
+ *   natively QEMU derives both clocks from the same virtual clock, started
+ *   at 0; under aVisor a VM's timer and counter start together on a
+ *   microsecond edge (hv/core/vm.c). Either way the conversion is exact to
+ *   within one counter tick.
+ * - Virtual timer: CNTV_CVAL_EL0 / CNTV_CTL_EL0 (ENABLE, IMASK clear) fire
+ *   when CNTVCT_EL0 reaches CVAL; the interrupt reaches the core through the
+ *   BCM2836 local interrupt controller ("QA7" §4.6: core 0 timer interrupt
+ *   control at 0x40000040, bit 3 = CNTV IRQ).
+ *
+ * Each source fires LATENCY_RUNS times, DELAY_US after being programmed;
+ * the result is the average latency.
+ */
+#include "lib/bcm2837.h"
+#include "lib/boot.h"
+#include "lib/mmio.h"
+#include "lib/sysreg.h"
+#include "lib/systimer.h"
+
+#include "bench/bench.h"
+
+#include <stdint.h>
+
+#define LATENCY_RUNS	   256
+#define DELAY_US	   50
+#define SYSTIMER_CHANNEL   1
+#define LOCAL_TIMER_CTRL_0 (LOCAL_BASE + 0x40)
+#define TIMER_CTRL_CNTV	   (1U << 3)
+#define CNTV_CTL_ENABLE	   1UL /* CNTV_CTL_EL0.ENABLE; IMASK (bit 1) clear */
+
+/* latency_vectors.S */
+extern char latency_vectors[];
+extern char exc_vectors[];
+uint64_t latency_wait_irq(void);
+
+static void use_vectors(char *table)
+{
+	write_sysreg(vbar_el1, (uint64_t)table);
+	isb();
+}
+
+/*
+ * Under aVisor, makes the scheduler look at this VM's timers now. Today it
+ * does so only on its slow path (an interrupt, WFI, a yield, a slice end),
+ * not when a compare register or the virtual timer's state is written: a
+ * guest that then spins, as latency_wait_irq does, would otherwise get its
+ * interrupt only at the next reschedule, which for a VM alone may never
+ * come. A yield (HVC #0, x0 = 1) with no other VM runnable returns to this
+ * VM after one pass through the scheduler. Natively there is no EL2 to call.
+ */
+static void let_hypervisor_rearm(void)
+{
+	if (boot_entry_el == 1)
+		(void)bench_hypercall(HC_YIELD);
+}
+
+/*
+ * Sets the compare DELAY_US ahead; returns the microsecond it will match.
+ * Without -icount a busy host can delay the guest past that moment: a
+ * compare behind the clock would only match after CLO wraps (71 minutes),
+ * so it is set again, after clearing any match of the late try.
+ */
+static uint64_t arm_systimer(void)
+{
+	uint64_t match_us;
+
+	do {
+		systimer_ack(SYSTIMER_CHANNEL);
+		match_us = systimer_now() + DELAY_US;
+		mmio_write32(SYSTIMER_C(SYSTIMER_CHANNEL), (uint32_t)match_us);
+		let_hypervisor_rearm(); /* the alarm for the new compare value */
+	} while (systimer_now() + 1 >= match_us);
+	return match_us;
+}
+
+/*
+ * One system timer interrupt: its latency in counter ticks. Both moments are
+ * taken as the counter shows them, i.e. rounded down to a tick (16 ns at
+ * 62.5 MHz): the latency of each interrupt is exact to within one tick, and
+ * never negative (natively QEMU takes the interrupt at the very instruction
+ * its timer expires, a latency of 0).
+ */
+static uint64_t systimer_once(void)
+{
+	uint64_t match = bench_us_to_ticks(arm_systimer());
+	uint64_t entry = latency_wait_irq();
+
+	systimer_ack(SYSTIMER_CHANNEL); /* CS.M1 cleared: the line drops */
+	return entry > match ? entry - match : 0;
+}
+
+/*
+ * One virtual timer interrupt: its latency in counter ticks. Disabling the timer
+ * afterwards lowers its interrupt. Under aVisor the hypervisor keeps the
+ * physical CNTV interrupt masked at the local controller until it sees the
+ * guest's timer line low on a reschedule (docs/architecture.md), else every
+ * millisecond: the yield makes it look at once, so that every run starts
+ * with the interrupt unmasked.
+ */
+static uint64_t vtimer_once(void)
+{
+	uint64_t cval = bench_counter() + DELAY_US * read_sysreg(cntfrq_el0) / 1000000;
+	uint64_t entry;
+
+	write_sysreg(cntv_cval_el0, cval);
+	write_sysreg(cntv_ctl_el0, CNTV_CTL_ENABLE);
+	isb();
+	entry = latency_wait_irq();
+	write_sysreg(cntv_ctl_el0, 0);
+	isb();
+	let_hypervisor_rearm(); /* the physical CNTV interrupt unmasked */
+	return entry - cval;
+}
+
+static void report_latency(const char *name, uint64_t (*once)(void))
+{
+	unsigned int n = bench_runs(LATENCY_RUNS);
+	uint64_t ticks = 0;
+
+	(void)once(); /* warm-up */
+	for (unsigned int i = 0; i < n; i++)
+		ticks += once();
+	bench_print(name, bench_ticks_to_ns(ticks) * 100 / n, ticks, "ticks", n, "interrupts");
+}
+
+void bench_irq_latency(void)
+{
+	use_vectors(latency_vectors);
+
+	mmio_write32(IC_ENABLE(0), 1U << IRQ_SYSTIMER_1);
+	report_latency("irq_systimer", systimer_once);
+	mmio_write32(IC_DISABLE(0), 1U << IRQ_SYSTIMER_1);
+
+	mmio_write32(LOCAL_TIMER_CTRL_0, TIMER_CTRL_CNTV);
+	report_latency("irq_vtimer", vtimer_once);
+	mmio_write32(LOCAL_TIMER_CTRL_0, 0);
+
+	use_vectors(exc_vectors);
+}

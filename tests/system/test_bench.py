@@ -1,0 +1,68 @@
+"""The benchmark guest (guests/bench) in its quick run (key 'q': 64 times
+fewer iterations), natively and under aVisor, without -icount: it must
+complete, and its compute and memory kernels must leave the same checksum
+in both places. Also the VM switch run with two bench VMs (keys 'p' and 'Y')
+and the boot line make bench reads. No timing is checked: make bench
+measures, under -icount (docs/benchmarks.md).
+"""
+
+import os
+import re
+
+from conftest import BUILD, PROMPT
+
+BENCH = os.path.join(BUILD, "guests", "bench.bin")
+BENCH_VM = "bench.bin 0x80000 0x80000 16M\n"
+RESULT = re.compile(r"bench: (\w+) (\d+\.\d+) \(")
+CHECKSUM = re.compile(r"bench: checksum (0x[0-9a-f]{16})")
+# Every result line of the quick run (hvc only under aVisor).
+ROWS = {"mmio_read", "mmio_write", "id_register", "uart_char", "wfi_wakeup", "irq_systimer",
+        "irq_vtimer", "compute", "memory"}
+
+
+def quick_run(con):
+    """Starts the quick run and returns (results by name, checksum)."""
+    con.expect_exact("bench: press a key to start", timeout=15)
+    con.send("q")
+    con.expect_exact("bench: done", timeout=120)
+    text = con.before
+    checksum = CHECKSUM.search(text)
+    assert checksum, text
+    return {m.group(1) for m in RESULT.finditer(text)}, checksum.group(1)
+
+
+def test_bench_quick_run_matches_native_checksum(boot):
+    native_rows, native_sum = quick_run(boot(kernel=BENCH, sdcard=None))
+    assert native_rows == ROWS
+
+    hv = boot(card_files={"avisor.cfg": "bench " + BENCH_VM})
+    hv.expect_prompt(timeout=15)
+    hv.attach(1)
+    virt_rows, virt_sum = quick_run(hv)
+    assert virt_rows == ROWS | {"hvc"}
+    assert virt_sum == native_sum
+
+
+def test_bench_vm_switch_keeps_fpsimd_state(boot):
+    hv = boot(card_files={"avisor.cfg": "bench-a " + BENCH_VM + "bench-b " + BENCH_VM})
+    hv.expect_prompt(timeout=15)
+    hv.attach(2)
+    hv.expect_exact("bench: press a key to start", timeout=15)
+    hv.send("p")
+    hv.expect_exact("bench: yielding forever")
+    hv.send("@0")
+    hv.expect_prompt()
+    hv.attach(1)
+    hv.expect_exact("bench: press a key to start", timeout=15)
+    hv.send("Y")
+    hv.expect(r"bench: vm_switch \d+\.\d+ \(\d+ ticks / 128 switches\)", timeout=60)
+    hv.expect(r"bench: fpsimd across switches (intact|CORRUPTED)")
+    assert hv.match.group(1) == "intact"
+    hv.expect_exact("bench: done")
+
+
+def test_boot_line_reports_uptime_before_prompt(boot):
+    con = boot()
+    con.expect(r"boot: VMs started (\d+) us after power-on", timeout=15)
+    assert int(con.match.group(1)) > 0
+    con.expect_exact(PROMPT)
