@@ -24,7 +24,7 @@ KERNEL = os.path.join(BUILD, "kernel8.img")
 # files, no line in avisor.cfg), so that only the Linux tests load 33 MB.
 SDCARD = os.path.join(BUILD, "test-sdcard.img")
 # The card `make run` boots, with the Linux VM: boot(sdcard=FULL_SDCARD).
-FULL_SDCARD = os.path.join(BUILD, "sdcard.img")
+FULL_SDCARD = LINUX_SDCARD = os.path.join(BUILD, "sdcard.img")
 LOG_DIR = os.path.join(BUILD, "test-logs")
 PROMPT = "avisor:/# "
 

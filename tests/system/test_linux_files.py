@@ -61,7 +61,11 @@ def test_linux_boots_to_an_interactive_busybox_shell(boot):
     if con.match.group(1) == "65535":
         pytest.skip("the hypervisor does not answer PSCI_VERSION yet (Linux's SMP and "
                     "PSCI side of issue 8)")
-    con.expect_exact("Unpacking initramfs", timeout=SHELL_TIMEOUT)
+    con.expect_exact("Trying to unpack rootfs image as initramfs", timeout=SHELL_TIMEOUT)
+    con.expect(r"Freeing initrd memory: \d+K", timeout=SHELL_TIMEOUT)
+    # The console driver's tty is ttyS1, as bootargs say (docs/guests.md).
+    con.expect_exact("ttyS1 at MMIO 0x3f215040", timeout=SHELL_TIMEOUT)
+    con.expect_exact("Run /init as init process", timeout=SHELL_TIMEOUT)
     con.expect(r"aVisor Linux guest: kernel 6\.1[^,]*, 2 CPUs", timeout=SHELL_TIMEOUT)
     con.sendline("")
     con.expect_exact("# ", timeout=60)
