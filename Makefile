@@ -7,6 +7,7 @@
 #   make test     install what is missing, build, run lint + unit + system tests
 #   make debug    boot QEMU halted with a GDB server and attach gdb-multiarch
 #   make lint     clang-format check + cppcheck
+#   make script-test  pytest of the Python build scripts (tests/scripts)
 #   make fuzz     every fuzz target, longer than make test does
 #   make bench    trap, interrupt, VM switch and boot costs in executed instructions
 #                 (build/bench.txt, build/bench.log, chart build/bench.png and .svg)
@@ -43,7 +44,8 @@ TARGET_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-bui
 	-fno-stack-protector -fno-pic -fno-common -mgeneral-regs-only -mstrict-align \
 	-mno-outline-atomics -march=armv8-a -mcpu=cortex-a53 -MMD -MP
 
-.PHONY: all setup run test lint format unit-test system-test debug clean sdcard soak bench
+.PHONY: all setup run test lint format unit-test script-test system-test debug clean sdcard soak \
+	bench
 all: $(BUILD)/kernel8.img $(BUILD)/sdcard.img
 
 # Guests first: the hypervisor embeds their images.
@@ -70,8 +72,13 @@ test: setup
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory unit-test
+	@$(MAKE) --no-print-directory script-test
 	@$(MAKE) --no-print-directory fuzz-test
 	@$(MAKE) --no-print-directory system-test
+
+# Tests of the build scripts written in Python (tests/scripts, pytest).
+script-test:
+	$(PYTHON) -m pytest -q tests/scripts
 
 system-test: all
 	$(PYTHON) -m pytest -v tests/system

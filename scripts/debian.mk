@@ -3,6 +3,10 @@
 #   U-Boot (u-boot-rpi, the rpi_arm64 build) and the Pi 3 device tree
 #   (bcm2837-rpi-3-b.dtb from linux-image-arm64), turned into the U-Boot VM's
 #   device tree by scripts/mkvmdtb.sh.
+#   Linux (linux-image-arm64: the kernel Image, decompressed if it is gzip)
+#   with an initramfs around busybox-static (scripts/mkinitramfs.py) and its
+#   own device tree (mkvmdtb.sh --linux). Where they go in the VM comes from
+#   the linux line of config/avisor.cfg, the one place it is written.
 
 DEBIAN_CACHE ?= cache
 DEBIAN_STAMP := $(DEBIAN_CACHE)/.fetched
@@ -26,3 +30,50 @@ $(BUILD)/dtb/uboot.dtb: $(DEBIAN_STAMP) scripts/mkvmdtb.sh scripts/debian.mk
 
 DEBIAN_GUEST_FILES := $(UBOOT_BIN) $(BUILD)/dtb/uboot.dtb
 DEBIAN_CARD_CONTENT := u-boot.bin=$(UBOOT_BIN) uboot.dtb=$(BUILD)/dtb/uboot.dtb
+
+# --- Linux ---------------------------------------------------------------
+LINUX_VMLINUZ_GLOB := $(DEBIAN_CACHE)/linux-image/boot/vmlinuz-*
+BUSYBOX_BIN   := $(DEBIAN_CACHE)/busybox-static/bin/busybox
+LINUX_BUILD   := $(BUILD)/linux
+LINUX_IMAGE   := $(LINUX_BUILD)/Image
+LINUX_INITRD  := $(LINUX_BUILD)/initrd.gz
+LINUX_DTB     := $(LINUX_BUILD)/linux.dtb
+LINUX_BOOTARGS := console=ttyS1,115200 earlycon rdinit=/init
+# The VM's line in config/avisor.cfg: name "linux", memory as NNNM, vcpus=N
+# and initrd_addr=ADDR; its device tree must say the same.
+LINUX_CFG_LINE    := $(shell awk '$$1 == "linux"' config/avisor.cfg)
+LINUX_VM_MIB      := $(patsubst %M,%,$(word 5,$(LINUX_CFG_LINE)))
+LINUX_VCPUS       := $(or $(patsubst vcpus=%,%,$(filter vcpus=%,$(LINUX_CFG_LINE))),1)
+LINUX_INITRD_ADDR := $(patsubst initrd_addr=%,%,$(filter initrd_addr=%,$(LINUX_CFG_LINE)))
+ifeq ($(LINUX_CFG_LINE),)
+$(error config/avisor.cfg has no "linux" line: the Linux guest's files need it)
+endif
+ifeq ($(shell echo '$(LINUX_VM_MIB)' | grep -xE '[0-9]+'),)
+$(error config/avisor.cfg: write the linux VM's memory as NNNM (e.g. 256M), not '$(word 5,$(LINUX_CFG_LINE))')
+endif
+ifeq ($(LINUX_INITRD_ADDR),)
+$(error config/avisor.cfg: the linux line needs initrd_addr=ADDR)
+endif
+
+$(BUSYBOX_BIN): $(DEBIAN_STAMP)
+	@test -f $@ || { echo "error: $@ missing after fetching busybox-static"; exit 1; }
+
+$(LINUX_IMAGE): $(DEBIAN_STAMP) scripts/linux-image.sh
+	@mkdir -p $(dir $@)
+	@echo "  IMAGE   $@"
+	@./scripts/linux-image.sh $$(ls $(LINUX_VMLINUZ_GLOB) | head -n 1) $@ >/dev/null
+
+$(LINUX_INITRD): $(BUSYBOX_BIN) guests/linux/init scripts/mkinitramfs.py
+	@mkdir -p $(dir $@)
+	@echo "  CPIO    $@"
+	@$(PYTHON) scripts/mkinitramfs.py $@ $(BUSYBOX_BIN) guests/linux/init
+
+$(LINUX_DTB): $(DEBIAN_STAMP) $(LINUX_INITRD) scripts/mkvmdtb.sh scripts/debian.mk config/avisor.cfg
+	@mkdir -p $(dir $@)
+	@echo "  DTB     $@"
+	@./scripts/mkvmdtb.sh --linux $$(ls $(PI3_DTB_GLOB) | head -n 1) $@ $(LINUX_VM_MIB) \
+		$(LINUX_VCPUS) "$(LINUX_BOOTARGS)" $(LINUX_INITRD_ADDR) $(LINUX_INITRD)
+
+LINUX_GUEST_FILES := $(LINUX_IMAGE) $(LINUX_INITRD) $(LINUX_DTB)
+LINUX_CARD_CONTENT := linux/Image=$(LINUX_IMAGE) linux/initrd.gz=$(LINUX_INITRD) \
+	linux/linux.dtb=$(LINUX_DTB)

@@ -1,5 +1,6 @@
 #!/bin/sh
 # Usage: mkvmdtb.sh [--u-boot] IN.dtb OUT.dtb MEMORY_MIB VCPUS [BOOTARGS]
+#        mkvmdtb.sh --linux IN.dtb OUT.dtb MEMORY_MIB VCPUS BOOTARGS INITRD_ADDR INITRD_FILE
 # Turns the Raspberry Pi 3's device tree (bcm2837-rpi-3-b.dtb from Debian's
 # kernel package) into the device tree of one aVisor VM, with dtc's fdtput:
 #   - /memory@0: the VM's RAM, from guest-physical 0;
@@ -11,11 +12,28 @@
 # --u-boot: also mark the console's nodes for use before relocation
 # ("u-boot,dm-pre-reloc"), which U-Boot's own device trees carry and Linux's
 # do not; without it U-Boot's first lines (banner, DRAM, board) are lost.
+# --linux: for Debian's unmodified arm64 kernel (docs/guests.md, "Linux"):
+#   - the initramfs: /chosen linux,initrd-start/-end from INITRD_ADDR and the
+#     size of INITRD_FILE (Documentation/arm64/booting.rst, and the devicetree
+#     specification's /chosen node);
+#   - the clock manager (cprman) is not emulated: the AUX block's clock is a
+#     fixed 250 MHz clock (the VPU clock the firmware sets, which the mini
+#     UART's baud divisor is computed from) and cprman is disabled;
+#   - the power manager keeps only its PM registers: without the "asb"
+#     region Linux does not start the power-domain driver (no ASB here);
+#   - secondary CPUs start with PSCI CPU_ON through HVC (/psci node,
+#     enable-method "psci"), not the spin table: one hypercall, and no
+#     release address in guest memory for the hypervisor to watch;
+#   - the PMU node is disabled: the VM has no PMU interrupt.
 set -eu
-uboot=0
-if [ "$1" = "--u-boot" ]; then
-	uboot=1
-	shift
+mode=vm
+case "$1" in
+--u-boot) mode=uboot; shift ;;
+--linux) mode=linux; shift ;;
+esac
+if [ $# -lt 4 ] || { [ $mode = linux ] && [ $# -ne 7 ]; }; then
+	sed -n '2,3s/^# //p' "$0" >&2
+	exit 2
 fi
 in=$1
 out=$2
@@ -24,7 +42,9 @@ vcpus=$4
 bootargs=${5:-}
 
 cp "$in" "$out.tmp"
+trap 'rm -f "$out.tmp"' EXIT
 put() { fdtput "$out.tmp" "$@"; }
+disable() { fdtput -t s "$out.tmp" "$1" status disabled 2>/dev/null || true; }
 
 put -t x /memory@0 reg 0 "$(printf %x $((mem_mib * 1024 * 1024)))"
 # The firmware's reserved CMA pool would not fit a small VM: drop it.
@@ -40,7 +60,7 @@ for node in \
 	/soc/vec@7e806000 /soc/pixelvalve@7e807000 /soc/hdmi@7e902000 /soc/v3d@7ec00000 \
 	/soc/gpu /soc/firmware/vchiq /soc/vchiq@7e00b840 /leds /wifi-pwrseq /phy \
 	/soc/firmware/gpio /soc/firmware/clocks; do
-	fdtput -t s "$out.tmp" "$node" status disabled 2>/dev/null || true
+	disable "$node"
 done
 
 cpu=$vcpus
@@ -50,7 +70,7 @@ while [ $cpu -lt 4 ]; do
 done
 
 put -t s /chosen stdout-path "serial1:115200n8"
-if [ $uboot -eq 1 ]; then
+if [ $mode = uboot ]; then
 	for node in /soc /soc/serial@7e215040 /soc/gpio@7e200000 /soc/aux@7e215000 \
 		/soc/cprman@7e101000 /soc/mailbox@7e00b880; do
 		put -t s "$node" u-boot,dm-pre-reloc ""
@@ -59,4 +79,61 @@ fi
 if [ -n "$bootargs" ]; then
 	put -t s /chosen bootargs "$bootargs"
 fi
+
+# The highest phandle in use, so a new node can take the next one.
+max_phandle() {
+	dtc -I dtb -O dts "$out.tmp" 2>/dev/null |
+		sed -n 's/.*phandle = <\(0x[0-9a-f]*\)>;.*/\1/p' |
+		while read -r p; do printf '%d\n' "$p"; done | sort -n | tail -n 1
+}
+
+linux_initrd() {
+	addr=$1
+	file=$2
+	size=$(wc -c <"$file")
+	put -t x /chosen linux,initrd-start "$(printf %x $((addr)))"
+	put -t x /chosen linux,initrd-end "$(printf %x $((addr + size)))"
+}
+
+linux_clocks() {
+	phandle=$(($(max_phandle) + 1))
+	fdtput -c "$out.tmp" /clocks/clk-vpu-fixed
+	put -t s /clocks/clk-vpu-fixed compatible fixed-clock
+	put -t x /clocks/clk-vpu-fixed "#clock-cells" 0
+	put -t u /clocks/clk-vpu-fixed clock-frequency 250000000
+	put -t s /clocks/clk-vpu-fixed clock-output-names vpu
+	put -t x /clocks/clk-vpu-fixed phandle "$(printf %x $phandle)"
+	# The AUX block gates its three devices' clocks; its parent was cprman's VPU clock.
+	put -t x /soc/aux@7e215000 clocks "$(printf %x $phandle)"
+	disable /soc/cprman@7e101000
+	disable /arm-pmu
+	put -t x /soc/watchdog@7e100000 reg 7e100000 114
+	put -t s /soc/watchdog@7e100000 reg-names pm
+}
+
+# PSCI (ARM DEN 0022) through HVC for CPU_ON, SYSTEM_OFF and SYSTEM_RESET.
+linux_psci() {
+	fdtput -c "$out.tmp" /psci
+	put -t s /psci compatible arm,psci-1.0 arm,psci-0.2
+	put -t s /psci method hvc
+	# The 32-bit SMP method at /cpus level means nothing to arm64: drop it.
+	fdtput -d "$out.tmp" /cpus enable-method 2>/dev/null || true
+	cpu=0
+	while [ $cpu -lt "$vcpus" ]; do
+		put -t s "/cpus/cpu@$cpu" enable-method psci
+		fdtput -d "$out.tmp" "/cpus/cpu@$cpu" cpu-release-addr 2>/dev/null || true
+		cpu=$((cpu + 1))
+	done
+}
+
+if [ $mode = linux ]; then
+	if [ ! -f "$7" ]; then
+		echo "mkvmdtb: initramfs '$7' not found" >&2
+		exit 1
+	fi
+	linux_initrd "$6" "$7"
+	linux_clocks
+	linux_psci
+fi
 mv "$out.tmp" "$out"
+trap - EXIT

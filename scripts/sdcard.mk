@@ -1,18 +1,25 @@
 # The SD card image, a FAT32 image made with mtools (no root, no mounts):
 # the VM configuration, the guests, and the test guests under tests/.
 #
-# PLATFORM=qemu: build/sdcard.img, 64 MiB (QEMU's SD card needs a power of
-# two), booted by QEMU with -kernel; nothing else is needed on it.
+# PLATFORM=qemu: build/sdcard.img, 128 MiB (QEMU's SD card needs a power of
+# two; Linux's 33 MB kernel is on it), booted by QEMU with -kernel; nothing
+# else is needed on it. Also build/test-sdcard.img, 64 MiB: the same card
+# without Linux (no files, no line in avisor.cfg), which the system tests
+# boot by default so that only the Linux tests pay for loading 33 MB.
 # PLATFORM=rpi3: build/rpi3/sdcard.img, a card for a real Pi 3: also the
 # firmware (bootcode.bin, start.elf, fixup.dat — from FIRMWARE_DIR, the
 # project does not ship them), config.txt and kernel8.img. See docs/hardware.md.
 
-SDCARD_SIZE_MIB := 64
-SDCARD_CONTENT := avisor.cfg=config/avisor.cfg README.txt=docs/sdcard-readme.txt \
+SDCARD_SIZE_MIB := 128
+TEST_SDCARD_SIZE_MIB := 64
+SDCARD_COMMON := README.txt=docs/sdcard-readme.txt \
 	$(foreach f,$(GUEST_BINS),$(notdir $(f))=$(f)) \
 	$(foreach f,$(TEST_GUEST_BINS),tests/$(notdir $(f))=$(f)) $(DEBIAN_CARD_CONTENT)
-SDCARD_DEPS := scripts/mksdcard.sh scripts/sdcard.mk config/avisor.cfg docs/sdcard-readme.txt \
-	$(GUEST_BINS) $(TEST_GUEST_BINS) $(DEBIAN_GUEST_FILES)
+SDCARD_CONTENT := avisor.cfg=config/avisor.cfg $(SDCARD_COMMON) $(LINUX_CARD_CONTENT)
+TEST_SDCARD_CONTENT := avisor.cfg=$(BUILD)/test-avisor.cfg $(SDCARD_COMMON)
+TEST_SDCARD_DEPS := scripts/mksdcard.sh scripts/sdcard.mk $(BUILD)/test-avisor.cfg \
+	docs/sdcard-readme.txt $(GUEST_BINS) $(TEST_GUEST_BINS) $(DEBIAN_GUEST_FILES)
+SDCARD_DEPS := $(TEST_SDCARD_DEPS) config/avisor.cfg $(LINUX_GUEST_FILES)
 
 ifeq ($(PLATFORM),rpi3)
 FIRMWARE_FILES := bootcode.bin start.elf fixup.dat
@@ -37,5 +44,17 @@ ifeq ($(PLATFORM),rpi3)
 		echo "      (from https://github.com/raspberrypi/firmware, boot/ folder; see docs/hardware.md)"; \
 	fi
 endif
+
+ifeq ($(PLATFORM),qemu)
+all: $(BUILD)/test-sdcard.img
+endif
+
+# config/avisor.cfg without the linux line.
+$(BUILD)/test-avisor.cfg: config/avisor.cfg
+	@mkdir -p $(BUILD)
+	@awk '$$1 != "linux"' $< >$@
+
+$(BUILD)/test-sdcard.img: $(TEST_SDCARD_DEPS)
+	@./scripts/mksdcard.sh $@ $(TEST_SDCARD_SIZE_MIB) $(TEST_SDCARD_CONTENT)
 
 sdcard: $(BUILD)/sdcard.img

@@ -161,6 +161,8 @@ static void print_vm_details(const struct vm *vm)
 		  vm->entry);
 	if (vm->dtb[0])
 		hv_printf("  device tree %s at 0x%lx (passed in x0)\n", vm->dtb, vm->dtb_addr);
+	if (vm->initrd[0])
+		hv_printf("  initrd %s at 0x%lx\n", vm->initrd, vm->initrd_addr);
 	hv_printf("  memory %lu MiB: IPA 0x0-0x%lx -> PA 0x%08lx-0x%08lx, VMID %u\n",
 		  vm->ram_size >> 20, vm->ram_size - 1, vm->ram_pa, vm->ram_pa + vm->ram_size - 1,
 		  vm->id);

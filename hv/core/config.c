@@ -14,6 +14,7 @@ struct parser {
 	void *ctx;
 	unsigned int line;
 	char problem[128];
+	bool initrd_addr_given; /* on this line: 0 is a valid address, so a flag */
 };
 
 static bool fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -136,6 +137,12 @@ static bool parse_option(struct parser *p, char *word, struct vm_spec *spec)
 		return parse_path(p, "dtb", value, spec->dtb);
 	if (strcmp(key, "dtb_addr") == 0)
 		return parse_address(p, "dtb_addr", value, &spec->dtb_addr);
+	if (strcmp(key, "initrd") == 0)
+		return parse_path(p, "initrd", value, spec->initrd);
+	if (strcmp(key, "initrd_addr") == 0) {
+		p->initrd_addr_given = true;
+		return parse_address(p, "initrd_addr", value, &spec->initrd_addr);
+	}
 	if (strcmp(key, "vcpus") == 0) {
 		if (!parse_small_number(p, key, value, 1, 4, &number))
 			return false;
@@ -153,13 +160,37 @@ static bool parse_option(struct parser *p, char *word, struct vm_spec *spec)
 			return fail(p, "autostart=%s: must be yes or no", value);
 		return true;
 	}
-	return fail(p, "unknown option '%s' (known: dtb, dtb_addr, vcpus, slice, autostart)", key);
+	return fail(p,
+		    "unknown option '%s' (known: dtb, dtb_addr, initrd, initrd_addr, vcpus, "
+		    "slice, autostart)",
+		    key);
 }
 
 /* Where the device tree goes unless dtb_addr says: the start of the last 2 MiB of RAM. */
 static uint64_t default_dtb_addr(const struct vm_spec *spec)
 {
 	return spec->ram_size - DTB_RESERVE;
+}
+
+/*
+ * The initial RAM disk: its address is not defaulted, because the device
+ * tree the guest gets must name the same address (/chosen
+ * linux,initrd-start); the file's size is only known when it is loaded
+ * (the loader checks that it fits and overlaps neither image nor dtb).
+ */
+static const char *check_initrd(const struct vm_spec *spec)
+{
+	if (!spec->initrd[0])
+		return NULL;
+	if (spec->initrd_addr % 4096)
+		return "initrd_addr must be 4 KiB aligned";
+	if (spec->initrd_addr >= spec->ram_size)
+		return "initrd_addr is outside the VM's memory";
+	if (spec->initrd_addr == spec->load_addr)
+		return "initrd_addr is the image's load address";
+	if (spec->dtb[0] && spec->initrd_addr == spec->dtb_addr)
+		return "initrd_addr is the device tree's address";
+	return NULL;
 }
 
 const char *config_check_spec(const struct vm_spec *spec)
@@ -177,17 +208,34 @@ const char *config_check_spec(const struct vm_spec *spec)
 		return "entry point must be 4-byte aligned and inside the VM's memory";
 	if (spec->dtb[0] && (spec->dtb_addr % 8 || spec->dtb_addr >= spec->ram_size))
 		return "dtb_addr must be 8-byte aligned and inside the VM's memory";
-	return NULL;
+	return check_initrd(spec);
+}
+
+/* After the options: defaults, options that need each other, then every value checked. */
+static bool finish_spec(struct parser *p, struct vm_spec *spec)
+{
+	const char *problem;
+
+	if (spec->dtb[0] && !spec->dtb_addr)
+		spec->dtb_addr = default_dtb_addr(spec);
+	if (spec->initrd[0] && !p->initrd_addr_given)
+		return fail(p, "initrd needs initrd_addr=ADDR (the guest must be told the same "
+			       "address)");
+	if (!spec->initrd[0] && p->initrd_addr_given)
+		return fail(p, "initrd_addr without initrd=FILE");
+	problem = config_check_spec(spec);
+	if (problem)
+		return fail(p, "%s", problem);
+	return true;
 }
 
 static bool parse_words(struct parser *p, char **argv, int argc, struct vm_spec *spec)
 {
-	const char *problem;
-
 	if (argc < 5)
 		return fail(p, "expected: name image load entry memory [options], found %d word%s",
 			    argc, argc == 1 ? "" : "s");
 	memset(spec, 0, sizeof(*spec));
+	p->initrd_addr_given = false;
 	spec->line = p->line;
 	spec->vcpus = 1;
 	spec->slice_ms = CONFIG_DEFAULT_SLICE_MS;
@@ -200,12 +248,7 @@ static bool parse_words(struct parser *p, char **argv, int argc, struct vm_spec 
 		if (!parse_option(p, argv[i], spec))
 			return false;
 	}
-	if (spec->dtb[0] && !spec->dtb_addr)
-		spec->dtb_addr = default_dtb_addr(spec);
-	problem = config_check_spec(spec);
-	if (problem)
-		return fail(p, "%s", problem);
-	return true;
+	return finish_spec(p, spec);
 }
 
 static bool has_name(const struct vm_spec *specs, unsigned int count, const char *name)

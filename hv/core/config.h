@@ -26,9 +26,11 @@ struct vm_spec {
 	char image[CONFIG_PATH_MAX];
 	uint64_t load_addr;
 	uint64_t entry;
-	uint64_t ram_size;	   /* bytes */
-	char dtb[CONFIG_PATH_MAX]; /* "" = none */
-	uint64_t dtb_addr;	   /* valid when dtb[0] */
+	uint64_t ram_size;	      /* bytes */
+	char dtb[CONFIG_PATH_MAX];    /* "" = none */
+	uint64_t dtb_addr;	      /* valid when dtb[0] */
+	char initrd[CONFIG_PATH_MAX]; /* an initial RAM disk, "" = none */
+	uint64_t initrd_addr;	      /* where it goes (required with initrd) */
 	unsigned int vcpus;
 	uint32_t slice_ms;
 	bool autostart;

@@ -53,20 +53,50 @@ static bool read_into_vm(struct fat32_volume *vol, struct vm *vm, const char *wh
 	return true;
 }
 
-static bool files_fit(struct fat32_volume *vol, const struct vm_spec *spec, uint64_t *image_size,
-		      uint64_t *dtb_size, char *err, size_t err_size)
+/* Sizes of the files a spec names, 0 for those it does not name. */
+struct file_sizes {
+	uint64_t image, dtb, initrd;
+};
+
+/* Whether [a, a + a_size) and [b, b + b_size) share a byte; an empty range shares none. */
+static bool overlap(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
 {
-	*dtb_size = 0;
-	if (!check_file(vol, "image", spec->image, spec->load_addr, spec->ram_size, image_size, err,
-			err_size))
+	return a_size && b_size && a < b + b_size && b < a + a_size;
+}
+
+/* Each file exists and fits in RAM where it goes, and no two overlap. */
+static bool files_fit(struct fat32_volume *vol, const struct vm_spec *spec,
+		      struct file_sizes *sizes, char *err, size_t err_size)
+{
+	*sizes = (struct file_sizes){0};
+	if (!check_file(vol, "image", spec->image, spec->load_addr, spec->ram_size, &sizes->image,
+			err, err_size))
 		return false;
 	if (spec->dtb[0] && !check_file(vol, "device tree", spec->dtb, spec->dtb_addr,
-					spec->ram_size, dtb_size, err, err_size))
+					spec->ram_size, &sizes->dtb, err, err_size))
 		return false;
-	if (spec->dtb[0] && spec->dtb_addr < spec->load_addr + *image_size &&
-	    spec->load_addr < spec->dtb_addr + *dtb_size) {
+	if (spec->initrd[0] && !check_file(vol, "initrd", spec->initrd, spec->initrd_addr,
+					   spec->ram_size, &sizes->initrd, err, err_size))
+		return false;
+	if (overlap(spec->dtb_addr, sizes->dtb, spec->load_addr, sizes->image)) {
 		fmt_snprintf(err, err_size, "device tree at 0x%lx overlaps the image",
 			     spec->dtb_addr);
+		return false;
+	}
+	if (overlap(spec->initrd_addr, sizes->initrd, spec->load_addr, sizes->image)) {
+		fmt_snprintf(err, err_size,
+			     "initrd '%s' at initrd_addr 0x%lx (%lu bytes) overlaps the image "
+			     "(0x%lx-0x%lx)",
+			     spec->initrd, spec->initrd_addr, sizes->initrd, spec->load_addr,
+			     spec->load_addr + sizes->image);
+		return false;
+	}
+	if (overlap(spec->initrd_addr, sizes->initrd, spec->dtb_addr, sizes->dtb)) {
+		fmt_snprintf(
+		    err, err_size,
+		    "initrd '%s' at initrd_addr 0x%lx (%lu bytes) overlaps the device tree "
+		    "at 0x%lx",
+		    spec->initrd, spec->initrd_addr, sizes->initrd, spec->dtb_addr);
 		return false;
 	}
 	return true;
@@ -80,6 +110,8 @@ static void spec_of(const struct vm *vm, struct vm_spec *spec)
 	strlcpy(spec->image, vm->image, sizeof(spec->image));
 	strlcpy(spec->dtb, vm->dtb, sizeof(spec->dtb));
 	spec->dtb_addr = vm->dtb_addr;
+	strlcpy(spec->initrd, vm->initrd, sizeof(spec->initrd));
+	spec->initrd_addr = vm->initrd_addr;
 	spec->load_addr = vm->load_addr;
 	spec->entry = vm->entry;
 	spec->ram_size = vm->ram_size;
@@ -88,6 +120,7 @@ static void spec_of(const struct vm *vm, struct vm_spec *spec)
 int loader_load_files(struct vm *vm, char *err, size_t err_size, struct load_report *report)
 {
 	struct fat32_volume *vol = storage_require();
+	struct file_sizes sizes;
 	struct vm_spec spec;
 	uint64_t start;
 
@@ -97,16 +130,21 @@ int loader_load_files(struct vm *vm, char *err, size_t err_size, struct load_rep
 		return -1;
 	}
 	spec_of(vm, &spec);
-	if (!files_fit(vol, &spec, &report->image_bytes, &report->dtb_bytes, err, err_size))
+	if (!files_fit(vol, &spec, &sizes, err, err_size))
 		return -1;
 	start = board_uptime_us();
-	if (!read_into_vm(vol, vm, "image", spec.image, spec.load_addr, report->image_bytes, err,
-			  err_size))
+	if (!read_into_vm(vol, vm, "image", spec.image, spec.load_addr, sizes.image, err, err_size))
 		return -1;
-	if (spec.dtb[0] && !read_into_vm(vol, vm, "device tree", spec.dtb, spec.dtb_addr,
-					 report->dtb_bytes, err, err_size))
+	if (spec.dtb[0] && !read_into_vm(vol, vm, "device tree", spec.dtb, spec.dtb_addr, sizes.dtb,
+					 err, err_size))
+		return -1;
+	if (spec.initrd[0] && !read_into_vm(vol, vm, "initrd", spec.initrd, spec.initrd_addr,
+					    sizes.initrd, err, err_size))
 		return -1;
 	report->micros = board_uptime_us() - start;
+	report->image_bytes = sizes.image;
+	report->dtb_bytes = sizes.dtb;
+	report->initrd_bytes = sizes.initrd;
 	return 0;
 }
 
@@ -114,7 +152,7 @@ struct vm *loader_create_vm(const struct vm_spec *spec, char *err, size_t err_si
 			    struct load_report *report)
 {
 	struct fat32_volume *vol = storage_require();
-	uint64_t image_bytes, dtb_bytes;
+	struct file_sizes sizes;
 	struct vm *vm;
 
 	*report = (struct load_report){0};
@@ -123,7 +161,7 @@ struct vm *loader_create_vm(const struct vm_spec *spec, char *err, size_t err_si
 		return NULL;
 	}
 	/* Check the files before taking memory, so a bad spec costs nothing. */
-	if (!files_fit(vol, spec, &image_bytes, &dtb_bytes, err, err_size))
+	if (!files_fit(vol, spec, &sizes, err, err_size))
 		return NULL;
 	vm = vm_create(spec, err, err_size);
 	if (!vm)
@@ -139,7 +177,7 @@ struct vm *loader_create_vm(const struct vm_spec *spec, char *err, size_t err_si
 
 uint64_t loader_speed_kbs(const struct load_report *report)
 {
-	uint64_t bytes = report->image_bytes + report->dtb_bytes;
+	uint64_t bytes = report->image_bytes + report->dtb_bytes + report->initrd_bytes;
 
 	if (report->micros == 0)
 		return 0;

@@ -1,7 +1,8 @@
 #pragma once
 /*
- * Creating VMs from the SD card: the image (and device tree) named by a
- * spec are read straight into the new VM's RAM, then it starts.
+ * Creating VMs from the SD card: the image (and device tree, and initial
+ * RAM disk) named by a spec are read straight into the new VM's RAM, then
+ * it starts.
  */
 #include "core/config.h"
 
@@ -13,6 +14,7 @@ struct vm;
 struct load_report {
 	uint64_t image_bytes;
 	uint64_t dtb_bytes;
+	uint64_t initrd_bytes;
 	uint64_t micros; /* time spent reading from the card */
 };
 
@@ -25,7 +27,7 @@ struct vm *loader_create_vm(const struct vm_spec *spec, char *err, size_t err_si
 			    struct load_report *report);
 
 /*
- * Loads a created (or reset) VM's image and device tree from the card into
+ * Loads a created (or reset) VM's image, device tree and initrd from the card into
  * its RAM, as its spec named them: 0, or -1 with the problem in err.
  */
 int loader_load_files(struct vm *vm, char *err, size_t err_size, struct load_report *report);

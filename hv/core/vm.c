@@ -108,6 +108,8 @@ static void fill_from_spec(struct vm *vm, const struct vm_spec *spec)
 	strlcpy(vm->image, spec->image, sizeof(vm->image));
 	strlcpy(vm->dtb, spec->dtb, sizeof(vm->dtb));
 	vm->dtb_addr = spec->dtb[0] ? spec->dtb_addr : 0;
+	strlcpy(vm->initrd, spec->initrd, sizeof(vm->initrd));
+	vm->initrd_addr = spec->initrd[0] ? spec->initrd_addr : 0;
 	vm->ram_size = spec->ram_size;
 	vm->load_addr = spec->load_addr;
 	vm->entry = spec->entry;

@@ -57,7 +57,9 @@ struct vm {
 	char image[CONFIG_PATH_MAX];
 	char dtb[CONFIG_PATH_MAX];
 	uint64_t dtb_addr; /* passed in x0 at entry (the arm64 boot protocol), 0 without a dtb */
-	uint64_t ram_pa;   /* host-physical base of its RAM */
+	char initrd[CONFIG_PATH_MAX]; /* initial RAM disk, "" = none */
+	uint64_t initrd_addr;
+	uint64_t ram_pa; /* host-physical base of its RAM */
 	uint64_t ram_size;
 	uint64_t entry, load_addr;
 	uint64_t vttbr; /* VTTBR_EL2: stage-2 tables and VMID */

@@ -20,7 +20,11 @@ import pytest
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD = os.path.join(ROOT, "build")
 KERNEL = os.path.join(BUILD, "kernel8.img")
-SDCARD = os.path.join(BUILD, "sdcard.img")
+# The card the tests boot by default: build/sdcard.img without Linux (no
+# files, no line in avisor.cfg), so that only the Linux tests load 33 MB.
+SDCARD = os.path.join(BUILD, "test-sdcard.img")
+# The card `make run` boots, with the Linux VM: boot(sdcard=FULL_SDCARD).
+FULL_SDCARD = LINUX_SDCARD = os.path.join(BUILD, "sdcard.img")
 LOG_DIR = os.path.join(BUILD, "test-logs")
 PROMPT = "avisor:/# "
 

@@ -1,7 +1,7 @@
 """The SD host driver through the shell's `sd` command.
 
 QEMU's raspi3b emulates the Arasan SD host controller and an SD card made
-from the -drive image: the image build/sdcard.img (64 MiB) is a byte
+from the -drive image: the image build/test-sdcard.img (64 MiB) is a byte
 addressed SDSC card, an image above 2 GiB an SDHC card (CSD 2.0, block
 addressed). What `sd read` dumps is compared with the image file itself.
 """

@@ -128,7 +128,7 @@ def test_config_with_garbage_bytes(boot):
 def test_partitioned_card_boots(boot, tmp_path):
     # A card laid out like a real Pi's: an MBR with one FAT32 partition at 1 MiB.
     image = tmp_path / "partitioned.img"
-    files = ["avisor.cfg=%s" % os.path.join(ROOT, "config", "avisor.cfg"),
+    files = ["avisor.cfg=%s" % os.path.join(BUILD, "test-avisor.cfg"),
              "echo.bin=%s" % os.path.join(BUILD, "guests", "echo.bin"),
              "lrtos.bin=%s" % os.path.join(BUILD, "guests", "lrtos.bin")]
     subprocess.run([os.path.join(ROOT, "scripts", "mksdcard.sh"), "--partitioned", str(image),

@@ -128,6 +128,50 @@ static void test_each_kind_of_bad_value(void **state)
 	assert_non_null(strstr(reject("vm x 0 0 16M \x01"), "byte 0x01 at column 14 is not text"));
 }
 
+static void test_initrd(void **state)
+{
+	const char *text = "linux linux/Image 0x200000 0x200000 256M dtb=linux.dtb "
+			   "initrd=linux/initrd.gz initrd_addr=0x4000000 vcpus=2\n"
+			   "zero k 0x200000 0x200000 16M initrd=r.gz initrd_addr=0\n";
+	struct vm_spec specs[CONFIG_MAX_VMS];
+	struct errors e;
+
+	(void)state;
+	assert_int_equal(parse(text, specs, &e), 2);
+	assert_int_equal(e.count, 0);
+	assert_string_equal(specs[0].initrd, "linux/initrd.gz");
+	assert_int_equal(specs[0].initrd_addr, 0x4000000);
+	assert_int_equal(specs[0].dtb_addr, 254 * MIB);
+	assert_int_equal(specs[0].vcpus, 2);
+	assert_int_equal(specs[1].initrd_addr, 0); /* 0 is an address like any other */
+	parse("echo echo.bin 0x80000 0x80000 16M\n", specs, &e);
+	assert_string_equal(specs[0].initrd, "");
+}
+
+static void test_bad_initrd_options(void **state)
+{
+	(void)state;
+	assert_non_null(
+	    strstr(reject("vm x 0 0 16M initrd=r.gz"), "initrd needs initrd_addr=ADDR"));
+	assert_non_null(
+	    strstr(reject("vm x 0 0 16M initrd_addr=0x400000"), "initrd_addr without initrd=FILE"));
+	assert_non_null(strstr(reject("vm x 0 0 16M initrd=r initrd_addr=0x400010"),
+			       "initrd_addr must be 4 KiB aligned"));
+	assert_non_null(strstr(reject("vm x 0 0 16M initrd=r initrd_addr=0x1000000"),
+			       "initrd_addr is outside the VM's memory"));
+	assert_non_null(strstr(reject("vm x 0 0 16M initrd=r initrd_addr=ten"),
+			       "initrd_addr 'ten' is not a number"));
+	assert_non_null(strstr(reject("vm x 0x80000 0x80000 16M initrd=r initrd_addr=0x80000"),
+			       "initrd_addr is the image's load address"));
+	assert_non_null(strstr(reject("vm x 0 0 16M dtb=d initrd=r initrd_addr=0xe00000"),
+			       "initrd_addr is the device tree's address"));
+	assert_non_null(
+	    strstr(reject("vm x 0 0 16M initrd="
+			  "a234567890123456789012345678901234567890123456789012345678901234"
+			  " initrd_addr=0x400000"),
+		   "initrd path 'a2345"));
+}
+
 static void test_long_line_and_too_many_vms(void **state)
 {
 	char text[4096];
@@ -184,6 +228,8 @@ int main(void)
 	    cmocka_unit_test(test_good_file_with_comments_and_blank_lines),
 	    cmocka_unit_test(test_bad_lines_are_reported_and_good_ones_kept),
 	    cmocka_unit_test(test_each_kind_of_bad_value),
+	    cmocka_unit_test(test_initrd),
+	    cmocka_unit_test(test_bad_initrd_options),
 	    cmocka_unit_test(test_long_line_and_too_many_vms),
 	    cmocka_unit_test(test_sizes),
 	    cmocka_unit_test(test_empty_and_nul_input),

@@ -7,7 +7,8 @@
  *  - A real Pi 3 enters at EL2 with the firmware's default armstub, or at EL3
  *    when the armstub is disabled; at EL3 we configure the secure monitor
  *    state just enough to run EL2 in non-secure state, then drop to EL2.
- *  - Any core other than core 0 that arrives here is parked in a WFE loop.
+ *  - Any core other than core 0 that arrives here is parked in a WFI loop;
+ *    board_init() sends the cores waiting in the spin table here.
  */
 #include "arch/arm64/sysreg.h"
 
@@ -79,9 +80,14 @@ at_el2:
 
 wrong_el:
 	/* Entered at EL1/EL0: no way to become a hypervisor, and no console yet. */
+/*
+ * WFI, not WFE: no interrupt is ever routed to a parked core, so it sleeps for
+ * good. (Under QEMU's TCG a WFE only yields, so a WFE loop keeps a host
+ * thread busy; WFI halts the vCPU until an interrupt is pending.)
+ */
 park_core:
 	msr	daifset, #0xf
-1:	wfe
+1:	wfi
 	b	1b
 
 	.section .stacks, "aw", %nobits

@@ -67,8 +67,31 @@ static void aux_irq(void *opaque)
 	}
 }
 
+/*
+ * Cores 1-3 wait in the firmware's spin table (QEMU's stub does the same):
+ * WFE, then read their release address, 8 bytes each from 0xd8 on, and
+ * jump to it when it is not zero. aVisor runs on core 0 only, so they are
+ * sent to _start, which parks them in WFI (boot.S). Left in the spin table
+ * they would poll for ever: under QEMU that is three host threads spinning,
+ * which slows core 0 (and SD card loading) on a busy host. Done before the
+ * MMU is on, so the stores reach memory with no cache maintenance.
+ */
+static void park_secondary_cores(void)
+{
+	extern char _start[];
+
+	uint64_t entry = (uint64_t)(uintptr_t)_start;
+
+	/* A store by hand: the compiler takes pointers this close to 0 for NULL's neighbours. */
+	for (uintptr_t core = 1; core < 4; core++)
+		__asm__ volatile("str %0, [%1]" ::"r"(entry), "r"(SPIN_TABLE_BASE + 8 * core)
+				 : "memory");
+	__asm__ volatile("dsb sy\n\tsev" ::: "memory");
+}
+
 void board_init(void)
 {
+	park_secondary_cores();
 	mini_uart_init();
 	intc_init();
 	query_firmware();

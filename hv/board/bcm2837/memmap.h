@@ -7,6 +7,8 @@
 #define PERIPH_SIZE 0x01000000UL
 #define LOCAL_BASE  0x40000000UL /* BCM2836 "ARM local" registers (QA7_rev3.4) */
 #define LOCAL_SIZE  0x00040000UL
+/* Cores 0-3's release addresses in the firmware's spin table (armstub8.S; QEMU's stub too). */
+#define SPIN_TABLE_BASE 0xd8UL
 
 #define SYSTIMER_BASE (PERIPH_BASE + 0x003000)
 #define INTC_BASE     (PERIPH_BASE + 0x00b200)

@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Usage: mkinitramfs.py OUT.cpio.gz BUSYBOX INIT
+
+Writes the initramfs of aVisor's Linux guest without root: the cpio archive
+is written here, in the "newc" format the kernel unpacks
+(Documentation/driver-api/early-userspace/buffer-format.rst), so it can hold
+the device node /dev/console, which the kernel opens for /init's stdin,
+stdout and stderr before devtmpfs is mounted. Then gzip (CONFIG_RD_GZIP).
+
+Contents: the directories of a small root, /dev/console (character device
+5:1), /bin/busybox (static), /bin/sh -> busybox and INIT as /init. /init
+installs busybox's other applets as links when it starts. Every entry has
+uid 0, gid 0 and mtime 0, so the same inputs give the same bytes.
+"""
+import gzip
+import os
+import stat
+import sys
+
+MAGIC = b"070701"
+TRAILER = "TRAILER!!!"
+DIRS = ["bin", "sbin", "usr", "usr/bin", "usr/sbin", "dev", "proc", "sys", "tmp", "root",
+        "etc"]
+
+
+def pad4(data):
+    return data + b"\0" * (-len(data) % 4)
+
+
+def newc_entry(name, mode, data=b"", ino=0, rdev=(0, 0), nlink=1):
+    """One archive member: the 110-byte header, the name, the data, each padded to 4 bytes."""
+    name_bytes = name.encode() + b"\0"
+    fields = [ino, mode, 0, 0, nlink, 0, len(data), 0, 0, rdev[0], rdev[1],
+              len(name_bytes), 0]
+    for value in fields:
+        if not 0 <= value <= 0xFFFFFFFF:
+            raise ValueError("%s: field value %d does not fit the newc header" % (name, value))
+    header = MAGIC + b"".join(b"%08X" % value for value in fields)
+    return pad4(header + name_bytes) + pad4(data)
+
+
+class Archive:
+    """Members in order; each gets the next inode number. to_bytes() adds the trailer."""
+
+    def __init__(self):
+        self.members = []
+
+    def _add(self, name, mode, data=b"", rdev=(0, 0), nlink=1):
+        if name.startswith("/") or not name:
+            raise ValueError("archive names are relative and not empty: %r" % name)
+        self.members.append(newc_entry(name, mode, data, len(self.members) + 1, rdev, nlink))
+
+    def directory(self, name, perm=0o755):
+        self._add(name, stat.S_IFDIR | perm, nlink=2)
+
+    def file(self, name, data, perm=0o644):
+        self._add(name, stat.S_IFREG | perm, data)
+
+    def symlink(self, name, target):
+        self._add(name, stat.S_IFLNK | 0o777, target.encode())
+
+    def char_device(self, name, major, minor, perm=0o600):
+        self._add(name, stat.S_IFCHR | perm, rdev=(major, minor))
+
+    def to_bytes(self):
+        return b"".join(self.members) + newc_entry(TRAILER, 0)
+
+
+def linux_guest_archive(busybox, init):
+    archive = Archive()
+    for d in DIRS:
+        archive.directory(d, 0o1777 if d == "tmp" else 0o755)
+    archive.char_device("dev/console", 5, 1)
+    archive.file("bin/busybox", busybox, 0o755)
+    archive.symlink("bin/sh", "busybox")
+    archive.file("init", init, 0o755)
+    return archive
+
+
+def read_input(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as e:
+        sys.exit("mkinitramfs: cannot read %s: %s" % (path, e.strerror))
+
+
+def main():
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    out, busybox_path, init_path = sys.argv[1:]
+    busybox = read_input(busybox_path)
+    init = read_input(init_path)
+    if not init.startswith(b"#!"):
+        sys.exit("mkinitramfs: %s does not start with #! (the kernel could not run it)"
+                 % init_path)
+    data = linux_guest_archive(busybox, init).to_bytes()
+    with open(out + ".tmp", "wb") as f:
+        f.write(gzip.compress(data, compresslevel=9, mtime=0))
+    os.replace(out + ".tmp", out)
+
+
+if __name__ == "__main__":
+    main()
