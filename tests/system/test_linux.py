@@ -1,0 +1,176 @@
+"""Debian's unmodified arm64 Linux kernel as VM 4, with two vCPUs, to a busybox shell.
+
+Linux runs beside echo, lrtos and U-Boot on the full card (build/sdcard.img,
+with linux/Image, linux/initrd.gz and linux/linux.dtb). Booting it takes a
+while (its 33 MB kernel comes from the card, then the kernel boots on a
+core shared with three other VMs), so one boot serves the whole module: the
+tests run in file order on the same QEMU, and the last one stops and
+restarts the VM.
+"""
+
+import os
+import re
+import shutil
+import time
+
+import pytest
+
+from conftest import KERNEL, LINUX_SDCARD, LOG_DIR, PROMPT, Console, normalize
+
+LINUX_VM = 4
+ECHO_VM = 1
+LRTOS_VM = 2
+UBOOT_VM = 3
+SHELL = "/ # "
+LOAD_TIMEOUT = 120  # loading 33 MB from the SD card under a loaded host
+BOOT_TIMEOUT = 300  # Linux to its shell in QEMU's TCG, one core shared with 3 VMs
+
+
+@pytest.fixture(scope="module")
+def linux(tmp_path_factory):
+    """The hypervisor booted from the full card, at its prompt (Linux is booting)."""
+    if not os.path.exists(LINUX_SDCARD):
+        pytest.fail("%s is missing: run make first" % LINUX_SDCARD)
+    card = str(tmp_path_factory.mktemp("linux") / "sdcard.img")
+    shutil.copyfile(LINUX_SDCARD, card)
+    os.makedirs(LOG_DIR, exist_ok=True)
+    con = Console(KERNEL, card, log_path=os.path.join(LOG_DIR, "test_linux.log"), timeout=30)
+    con.expect_exact(PROMPT, timeout=LOAD_TIMEOUT)
+    yield con
+    con.close()
+
+
+def wait_for_shell_prompt(con, timeout=30):
+    """Waits for busybox's prompt and answers its terminal query, as a terminal would.
+
+    After each prompt busybox's line editor asks where the cursor is
+    (ESC [6n) and reads the answer (ESC [row;colR) before taking input;
+    typed characters that arrive first would be taken for the answer.
+    """
+    con.expect_exact(SHELL, timeout=timeout)
+    con.expect_exact("\x1b[6n", timeout=timeout)
+    con.send("\x1b[1;5R")
+    # Like a person, start typing a moment after the prompt: what arrives in
+    # the same read as the answer is dropped by busybox's key reader.
+    time.sleep(0.5)
+
+
+def sh(con, command, timeout=30):
+    """Runs a command in Linux's shell (at its prompt) and returns its output."""
+    con.send(command + "\r")
+    con.expect_exact(command, timeout=timeout)
+    wait_for_shell_prompt(con, timeout)
+    return normalize(con.before).replace(SHELL, "").strip()
+
+
+def timer_counts(con):
+    out = sh(con, "cat /proc/interrupts")
+    m = re.search(r"^\s*\d+:\s+(\d+)\s+(\d+)\s+.*arch_timer\s*$", out, re.M)
+    assert m, out
+    return int(m.group(1)), int(m.group(2))
+
+
+def test_vm_is_created_with_kernel_dtb_and_initrd(linux):
+    log = open(linux.log.name, encoding="utf-8").read()
+    assert re.search(r"boot: VM 4 \(linux\) started: linux/Image, \d+ KiB at 0x200000, "
+                     r"256 MiB RAM", log), log
+    for vm in (ECHO_VM, LRTOS_VM, UBOOT_VM):
+        assert re.search(r"boot: VM %d \(\w+\) started" % vm, log), log
+    out = linux.run("vmi %d" % LINUX_VM)
+    assert "image linux/Image, loaded at 0x200000, entry 0x200000" in out, out
+    assert "device tree linux/linux.dtb at 0xfe00000 (passed in x0)" in out, out
+    assert "initrd linux/initrd.gz at 0x4000000" in out, out
+
+
+def test_boots_with_two_cpus_to_the_busybox_shell(linux):
+    linux.attach(LINUX_VM)
+    # The attach replays the log kept while detached: the boot from its first line.
+    linux.expect_exact("Booting Linux on physical CPU 0x0", timeout=60)
+    linux.expect_exact("Machine model: Raspberry Pi 3 Model B", timeout=60)
+    linux.expect(r"earlycon: bcm2835aux0 at MMIO32 0x0+3f215040", timeout=60)
+    linux.expect(r"Faking a node at \[mem 0x0+-0x0+fffffff\]", timeout=60)  # its 256 MiB
+    linux.expect_exact("psci: PSCIv1.0 detected in firmware.", timeout=60)
+    linux.expect_exact("arch_timer: cp15 timer(s) running at 62.50MHz (virt).", timeout=60)
+    linux.expect_exact("CPU1: Booted secondary processor 0x0000000001", timeout=BOOT_TIMEOUT)
+    linux.expect_exact("SMP: Total of 2 processors activated.", timeout=BOOT_TIMEOUT)
+    linux.expect_exact("ttyS1 at MMIO 0x3f215040", timeout=BOOT_TIMEOUT)
+    linux.expect_exact("Run /init as init process", timeout=BOOT_TIMEOUT)
+    linux.expect(r"aVisor Linux guest: kernel 6\.1[^,]*, 2 CPUs", timeout=BOOT_TIMEOUT)
+    boot = normalize(linux.before)
+    assert not re.search(r"WARNING|BUG|Oops|Call trace", boot), boot
+    wait_for_shell_prompt(linux, timeout=60)
+
+
+def test_uname_shows_debians_kernel(linux):
+    out = sh(linux, "uname -a")
+    assert re.search(r"Linux \S+ 6\.1\.0-\d+-arm64 #1 SMP Debian 6\.1\.\d+", out), out
+    assert out.endswith("aarch64 GNU/Linux"), out
+
+
+def test_cpuinfo_lists_two_processors(linux):
+    out = sh(linux, "cat /proc/cpuinfo")
+    assert re.findall(r"^processor\s*: (\d)", out, re.M) == ["0", "1"], out
+    assert re.search(r"^CPU part\s*: 0xd03", out, re.M), out  # Cortex-A53, the VM's MIDR
+
+
+def test_timer_interrupt_counts_on_both_cpus(linux):
+    before = timer_counts(linux)
+    sh(linux, "sleep 1")
+    after = timer_counts(linux)
+    assert after[0] > before[0] and after[1] > before[1], (before, after)
+
+
+def test_sleep_2_takes_about_2_seconds_of_guest_time(linux):
+    started = time.monotonic()
+    out = sh(linux, "time sleep 2", timeout=60)
+    wall = time.monotonic() - started
+    m = re.search(r"real\s+0m ([\d.]+)s", out)
+    assert m, out
+    real = float(m.group(1))
+    # Never less than 2 s, and the guest's clock does not run ahead of the
+    # host's. On top of the 2 s comes starting the sleep program, which in
+    # QEMU's TCG on a loaded host can take a second or two.
+    assert 1.95 <= real <= 5.0, out
+    assert real <= wall + 0.2, (out, wall)
+
+
+def test_tmpfs_file(linux):
+    assert sh(linux, "echo hello > /tmp/x && cat /tmp/x") == "hello"
+
+
+def test_job_control_and_a_new_shell_after_exit(linux):
+    # The console is the shell's controlling terminal.
+    sh(linux, "sleep 300 &")
+    out = sh(linux, "jobs")
+    assert re.search(r"\[1\]\+?\s+Running\s+sleep 300", out), out
+    assert "killed" in sh(linux, "kill %1; echo killed")
+    linux.send("exit\r")
+    linux.expect_exact("init: the shell exited; starting a new one", timeout=30)
+    wait_for_shell_prompt(linux)
+
+
+def test_other_vms_keep_running(linux):
+    linux.send("@%d" % ECHO_VM)
+    linux.expect(r"attached to VM %d \(echo\)" % ECHO_VM)
+    linux.send("linux is up\r")
+    linux.expect(r"linux is up\r*\n")
+    linux.send("@%d" % LRTOS_VM)
+    linux.expect(r"attached to VM %d \(lrtos\)" % LRTOS_VM)
+    out = linux.read_for(1.5)
+    assert re.search(r"[1-5a-e]", out), out
+    linux.send("@0")
+    linux.expect_exact(PROMPT)
+    out = linux.run("vml")
+    for vm in (ECHO_VM, LRTOS_VM, UBOOT_VM, LINUX_VM):
+        assert re.search(r"^[ *]\s*%d \S+\s+(running|waiting)" % vm, out, re.M), out
+
+
+def test_stop_and_restart_boots_linux_again(linux):
+    assert "stopped" in linux.run("vmstop %d" % LINUX_VM)
+    out = linux.run("vmrestart %d" % LINUX_VM, timeout=LOAD_TIMEOUT)
+    assert re.search(r"restart", out), out
+    linux.attach(LINUX_VM)
+    linux.expect(r"aVisor Linux guest: kernel 6\.1[^,]*, 2 CPUs", timeout=BOOT_TIMEOUT)
+    wait_for_shell_prompt(linux, timeout=60)
+    assert re.match(r"6\.1\.0-\d+-arm64$", sh(linux, "uname -r"))
+    assert len(re.findall(r"^processor", sh(linux, "cat /proc/cpuinfo"), re.M)) == 2
