@@ -59,7 +59,6 @@ void hypercall_dispatch(struct vcpu *v, struct trap_frame *frame, uint16_t imm)
 {
 	uint64_t fn = frame->x[0];
 
-	v->vm->stats.hvc++;
 	/* ELR_EL2 already points after the HVC: nothing to skip. */
 	if (imm != 0 || fn >= HC_COUNT) {
 		frame->x[0] = (uint64_t)HC_ERR_NOT_SUPPORTED;

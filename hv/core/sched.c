@@ -20,9 +20,10 @@ void sched_enter_first(uint64_t stack_top) __attribute__((noreturn));
 extern char boot_stacks[];
 #define BOOT_STACK_SIZE 16384
 
-static struct vcpu *current;
+/* Both read by the inline trap fast path in sched.h; written only here. */
+struct vcpu *sched_running;
+uint32_t sched_pending_work;
 static int current_slot = -1;
-static uint32_t pending_work;
 static uint64_t slice_end_us;
 static uint64_t alarm_deadline_us = UINT64_MAX;
 static bool vtimer_irq_masked;
@@ -45,17 +46,12 @@ static unsigned int vcpu_slot(const struct vcpu *v)
 
 void sched_request(enum sched_work work)
 {
-	__atomic_fetch_or(&pending_work, (uint32_t)work, __ATOMIC_RELEASE);
-}
-
-struct vcpu *sched_current(void)
-{
-	return current;
+	__atomic_fetch_or(&sched_pending_work, (uint32_t)work, __ATOMIC_RELEASE);
 }
 
 const struct trap_frame *sched_vcpu_regs(const struct vcpu *v)
 {
-	return v == current && live_frame ? live_frame : &v->regs;
+	return v == sched_running && live_frame ? live_frame : &v->regs;
 }
 
 void sched_vm_started(struct vm *vm)
@@ -74,9 +70,9 @@ static void save_current(struct trap_frame *frame, uint64_t now_us);
 
 void sched_evict_vm(struct vm *vm)
 {
-	if (current && current->vm == vm) {
+	if (sched_running && sched_running->vm == vm) {
 		save_current(live_frame, board_uptime_us());
-		current = NULL;
+		sched_running = NULL;
 	}
 }
 
@@ -86,7 +82,7 @@ void sched_yield(void)
 	sched_request(WORK_RESCHED);
 }
 
-/* The physical virtual-timer interrupt of the running vCPU: mask it until the guest handles it. */
+/* The physical virtual-timer interrupt of the current vCPU: mask it until the guest handles it. */
 static void vtimer_fired(void)
 {
 	board_vtimer_irq_enable(false);
@@ -110,22 +106,22 @@ void sched_init(void)
 	isb();
 }
 
-/* HCR_EL2.VI: the running vCPU sees an IRQ exactly while its virtual IRQ input is asserted. */
+/* HCR_EL2.VI: the current vCPU sees an IRQ exactly while its virtual IRQ input is asserted. */
 void sched_update_virq(void)
 {
 	uint64_t hcr;
 	bool pending;
 
-	if (!current)
+	if (!sched_running)
 		return;
-	pending = vcpu_irq_pending(current, true);
+	pending = vcpu_irq_pending(sched_running, true);
 	hcr = pending ? (HCR_GUEST | HCR_VI) : HCR_GUEST;
 	if (read_sysreg(hcr_el2) != hcr)
 		write_sysreg(hcr_el2, hcr);
 	/* Count each interrupt once: when the vCPU's IRQ input rises. */
-	if (pending && !current->irq_line)
-		current->vm->stats.virq++;
-	current->irq_line = pending;
+	if (pending && !sched_running->irq_line)
+		sched_running->vm->stats.virq++;
+	sched_running->irq_line = pending;
 }
 
 /* Advances every VM's device timers; returns the earliest future device deadline (board time). */
@@ -151,7 +147,7 @@ static uint64_t vtimer_deadline(const struct vcpu *v, uint64_t now_us)
 {
 	uint64_t ctl = v->sys.cntv_ctl_el0, count, freq, ticks;
 
-	if (v == current || !(ctl & 1) || (ctl & 2))
+	if (v == sched_running || !(ctl & 1) || (ctl & 2))
 		return UINT64_MAX;
 	count = read_sysreg(cntpct_el0) - v->vm->cntvoff;
 	if (v->sys.cntv_cval_el0 <= count)
@@ -176,7 +172,7 @@ static struct vcpu *wake_waiting_vcpus(void)
 	for (unsigned int slot = 0; slot < SLOTS; slot++) {
 		struct vcpu *v = slot_vcpu(slot);
 
-		if (v && v->state == VCPU_WAITING && vcpu_irq_pending(v, v == current)) {
+		if (v && v->state == VCPU_WAITING && vcpu_irq_pending(v, v == sched_running)) {
 			v->state = VCPU_RUNNABLE;
 			if (!woken)
 				woken = v;
@@ -231,17 +227,17 @@ static struct vcpu *choose_next(uint64_t now_us, struct vcpu *woken, unsigned in
 	*runnable_count = runnable_slots(runnable);
 	if (woken)
 		return woken;
-	if (current && current->state == VCPU_RUNNABLE && current->vm->state == VM_RUNNING &&
-	    now_us < slice_end_us)
-		return current;
-	slot = sched_pick_round_robin(runnable, SLOTS, current ? current_slot : -1);
+	if (sched_running && sched_running->state == VCPU_RUNNABLE &&
+	    sched_running->vm->state == VM_RUNNING && now_us < slice_end_us)
+		return sched_running;
+	slot = sched_pick_round_robin(runnable, SLOTS, sched_running ? current_slot : -1);
 	return slot < 0 ? NULL : slot_vcpu((unsigned int)slot);
 }
 
 /* Saves the vCPU on the core: registers, EL1 state (its timer stops), FP/SIMD, CPU time. */
 static void save_current(struct trap_frame *frame, uint64_t now_us)
 {
-	struct vcpu *prev = current;
+	struct vcpu *prev = sched_running;
 
 	if (frame)
 		prev->regs = *frame;
@@ -252,7 +248,7 @@ static void save_current(struct trap_frame *frame, uint64_t now_us)
 
 static void switch_to(struct trap_frame *frame, struct vcpu *next, uint64_t now_us)
 {
-	if (current)
+	if (sched_running)
 		save_current(frame, now_us);
 	*frame = next->regs;
 	el1_sysregs_restore(&next->sys);
@@ -262,7 +258,7 @@ static void switch_to(struct trap_frame *frame, struct vcpu *next, uint64_t now_
 	/* MPIDR_EL1 as the guest reads it: uniprocessor bit clear, Aff0 = vCPU index. */
 	write_sysreg(vmpidr_el2, (1UL << 31) | next->index);
 	isb();
-	current = next;
+	sched_running = next;
 	current_slot = (int)vcpu_slot(next);
 }
 
@@ -273,9 +269,9 @@ static void switch_to(struct trap_frame *frame, struct vcpu *next, uint64_t now_
  */
 static void account_current(uint64_t now_us)
 {
-	if (current) {
-		current->cpu_time_us += now_us - current->ran_since_us;
-		current->ran_since_us = now_us;
+	if (sched_running) {
+		sched_running->cpu_time_us += now_us - sched_running->ran_since_us;
+		sched_running->ran_since_us = now_us;
 	}
 }
 
@@ -286,7 +282,7 @@ static void account_current(uint64_t now_us)
  */
 static void idle(void)
 {
-	if (!__atomic_load_n(&pending_work, __ATOMIC_ACQUIRE))
+	if (!__atomic_load_n(&sched_pending_work, __ATOMIC_ACQUIRE))
 		wfi();
 	irq_unmask();
 	isb();
@@ -295,7 +291,7 @@ static void idle(void)
 
 static void recheck_vtimer(void)
 {
-	if (vtimer_irq_masked && (!current || !vcpu_vtimer_line(current, true))) {
+	if (vtimer_irq_masked && (!sched_running || !vcpu_vtimer_line(sched_running, true))) {
 		vtimer_irq_masked = false;
 		board_vtimer_irq_enable(true);
 	}
@@ -327,7 +323,7 @@ static void reschedule(struct trap_frame *frame)
 	live_frame = frame;
 	account_current(board_uptime_us());
 	for (;;) {
-		uint32_t work = __atomic_exchange_n(&pending_work, 0, __ATOMIC_ACQUIRE);
+		uint32_t work = __atomic_exchange_n(&sched_pending_work, 0, __ATOMIC_ACQUIRE);
 
 		if (work & WORK_CONSOLE) {
 			/* The shell may run a long command: keep taking interrupts meanwhile. */
@@ -351,7 +347,7 @@ static void reschedule(struct trap_frame *frame)
 		program_alarm(now, deadline, runnable);
 		idle();
 	}
-	if (next != current) {
+	if (next != sched_running) {
 		switch_to(frame, next, now);
 		slice_end_us = now + next->vm->slice_us;
 		recheck_vtimer();
@@ -359,13 +355,12 @@ static void reschedule(struct trap_frame *frame)
 		slice_end_us = now + next->vm->slice_us;
 	}
 	program_alarm(now, deadline, runnable);
-	current->ran_since_us = board_uptime_us();
+	sched_running->ran_since_us = board_uptime_us();
 }
 
 void sched_return_to_guest(struct trap_frame *frame)
 {
-	if (__atomic_load_n(&pending_work, __ATOMIC_ACQUIRE) || !current ||
-	    current->state != VCPU_RUNNABLE) {
+	if (!sched_can_resume_guest()) {
 		reschedule(frame);
 		sched_update_virq();
 	}
@@ -390,16 +385,16 @@ void sched_print_state(void)
 	uint64_t now = board_uptime_us();
 
 	hv_printf("scheduler: now %lu us; on the core: ", now);
-	if (current)
-		hv_printf("VM %u vCPU %u, slice ends in %ld us\n", current->vm->id, current->index,
-			  (long)(slice_end_us - now));
+	if (sched_running)
+		hv_printf("VM %u vCPU %u, slice ends in %ld us\n", sched_running->vm->id,
+			  sched_running->index, (long)(slice_end_us - now));
 	else
 		hv_printf("nothing\n");
 	if (alarm_deadline_us == UINT64_MAX)
 		hv_printf("  alarm: none\n");
 	else
 		hv_printf("  alarm: in %ld us\n", (long)(alarm_deadline_us - now));
-	hv_printf("  pending work 0x%x; virtual timer interrupt %s\n", pending_work,
+	hv_printf("  pending work 0x%x; virtual timer interrupt %s\n", sched_pending_work,
 		  vtimer_irq_masked ? "masked (waiting for the guest)" : "enabled");
 	for (unsigned int slot = 0; slot < SLOTS; slot++) {
 		struct vcpu *v = slot_vcpu(slot);
@@ -412,7 +407,7 @@ void sched_print_state(void)
 			  v->state == VCPU_RUNNABLE  ? "runnable"
 			  : v->state == VCPU_WAITING ? "waiting"
 						     : "off",
-			  vcpu_irq_pending(v, v == current) ? "pending" : "none",
+			  vcpu_irq_pending(v, v == sched_running) ? "pending" : "none",
 			  v->sys.cntv_ctl_el0);
 		if (deadline != UINT64_MAX)
 			hv_printf(", timer due in %ld us", (long)(deadline - now));

@@ -10,10 +10,11 @@
  * handler has asked for work (sched_request) does it do more.
  */
 #include "arch/arm64/trap_frame.h"
+#include "core/vcpu.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
-struct vcpu;
 struct vm;
 
 enum sched_work {
@@ -33,7 +34,27 @@ void sched_return_to_guest(struct trap_frame *frame);
 /* Gives up the rest of the time slice. */
 void sched_yield(void);
 
-struct vcpu *sched_current(void);
+/* The vCPU on the core (NULL while none is). Read inline: every trap asks. */
+extern struct vcpu *sched_running;
+/* Bits of enum sched_work not yet handled. */
+extern uint32_t sched_pending_work;
+
+static inline struct vcpu *sched_current(void)
+{
+	return sched_running;
+}
+
+/*
+ * The scheduler's fast path: the running vCPU can simply be resumed — no
+ * work was requested and it is still runnable. False means the slow path
+ * (sched_return_to_guest with the complete frame) must run first.
+ */
+static inline bool sched_can_resume_guest(void)
+{
+	return !__atomic_load_n(&sched_pending_work, __ATOMIC_ACQUIRE) && sched_running &&
+	       sched_running->state == VCPU_RUNNABLE;
+}
+
 /* A vCPU's registers as they are now (live in the trap frame for the one on the core). */
 const struct trap_frame *sched_vcpu_regs(const struct vcpu *v);
 void sched_vm_started(struct vm *vm);

@@ -31,10 +31,8 @@ void trap_irq_from_guest(struct trap_frame *frame)
 {
 	struct vcpu *v = sched_current();
 
-	if (v) {
-		v->vm->stats.exits++;
+	if (v)
 		v->vm->stats.irq_exits++;
-	}
 	board_handle_irq();
 	sched_return_to_guest(frame);
 }
@@ -86,7 +84,6 @@ static void trap_undefined(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 
 static void trap_wfx(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
-	v->vm->stats.wfx++;
 	f->elr += 4;
 	if (esr_iss(esr) & ISS_WFX_WFE) {
 		/* WFE: a hint that it is spinning; let someone else run. */
@@ -112,15 +109,14 @@ static void trap_hvc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
  */
 static void trap_smc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
+	(void)v;
 	(void)esr;
-	v->vm->stats.smc++;
 	f->x[0] = (uint64_t)HC_ERR_NOT_SUPPORTED;
 	f->elr += 4;
 }
 
 static void trap_sysreg(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
-	v->vm->stats.sysreg++;
 	if (!sysreg_emulate(v, f, esr_iss(esr)))
 		trap_undefined(v, f, esr);
 }
@@ -215,7 +211,7 @@ static void trap_instruction_abort(struct vcpu *v, struct trap_frame *f, uint64_
 }
 
 /* Handlers by ESR_EL2.EC. Every class has one: those not listed are undefined to the guest. */
-static const trap_handler guest_traps[64] = {
+static const trap_handler guest_traps[VM_TRAP_CLASSES] = {
     [EC_WFX] = trap_wfx,
     [EC_HVC64] = trap_hvc,
     [EC_SMC64] = trap_smc,
@@ -224,13 +220,42 @@ static const trap_handler guest_traps[64] = {
     [EC_DABT_LOWER] = trap_data_abort,
 };
 
-void trap_guest_sync(struct trap_frame *frame, uint64_t esr)
+/* Counts the trap by class (the only counter every trap pays) and runs its handler. */
+static inline __attribute__((always_inline)) void dispatch(struct trap_frame *frame, uint64_t esr)
 {
 	struct vcpu *v = sched_current();
-	trap_handler handler = guest_traps[esr_ec(esr)];
+	unsigned int ec = esr_ec(esr);
+	trap_handler handler = guest_traps[ec];
 
-	v->vm->stats.exits++;
+	v->vm->stats.traps[ec]++;
 	(handler ? handler : trap_undefined)(v, frame, esr);
+}
+
+/*
+ * On the fast path the frame holds x0-x19, x30, ELR_EL2 and SPSR_EL2 only;
+ * x20-x29 are still in the hardware registers. Handlers read or write no
+ * general register except the one the syndrome names (MMIO, MSR/MRS) and
+ * x0-x2 (hypercalls), so only a transfer register in x20-x29 needs them.
+ */
+static bool needs_x20_to_x29(uint64_t esr)
+{
+	int reg = esr_transfer_register(esr);
+
+	return reg >= 20 && reg <= 29;
+}
+
+enum trap_next trap_guest_sync(struct trap_frame *frame, uint64_t esr)
+{
+	if (needs_x20_to_x29(esr))
+		return TRAP_NEEDS_FULL_FRAME;
+	dispatch(frame, esr);
+	return sched_can_resume_guest() ? TRAP_RESUME : TRAP_RESCHEDULE;
+}
+
+void trap_guest_sync_full(struct trap_frame *frame, uint64_t esr, enum trap_next next)
+{
+	if (next == TRAP_NEEDS_FULL_FRAME)
+		dispatch(frame, esr);
 	sched_return_to_guest(frame);
 }
 
@@ -238,7 +263,7 @@ void trap_guest_fault(struct trap_frame *frame, const char *what, uint64_t esr)
 {
 	struct vcpu *v = sched_current();
 
-	v->vm->stats.exits++;
+	v->vm->stats.faults++;
 	stop_with_report(v, frame, esr, what);
 	sched_return_to_guest(frame);
 }

@@ -21,6 +21,15 @@ void vm_init_all(void)
 	}
 }
 
+uint64_t vm_stats_exits(const struct vm_stats *st)
+{
+	uint64_t exits = st->irq_exits + st->faults;
+
+	for (unsigned int ec = 0; ec < VM_TRAP_CLASSES; ec++)
+		exits += st->traps[ec];
+	return exits;
+}
+
 struct vm *vm_slot(unsigned int i)
 {
 	return i < VM_MAX ? &vms[i] : NULL;

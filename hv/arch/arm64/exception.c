@@ -84,12 +84,6 @@ void exception_irq(struct trap_frame *frame, enum exception_kind kind)
 		trap_irq_from_guest(frame);
 }
 
-void exception_guest_sync(struct trap_frame *frame, enum exception_kind kind)
-{
-	(void)kind;
-	trap_guest_sync(frame, read_sysreg(esr_el2));
-}
-
 void exception_guest_fault(struct trap_frame *frame, enum exception_kind kind)
 {
 	trap_guest_fault(frame, kind_names[kind & 15], read_sysreg(esr_el2));
