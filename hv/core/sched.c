@@ -124,6 +124,17 @@ void sched_update_virq(void)
 	sched_running->irq_line = pending;
 }
 
+void sched_update_virq_after_access(bool irq_changed)
+{
+	/*
+	 * While the physical virtual-timer interrupt is masked the guest is
+	 * handling it, and may re-arm CNTV_CVAL_EL0 without a trap: its line
+	 * can drop at any time, so look at every access as before.
+	 */
+	if (irq_changed || vtimer_irq_masked)
+		sched_update_virq();
+}
+
 /* Advances every VM's device timers; returns the earliest future device deadline (board time). */
 static uint64_t poll_device_timers(void)
 {
@@ -360,7 +371,7 @@ static void reschedule(struct trap_frame *frame)
 
 void sched_return_to_guest(struct trap_frame *frame)
 {
-	if (!sched_can_resume_guest()) {
+	if (!sched_can_resume_guest() || !sched_running || sched_running->state != VCPU_RUNNABLE) {
 		reschedule(frame);
 		sched_update_virq();
 	}

@@ -46,13 +46,15 @@ static inline struct vcpu *sched_current(void)
 
 /*
  * The scheduler's fast path: the running vCPU can simply be resumed — no
- * work was requested and it is still runnable. False means the slow path
- * (sched_return_to_guest with the complete frame) must run first.
+ * work was requested. Whatever takes the running vCPU out of
+ * VCPU_RUNNABLE (WFI, a stop, a reset request) requests WORK_RESCHED, so
+ * one load answers. False means the slow path (sched_return_to_guest, with
+ * the complete frame) must run first. IRQs are masked in a trap handler and
+ * there is one core: a plain load sees every request made so far.
  */
 static inline bool sched_can_resume_guest(void)
 {
-	return !__atomic_load_n(&sched_pending_work, __ATOMIC_ACQUIRE) && sched_running &&
-	       sched_running->state == VCPU_RUNNABLE;
+	return !__atomic_load_n(&sched_pending_work, __ATOMIC_RELAXED);
 }
 
 /* A vCPU's registers as they are now (live in the trap frame for the one on the core). */
@@ -69,3 +71,9 @@ void sched_vm_stopped(struct vm *vm);
 void sched_print_state(void);
 /* Re-evaluates the running vCPU's virtual IRQ input (HCR_EL2.VI) after a device changed. */
 void sched_update_virq(void);
+/*
+ * After an emulated device access: re-evaluates HCR_EL2.VI if the devices
+ * say their interrupt output may have changed (irq_changed), or while the
+ * running vCPU's virtual timer line is in flux.
+ */
+void sched_update_virq_after_access(bool irq_changed);

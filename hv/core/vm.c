@@ -273,14 +273,21 @@ uint64_t vdev_now_us(struct vm *vm)
 	return vm_now_us(vm);
 }
 
+/* Only a real change of level makes the scheduler look at HCR_EL2.VI again. */
 void vdev_set_irq_line(struct vm *vm, unsigned int line, bool level)
 {
+	uint64_t lines = vm->devs.irq_lines;
+
 	if (line >= 64)
 		return;
 	if (level)
-		vm->devs.irq_lines |= 1UL << line;
+		lines |= 1UL << line;
 	else
-		vm->devs.irq_lines &= ~(1UL << line);
+		lines &= ~(1UL << line);
+	if (lines != vm->devs.irq_lines) {
+		vm->devs.irq_lines = lines;
+		vm->devs.irq_changed = true;
+	}
 }
 
 void vdev_request_reset(struct vm *vm, bool power_off)

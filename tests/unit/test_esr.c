@@ -74,10 +74,11 @@ static void test_transfer_register(void **state)
 {
 	(void)state;
 	/* LDR w20, [x0] on a device: ISV, SAS word, SRT 20. */
-	assert_int_equal(esr_transfer_register(make_esr(0x24, (1U << 24) | (2U << 22) | (20U << 16))),
-			 20);
+	assert_int_equal(
+	    esr_transfer_register(make_esr(0x24, (1U << 24) | (2U << 22) | (20U << 16))), 20);
 	/* STR xzr: SRT 31. */
-	assert_int_equal(esr_transfer_register(make_esr(0x24, (1U << 24) | (31U << 16) | 0x40)), 31);
+	assert_int_equal(esr_transfer_register(make_esr(0x24, (1U << 24) | (31U << 16) | 0x40)),
+			 31);
 	/* LDP (ISV = 0): no register in the syndrome. */
 	assert_int_equal(esr_transfer_register(make_esr(0x24, 20U << 16)), -1);
 	/* MRS x25, ID_AA64MMFR0_EL1: Rt in ISS [9:5]. */
