@@ -55,14 +55,15 @@ static const hypercall_fn hypercalls[HC_COUNT] = {
     [HC_VM_ID] = hc_vm_id,
 };
 
-void hypercall_dispatch(struct vcpu *v, struct trap_frame *frame, uint16_t imm)
+enum trap_next hypercall_dispatch(struct vcpu *v, struct trap_frame *frame, uint16_t imm)
 {
 	uint64_t fn = frame->x[0];
 
 	/* ELR_EL2 already points after the HVC: nothing to skip. */
-	if (imm != 0 || fn >= HC_COUNT) {
+	if (imm != 0 || fn >= HC_COUNT)
 		frame->x[0] = (uint64_t)HC_ERR_NOT_SUPPORTED;
-		return;
-	}
-	frame->x[0] = (uint64_t)hypercalls[fn](v, frame);
+	else
+		frame->x[0] = (uint64_t)hypercalls[fn](v, frame);
+	/* Hypercalls use x0-x2 only: they never need x20-x29. */
+	return TRAP_RESUME;
 }

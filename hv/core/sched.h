@@ -54,7 +54,7 @@ static inline struct vcpu *sched_current(void)
  */
 static inline bool sched_can_resume_guest(void)
 {
-	return !__atomic_load_n(&sched_pending_work, __ATOMIC_RELAXED);
+	return !*(volatile const uint32_t *)&sched_pending_work;
 }
 
 /* A vCPU's registers as they are now (live in the trap frame for the one on the core). */

@@ -13,6 +13,12 @@
 
 struct vcpu;
 
+/* The general register an MSR/MRS transfers: ISS.Rt [9:5] (31 = XZR). */
+static inline unsigned int sysreg_transfer_register(uint32_t iss)
+{
+	return (iss >> 5) & 31;
+}
+
 /* Reads the core's ID registers once, at boot. */
 void sysreg_emul_init(void);
 

@@ -14,7 +14,21 @@
 
 #define ISS_WFX_WFE 1U /* ISS.TI: 0 = WFI, 1 = WFE */
 
-typedef void (*trap_handler)(struct vcpu *v, struct trap_frame *f, uint64_t esr);
+/*
+ * A handler answers TRAP_RESUME, or TRAP_NEEDS_FULL_FRAME before doing
+ * anything when the register it must transfer is one of x20-x29 and the
+ * frame does not hold them yet (see trap_guest_sync).
+ */
+typedef enum trap_next (*trap_handler)(struct vcpu *v, struct trap_frame *f, uint64_t esr);
+
+/* Set while a trap is handled again with the complete frame (trap_guest_sync_full). */
+static bool frame_complete;
+
+/* Whether register `reg` (31 = XZR) can be read or written in the frame now. */
+static bool reg_in_frame(unsigned int reg)
+{
+	return reg < 20 || reg > 29 || frame_complete;
+}
 
 void trap_irq_in_hypervisor(void)
 {
@@ -60,7 +74,7 @@ static void stop_with_report(struct vcpu *v, struct trap_frame *f, uint64_t esr,
  * The first one per VM is reported (later ones are only counted, so a guest
  * cannot flood the console).
  */
-static void trap_undefined(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+static enum trap_next trap_undefined(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
 	char what[48] = "";
 
@@ -74,26 +88,28 @@ static void trap_undefined(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 		    what[0] ? ": " : "", what);
 	}
 	inject_undefined(f);
+	return TRAP_RESUME;
 }
 
-static void trap_wfx(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+static enum trap_next trap_wfx(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
 	f->elr += 4;
 	if (esr_iss(esr) & ISS_WFX_WFE) {
 		/* WFE: a hint that it is spinning; let someone else run. */
 		sched_yield();
-		return;
+		return TRAP_RESUME;
 	}
 	/* WFI completes at once when an interrupt is already pending (even if masked). */
-	if (vcpu_irq_pending(v, true))
-		return;
-	v->state = VCPU_WAITING;
-	sched_request(WORK_RESCHED);
+	if (!vcpu_irq_pending(v, true)) {
+		v->state = VCPU_WAITING;
+		sched_request(WORK_RESCHED);
+	}
+	return TRAP_RESUME;
 }
 
-static void trap_hvc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+static enum trap_next trap_hvc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
-	hypercall_dispatch(v, f, (uint16_t)esr_iss(esr));
+	return hypercall_dispatch(v, f, (uint16_t)esr_iss(esr));
 }
 
 /*
@@ -101,43 +117,24 @@ static void trap_hvc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
  * as SMCCC does for an unknown function (x0 = -1, NOT_SUPPORTED) and skip it
  * (for a trapped SMC, ELR_EL2 points at the SMC itself).
  */
-static void trap_smc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+static enum trap_next trap_smc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
 	(void)v;
 	(void)esr;
 	f->x[0] = (uint64_t)HC_ERR_NOT_SUPPORTED;
 	f->elr += 4;
+	return TRAP_RESUME;
 }
 
-static void trap_sysreg(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+static enum trap_next trap_sysreg(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
-	if (!sysreg_emulate(v, f, esr_iss(esr)))
-		trap_undefined(v, f, esr);
-}
+	uint32_t iss = esr_iss(esr);
 
-static void emulate_mmio(struct vcpu *v, struct trap_frame *f, const struct data_abort *da)
-{
-	struct vm *vm = v->vm;
-	enum mmio_result result;
-	uint64_t value;
-
-	if (da->write) {
-		vm->stats.mmio_writes++;
-		result = mmio_write(&vm->mmio, da->ipa, da->size, data_abort_store_value(da, f->x));
-	} else {
-		vm->stats.mmio_reads++;
-		result = mmio_read(&vm->mmio, da->ipa, da->size, &value);
-		if (da->reg != 31)
-			f->x[da->reg] = data_abort_load_value(da, value);
-	}
-	if (result == MMIO_ERROR) {
-		vm_stop(vm, "malformed %u-byte %s of device register at IPA 0x%lx", da->size,
-			da->write ? "write" : "read", da->ipa);
-		return;
-	}
-	f->elr += 4;
-	/* Most accesses leave the VM's interrupt alone; the models say when one did not. */
-	sched_update_virq_after_access(bcm2837_vdevs_take_irq_change(&vm->devs));
+	if (!reg_in_frame(sysreg_transfer_register(iss)))
+		return TRAP_NEEDS_FULL_FRAME;
+	if (!sysreg_emulate(v, f, iss))
+		return trap_undefined(v, f, esr);
+	return TRAP_RESUME;
 }
 
 /*
@@ -167,56 +164,98 @@ static void inject_abort_outside_ram(struct vcpu *v, struct trap_frame *f, uint6
 		inject_data_abort(f, far, esr_iss(esr) & (1U << 6));
 }
 
-/* The rare outcomes of a data abort, out of line so the MMIO path keeps a small frame. */
-static __attribute__((noinline, cold)) void data_abort_outside_ram(struct vcpu *v,
-								   struct trap_frame *f,
-								   uint64_t esr,
-								   const struct data_abort *da)
+/* The access hit a device register in a way the model refuses: a guest bug, the VM stops. */
+static __attribute__((noinline, cold)) void mmio_malformed(struct vm *vm, unsigned int size,
+							   bool write, uint64_t ipa)
 {
-	char what[96];
-
-	fmt_snprintf(what, sizeof(what), "%s outside its RAM at IPA 0x%lx",
-		     da->write ? "write" : "read", da->ipa);
-	inject_abort_outside_ram(v, f, esr, what);
+	vm_stop(vm, "malformed %u-byte %s of device register at IPA 0x%lx", size,
+		write ? "write" : "read", ipa);
 }
 
-static __attribute__((noinline, cold)) void data_abort_not_emulable(struct vcpu *v,
-								    struct trap_frame *f,
-								    uint64_t esr,
-								    const struct data_abort *da)
+static inline __attribute__((always_inline)) void emulate_mmio(struct vcpu *v, struct trap_frame *f,
+							       const struct data_abort *da)
 {
-	char what[96];
+	struct vm *vm = v->vm;
+	enum mmio_result result;
+	uint64_t value;
 
-	fmt_snprintf(what, sizeof(what), "%s at device IPA 0x%lx cannot be emulated",
-		     da->stage1_walk ? "page table walk" : "access without a valid syndrome",
-		     da->ipa);
-	stop_with_report(v, f, esr, what);
+	if (da->write) {
+		vm->stats.mmio_writes++;
+		result = mmio_write(&vm->mmio, da->ipa, da->size, data_abort_store_value(da, f->x));
+	} else {
+		vm->stats.mmio_reads++;
+		result = mmio_read(&vm->mmio, da->ipa, da->size, &value);
+		if (da->reg != 31)
+			f->x[da->reg] = data_abort_load_value(da, value);
+	}
+	if (result == MMIO_ERROR) {
+		mmio_malformed(vm, da->size, da->write, da->ipa);
+		return;
+	}
+	f->elr += 4;
+	/* Most accesses leave the VM's interrupt alone; the models say when one did not. */
+	sched_update_virq_after_access(bcm2837_vdevs_take_irq_change(&vm->devs));
 }
 
-static void trap_data_abort(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+/*
+ * A data abort that is no device access to emulate, out of line so the MMIO
+ * path keeps its decoded syndrome in registers: outside RAM and the device
+ * window (an external abort for the guest), or on a device without a usable
+ * syndrome (the VM is stopped).
+ */
+static __attribute__((noinline, cold)) enum trap_next
+data_abort_not_mmio(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+{
+	struct data_abort da;
+	char what[96];
+
+	(void)data_abort_decode(esr, read_sysreg(far_el2), read_sysreg(hpfar_el2), &da);
+
+	if (!mmio_in_window(da.ipa)) {
+		fmt_snprintf(what, sizeof(what), "%s outside its RAM at IPA 0x%lx",
+			     da.write ? "write" : "read", da.ipa);
+		inject_abort_outside_ram(v, f, esr, what);
+	} else {
+		fmt_snprintf(what, sizeof(what), "%s at device IPA 0x%lx cannot be emulated",
+			     da.stage1_walk ? "page table walk" : "access without a valid syndrome",
+			     da.ipa);
+		stop_with_report(v, f, esr, what);
+	}
+	return TRAP_RESUME;
+}
+
+static enum trap_next trap_data_abort(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
 	struct data_abort da;
 	bool valid = data_abort_decode(esr, read_sysreg(far_el2), read_sysreg(hpfar_el2), &da);
 
-	if (!mmio_in_window(da.ipa))
-		data_abort_outside_ram(v, f, esr, &da);
-	else if (da.stage1_walk || !valid)
-		data_abort_not_emulable(v, f, esr, &da);
-	else
-		emulate_mmio(v, f, &da);
+	if (!valid || da.stage1_walk || !mmio_in_window(da.ipa))
+		return data_abort_not_mmio(v, f, esr);
+	if (!reg_in_frame(da.reg))
+		return TRAP_NEEDS_FULL_FRAME;
+	emulate_mmio(v, f, &da);
+	return TRAP_RESUME;
 }
 
-static void trap_instruction_abort(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+static enum trap_next trap_instruction_abort(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
 	char what[80];
 
 	fmt_snprintf(what, sizeof(what), "instruction fetch from IPA 0x%lx outside its RAM",
 		     ((read_sysreg(hpfar_el2) >> 4) << 12) | (read_sysreg(far_el2) & 0xfff));
 	inject_abort_outside_ram(v, f, esr, what);
+	return TRAP_RESUME;
 }
 
-/* Handlers by ESR_EL2.EC. Every class has one: those not listed are undefined to the guest. */
+/*
+ * Handlers by ESR_EL2.EC. Every class has one: those not listed are
+ * undefined to the guest (the range fills every entry first, then the
+ * listed ones override it, hence the pragma), so dispatch needs no check.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
 static const trap_handler guest_traps[VM_TRAP_CLASSES] = {
+    [0 ... VM_TRAP_CLASSES - 1] = trap_undefined,
     [EC_WFX] = trap_wfx,
     [EC_HVC64] = trap_hvc,
     [EC_SMC64] = trap_smc,
@@ -224,43 +263,41 @@ static const trap_handler guest_traps[VM_TRAP_CLASSES] = {
     [EC_IABT_LOWER] = trap_instruction_abort,
     [EC_DABT_LOWER] = trap_data_abort,
 };
+#pragma GCC diagnostic pop
 
-/* Counts the trap by class (the only counter every trap pays) and runs its handler. */
-static inline __attribute__((always_inline)) void dispatch(struct trap_frame *frame, uint64_t esr)
+static trap_handler handler_of(unsigned int ec)
 {
-	struct vcpu *v = sched_current();
-	unsigned int ec = esr_ec(esr);
-	trap_handler handler = guest_traps[ec];
-
-	v->vm->stats.traps[ec]++;
-	(handler ? handler : trap_undefined)(v, frame, esr);
+	return guest_traps[ec & (VM_TRAP_CLASSES - 1)];
 }
 
 /*
  * On the fast path the frame holds x0-x19, x30, ELR_EL2 and SPSR_EL2 only;
- * x20-x29 are still in the hardware registers. Handlers read or write no
- * general register except the one the syndrome names (MMIO, MSR/MRS) and
- * x0-x2 (hypercalls), so only a transfer register in x20-x29 needs them.
+ * x20-x29 are still in the hardware registers. Handlers touch no general
+ * register but the one the syndrome names (MMIO, MSR/MRS; they check it
+ * with reg_in_frame) and x0-x2 (hypercalls, SMC). The trap is counted by
+ * class here: the only counter every trap pays.
  */
-static bool needs_x20_to_x29(uint64_t esr)
-{
-	int reg = esr_transfer_register(esr);
-
-	return reg >= 20 && reg <= 29;
-}
-
 enum trap_next trap_guest_sync(struct trap_frame *frame, uint64_t esr)
 {
-	if (needs_x20_to_x29(esr))
-		return TRAP_NEEDS_FULL_FRAME;
-	dispatch(frame, esr);
+	struct vcpu *v = sched_current();
+	unsigned int ec = esr_ec(esr);
+	enum trap_next next;
+
+	v->vm->stats.traps[ec]++;
+	next = handler_of(ec)(v, frame, esr);
+	if (next != TRAP_RESUME)
+		return next;
 	return sched_can_resume_guest() ? TRAP_RESUME : TRAP_RESCHEDULE;
 }
 
 void trap_guest_sync_full(struct trap_frame *frame, uint64_t esr, enum trap_next next)
 {
-	if (next == TRAP_NEEDS_FULL_FRAME)
-		dispatch(frame, esr);
+	if (next == TRAP_NEEDS_FULL_FRAME) {
+		/* Counted already; its handler stopped before doing anything. */
+		frame_complete = true;
+		(void)handler_of(esr_ec(esr))(sched_current(), frame, esr);
+		frame_complete = false;
+	}
 	sched_return_to_guest(frame);
 }
 

@@ -15,8 +15,8 @@ void trap_irq_from_guest(struct trap_frame *frame);
 /* What the vectors do after trap_guest_sync (values used by vectors.S). */
 enum trap_next {
 	TRAP_RESUME = 0,	   /* handled: restore x0-x19, x30 and return to the guest */
-	TRAP_NEEDS_FULL_FRAME = 1, /* not handled yet: it needs x20-x29 in the frame */
-	TRAP_RESCHEDULE = 2,	   /* handled, but the scheduler's slow path must run */
+	TRAP_RESCHEDULE = 1,	   /* handled, but the scheduler's slow path must run */
+	TRAP_NEEDS_FULL_FRAME = 2, /* not handled yet: it needs x20-x29 in the frame */
 };
 
 /*

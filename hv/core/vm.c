@@ -273,6 +273,12 @@ uint64_t vdev_now_us(struct vm *vm)
 	return vm_now_us(vm);
 }
 
+/* Modulo 2^32 the low half of a difference depends only on the low halves. */
+uint32_t vdev_now_us_low(struct vm *vm)
+{
+	return board_uptime_us_low() - (uint32_t)vm->time_base_us;
+}
+
 /* Only a real change of level makes the scheduler look at HCR_EL2.VI again. */
 void vdev_set_irq_line(struct vm *vm, unsigned int line, bool level)
 {

@@ -69,25 +69,6 @@ static void test_field_accessors(void **state)
 	assert_int_equal(esr_iss(0x97df8046UL), 0x1df8046);
 }
 
-/* Which register the trap fast path must have in the frame (trap.c, needs_x20_to_x29). */
-static void test_transfer_register(void **state)
-{
-	(void)state;
-	/* LDR w20, [x0] on a device: ISV, SAS word, SRT 20. */
-	assert_int_equal(
-	    esr_transfer_register(make_esr(0x24, (1U << 24) | (2U << 22) | (20U << 16))), 20);
-	/* STR xzr: SRT 31. */
-	assert_int_equal(esr_transfer_register(make_esr(0x24, (1U << 24) | (31U << 16) | 0x40)),
-			 31);
-	/* LDP (ISV = 0): no register in the syndrome. */
-	assert_int_equal(esr_transfer_register(make_esr(0x24, 20U << 16)), -1);
-	/* MRS x25, ID_AA64MMFR0_EL1: Rt in ISS [9:5]. */
-	assert_int_equal(esr_transfer_register(make_esr(0x18, (3U << 20) | (25U << 5) | 1)), 25);
-	/* HVC, WFI: none. */
-	assert_int_equal(esr_transfer_register(make_esr(0x16, 0)), -1);
-	assert_int_equal(esr_transfer_register(make_esr(0x01, 0)), -1);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -96,7 +77,6 @@ int main(void)
 	    cmocka_unit_test(test_fault_status_of_aborts),
 	    cmocka_unit_test(test_no_fault_status_for_other_classes),
 	    cmocka_unit_test(test_field_accessors),
-	    cmocka_unit_test(test_transfer_register),
 	};
 	return cmocka_run_group_tests_name("esr", tests, NULL, NULL);
 }

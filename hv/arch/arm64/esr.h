@@ -36,25 +36,6 @@ static inline uint32_t esr_iss(uint64_t esr)
 	return (uint32_t)(esr & 0x1ffffff);
 }
 
-/*
- * The general register (0-30, 31 = XZR) a trapped instruction transfers,
- * from its syndrome: ISS.SRT of a data abort with ISS.ISV = 1 and ISS.Rt of
- * an MSR/MRS (EC 0x18). -1 when the class names no register (or ISV = 0).
- */
-static inline int esr_transfer_register(uint64_t esr)
-{
-	uint32_t iss = esr_iss(esr);
-
-	switch (esr_ec(esr)) {
-	case EC_DABT_LOWER: /* ISS.ISV [24], ISS.SRT [20:16] */
-		return (iss & (1U << 24)) ? (int)((iss >> 16) & 31) : -1;
-	case EC_SYSREG: /* ISS.Rt [9:5] */
-		return (int)((iss >> 5) & 31);
-	default:
-		return -1;
-	}
-}
-
 /* A short English name of the exception class, e.g. "data abort from a lower EL". */
 const char *esr_class_name(uint64_t esr);
 

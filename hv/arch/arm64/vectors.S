@@ -151,7 +151,7 @@ exception_return:
  * makes one impossible, and the dispatcher would treat it the same). Most
  * traps are handled on the partial frame and return through the short
  * restore; trap_guest_sync says when x20-x29 must be in the frame first
- * (enum trap_next: 0 resume, 1 handle with the full frame, 2 reschedule).
+ * (enum trap_next: 0 resume, 1 reschedule, 2 handle with the full frame).
  * They are still the guest's then: the C function that returned preserved
  * them. x19 (saved) carries ESR_EL2 across the call.
  */

@@ -102,7 +102,7 @@ static enum mmio_result read_register(void *opaque, uint64_t offset, uint32_t *v
 		*value = t->cs;
 		break;
 	case REG_CLO:
-		*value = (uint32_t)vdev_now_us(t->vm);
+		*value = vdev_now_us_low(t->vm);
 		break;
 	case REG_CHI:
 		*value = (uint32_t)(vdev_now_us(t->vm) >> 32);
