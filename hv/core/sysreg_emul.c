@@ -137,12 +137,35 @@ static bool emulate_write(struct vcpu *v, uint32_t reg, uint64_t value)
 	}
 }
 
+/*
+ * The ID register space read by MRS as an ISS pattern: Op0 [21:20] = 3,
+ * Op1 [16:14] = 0, CRn [13:10] = 0, Direction [0] = 1 (read); CRm [4:1]
+ * 1-7 and Op2 [19:17] pick the register. The commonest trap of all (every
+ * OS probes its features), answered without assembling the encoding.
+ */
+#define ISS_ID_SPACE_MASK  ((3U << 20) | (7U << 14) | (15U << 10) | 1U)
+#define ISS_ID_SPACE_VALUE ((3U << 20) | 1U)
+
+static bool read_id_space(struct trap_frame *frame, uint32_t iss)
+{
+	unsigned int crm = ISS_CRM(iss), rt = ISS_RT(iss);
+
+	if ((iss & ISS_ID_SPACE_MASK) != ISS_ID_SPACE_VALUE || crm < ID_SPACE_CRM_FIRST || crm > 7)
+		return false;
+	if (rt != 31)
+		frame->x[rt] = id_space[(crm - ID_SPACE_CRM_FIRST) * 8 + ISS_OP2(iss)];
+	frame->elr += 4;
+	return true;
+}
+
 bool sysreg_emulate(struct vcpu *v, struct trap_frame *frame, uint32_t iss)
 {
 	uint32_t reg = SYSREG(ISS_OP0(iss), ISS_OP1(iss), ISS_CRN(iss), ISS_CRM(iss), ISS_OP2(iss));
 	unsigned int rt = ISS_RT(iss);
 	uint64_t value = 0;
 
+	if (read_id_space(frame, iss))
+		return true;
 	if (ISS_READ(iss)) {
 		if (!emulate_read(v, reg, &value))
 			return false;

@@ -132,9 +132,11 @@ static enum trap_next trap_sysreg(struct vcpu *v, struct trap_frame *f, uint64_t
 
 	if (!reg_in_frame(sysreg_transfer_register(iss)))
 		return TRAP_NEEDS_FULL_FRAME;
-	if (!sysreg_emulate(v, f, iss))
-		return trap_undefined(v, f, esr);
-	return TRAP_RESUME;
+	if (sysreg_emulate(v, f, iss))
+		return TRAP_RESUME;
+	/* ESR_EL2 still describes this trap: re-reading it keeps v and esr out of saved registers.
+	 */
+	return trap_undefined(sched_current(), f, read_sysreg(esr_el2));
 }
 
 /*
