@@ -39,6 +39,15 @@ static struct vcpu *slot_vcpu(unsigned int slot)
 	return &vm->vcpus[slot % VM_MAX_VCPUS];
 }
 
+/*
+ * The vCPUs of running VMs, VM by VM: the loops below visit only those
+ * instead of asking about each of the SLOTS slots (most are empty).
+ */
+#define for_each_running_vcpu(vm_index, vm, v)                                                     \
+	for (unsigned int vm_index = 0; vm_index < VM_MAX; vm_index++)                             \
+		for (struct vm *vm = vm_slot(vm_index); vm && vm->state == VM_RUNNING; vm = NULL)  \
+			for (struct vcpu *v = vm->vcpus; v < vm->vcpus + vm->nr_vcpus; v++)
+
 static unsigned int vcpu_slot(const struct vcpu *v)
 {
 	return (v->vm->id - 1) * VM_MAX_VCPUS + v->index;
@@ -180,10 +189,9 @@ static struct vcpu *wake_waiting_vcpus(void)
 {
 	struct vcpu *woken = NULL;
 
-	for (unsigned int slot = 0; slot < SLOTS; slot++) {
-		struct vcpu *v = slot_vcpu(slot);
-
-		if (v && v->state == VCPU_WAITING && vcpu_irq_pending(v, v == sched_running)) {
+	for_each_running_vcpu(i, vm, v)
+	{
+		if (v->state == VCPU_WAITING && vcpu_irq_pending(v, v == sched_running)) {
 			v->state = VCPU_RUNNABLE;
 			if (!woken)
 				woken = v;
@@ -201,13 +209,11 @@ static uint64_t waiting_vtimer_deadline(uint64_t now_us)
 {
 	uint64_t earliest = UINT64_MAX;
 
-	for (unsigned int slot = 0; slot < SLOTS; slot++) {
-		struct vcpu *v = slot_vcpu(slot);
-		uint64_t deadline;
+	for_each_running_vcpu(i, vm, v)
+	{
+		uint64_t deadline =
+		    v->state == VCPU_WAITING ? vtimer_deadline(v, now_us) : UINT64_MAX;
 
-		if (!v || v->state != VCPU_WAITING)
-			continue;
-		deadline = vtimer_deadline(v, now_us);
 		if (deadline < earliest)
 			earliest = deadline;
 	}
@@ -218,10 +224,12 @@ static unsigned int runnable_slots(bool runnable[SLOTS])
 {
 	unsigned int count = 0;
 
-	for (unsigned int slot = 0; slot < SLOTS; slot++) {
-		struct vcpu *v = slot_vcpu(slot);
-		runnable[slot] = v && v->state == VCPU_RUNNABLE;
-		count += runnable[slot];
+	for (unsigned int slot = 0; slot < SLOTS; slot++)
+		runnable[slot] = false;
+	for_each_running_vcpu(i, vm, v)
+	{
+		runnable[vcpu_slot(v)] = v->state == VCPU_RUNNABLE;
+		count += v->state == VCPU_RUNNABLE;
 	}
 	return count;
 }
@@ -369,8 +377,34 @@ static void reschedule(struct trap_frame *frame)
 	sched_running->ran_since_us = board_uptime_us();
 }
 
+/*
+ * The running vCPU's virtual timer fired and nothing else was asked for:
+ * raising its virtual IRQ (HCR_EL2.VI) is all there is to do, plus making
+ * sure the scheduler looks again within VTIMER_RECHECK_US to unmask the
+ * physical interrupt once the guest has handled it. The slow path would
+ * come to the same result after scanning every VM.
+ */
+static bool vtimer_fast_path(void)
+{
+	uint64_t recheck;
+
+	if (__atomic_load_n(&sched_pending_work, __ATOMIC_RELAXED) != WORK_VTIMER ||
+	    !sched_running || sched_running->state != VCPU_RUNNABLE)
+		return false;
+	__atomic_and_fetch(&sched_pending_work, ~(uint32_t)WORK_VTIMER, __ATOMIC_ACQ_REL);
+	recheck = board_uptime_us() + VTIMER_RECHECK_US;
+	if (alarm_deadline_us > recheck) {
+		alarm_deadline_us = recheck;
+		board_alarm_set(recheck);
+	}
+	sched_update_virq();
+	return true;
+}
+
 void sched_return_to_guest(struct trap_frame *frame)
 {
+	if (vtimer_fast_path())
+		return;
 	if (!sched_can_resume_guest() || !sched_running || sched_running->state != VCPU_RUNNABLE) {
 		reschedule(frame);
 		sched_update_virq();
