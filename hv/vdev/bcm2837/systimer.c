@@ -96,13 +96,15 @@ static enum mmio_result read_register(void *opaque, uint64_t offset, uint32_t *v
 {
 	struct vsystimer *t = opaque;
 
+	/* CLO first: delay loops poll it, and a switch would test the compares before it. */
+	if (offset == REG_CLO) {
+		*value = vdev_now_us_low(t->vm);
+		return MMIO_HANDLED;
+	}
 	switch (offset) {
 	case REG_CS:
 		(void)catch_up(t);
 		*value = t->cs;
-		break;
-	case REG_CLO:
-		*value = vdev_now_us_low(t->vm);
 		break;
 	case REG_CHI:
 		*value = (uint32_t)(vdev_now_us(t->vm) >> 32);
