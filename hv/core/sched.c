@@ -401,6 +401,12 @@ static bool vtimer_fast_path(void)
 	return true;
 }
 
+bool sched_resume_after_irq(void)
+{
+	return vtimer_fast_path() ||
+	       (sched_can_resume_guest() && sched_running && sched_running->state == VCPU_RUNNABLE);
+}
+
 void sched_return_to_guest(struct trap_frame *frame)
 {
 	if (vtimer_fast_path())

@@ -29,6 +29,12 @@ void sched_init(void);
 void sched_request(enum sched_work work);
 /* Never returns: enters the first runnable vCPU (or idles with the shell). */
 void sched_start(void) __attribute__((noreturn));
+/*
+ * After an interrupt from a guest: true when the running vCPU can be
+ * resumed without the slow path (nothing requested, or only its virtual
+ * timer fired, which this handles). False: call sched_return_to_guest.
+ */
+bool sched_resume_after_irq(void);
 /* Called on every return to a guest, with the frame that will be restored. */
 void sched_return_to_guest(struct trap_frame *frame);
 /* Gives up the rest of the time slice. */

@@ -35,14 +35,14 @@ void trap_irq_in_hypervisor(void)
 	board_handle_irq();
 }
 
-void trap_irq_from_guest(struct trap_frame *frame)
+enum trap_next trap_irq_from_guest(void)
 {
 	struct vcpu *v = sched_current();
 
 	if (v)
 		v->vm->stats.irq_exits++;
 	board_handle_irq();
-	sched_return_to_guest(frame);
+	return sched_resume_after_irq() ? TRAP_RESUME : TRAP_RESCHEDULE;
 }
 
 /* "EC 0x24 data abort from a lower EL — translation fault, level 2; ESR ... ELR ... FAR ..." */

@@ -10,8 +10,7 @@
 
 /* A physical interrupt while the hypervisor itself ran (idle or shell). */
 void trap_irq_in_hypervisor(void);
-/* A physical interrupt while a guest ran. */
-void trap_irq_from_guest(struct trap_frame *frame);
+
 /* What the vectors do after trap_guest_sync (values used by vectors.S). */
 enum trap_next {
 	TRAP_RESUME = 0,	   /* handled: restore x0-x19, x30 and return to the guest */
@@ -29,5 +28,11 @@ enum trap_next {
 enum trap_next trap_guest_sync(struct trap_frame *frame, uint64_t esr);
 /* With the complete frame: handles the exception if not done yet, then the scheduler. */
 void trap_guest_sync_full(struct trap_frame *frame, uint64_t esr, enum trap_next next);
+/*
+ * A physical interrupt while a guest ran, on the partial frame (as for
+ * trap_guest_sync): TRAP_RESCHEDULE asks the vectors to complete the frame
+ * and call sched_return_to_guest.
+ */
+enum trap_next trap_irq_from_guest(void);
 /* An SError/FIQ from a guest: stops the VM. */
 void trap_guest_fault(struct trap_frame *frame, const char *what, uint64_t esr);

@@ -134,12 +134,12 @@ el2_vectors:
 	ventry	hv_serror
 	/* Lower EL, AArch64: guests (EL1/EL0). */
 	ventry	guest_sync_fast
-	ventry	guest_irq
+	ventry	guest_irq_fast
 	ventry	guest_fiq
 	ventry	guest_serror
 	/* Lower EL, AArch32: guests are AArch64-only (HCR_EL2.RW=1). */
 	ventry	guest_sync_fast
-	ventry	guest32_irq
+	ventry	guest_irq_fast
 	ventry	guest32_fiq
 	ventry	guest32_serror
 
@@ -177,6 +177,28 @@ guest_sync_fast:
 	b	exception_return
 
 /*
+ * A physical IRQ while a guest ran: its handlers never touch the guest's
+ * registers, so the partial frame does unless the scheduler's slow path
+ * has to run (trap_irq_from_guest answers TRAP_RESCHEDULE), which may
+ * switch vCPUs and needs them all.
+ */
+guest_irq_fast:
+	save_partial_frame
+	bl	trap_irq_from_guest
+	cbnz	w0, 1f
+	restore_partial_frame_and_eret
+1:	stp	x20, x21, [sp, #16 * 10]
+	stp	x22, x23, [sp, #16 * 11]
+	stp	x24, x25, [sp, #16 * 12]
+	stp	x26, x27, [sp, #16 * 13]
+	stp	x28, x29, [sp, #16 * 14]
+	add	x1, sp, #FRAME_SIZE
+	str	x1, [sp, #FRAME_SP]
+	mov	x0, sp
+	bl	sched_return_to_guest
+	b	exception_return
+
+/*
  * sched_enter_first(stack_top): start running guests. The frame sits at the
  * top of the stack, so every later exception from a guest starts on a
  * clean stack (SP_EL2 is what it was at ERET); whatever called this is
@@ -199,9 +221,7 @@ sched_enter_first:
 	handler hv_irq,			exception_irq, 5
 	handler hv_fiq,			exception_unexpected, 6
 	handler hv_serror,		exception_unexpected, 7
-	handler guest_irq,		exception_irq, 9
 	handler guest_fiq,		exception_guest_fault, 10
 	handler guest_serror,		exception_guest_fault, 11
-	handler guest32_irq,		exception_irq, 13
 	handler guest32_fiq,		exception_guest_fault, 14
 	handler guest32_serror,		exception_guest_fault, 15
