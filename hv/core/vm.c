@@ -10,14 +10,14 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 
-static struct vm vms[VM_MAX];
+struct vm vm_table[VM_MAX];
 static struct stage2_tables stage2_storage[VM_MAX] __attribute__((section(".pagetables")));
 
 void vm_init_all(void)
 {
 	for (unsigned int i = 0; i < VM_MAX; i++) {
-		vms[i].id = i + 1;
-		vms[i].state = VM_EMPTY;
+		vm_table[i].id = i + 1;
+		vm_table[i].state = VM_EMPTY;
 	}
 }
 
@@ -30,16 +30,11 @@ uint64_t vm_stats_exits(const struct vm_stats *st)
 	return exits;
 }
 
-struct vm *vm_slot(unsigned int i)
-{
-	return i < VM_MAX ? &vms[i] : NULL;
-}
-
 struct vm *vm_by_id(unsigned int id)
 {
-	if (id == 0 || id > VM_MAX || vms[id - 1].state == VM_EMPTY)
+	if (id == 0 || id > VM_MAX || vm_table[id - 1].state == VM_EMPTY)
 		return NULL;
-	return &vms[id - 1];
+	return &vm_table[id - 1];
 }
 
 const char *vm_state_name(enum vm_state state)
@@ -57,8 +52,8 @@ const char *vm_state_name(enum vm_state state)
 static struct vm *free_slot(void)
 {
 	for (unsigned int i = 0; i < VM_MAX; i++) {
-		if (vms[i].state == VM_EMPTY)
-			return &vms[i];
+		if (vm_table[i].state == VM_EMPTY)
+			return &vm_table[i];
 	}
 	return NULL;
 }

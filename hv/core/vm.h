@@ -114,8 +114,14 @@ void vm_stop(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 
 void vm_pause(struct vm *vm);
 void vm_resume(struct vm *vm);
 struct vm *vm_by_id(unsigned int id);
-/* Slot i (0..VM_MAX-1), whatever its state. */
-struct vm *vm_slot(unsigned int i);
+/* The slots; read through vm_slot (inline: the scheduler walks them on every pass). */
+extern struct vm vm_table[VM_MAX];
+
+/* Slot i (0..VM_MAX-1), whatever its state; NULL beyond. */
+static inline struct vm *vm_slot(unsigned int i)
+{
+	return i < VM_MAX ? &vm_table[i] : NULL;
+}
 
 /* Host pointer for guest-physical [ipa, ipa + size) if it is all RAM, else NULL. */
 void *vm_guest_ptr(struct vm *vm, uint64_t ipa, uint64_t size);
