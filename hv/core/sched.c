@@ -26,7 +26,7 @@ uint32_t sched_pending_work;
 static int current_slot = -1;
 static uint64_t slice_end_us;
 static uint64_t alarm_deadline_us = UINT64_MAX;
-static bool vtimer_irq_masked;
+bool sched_vtimer_irq_masked;
 /* The trap frame of the exception being handled: the current vCPU's live registers. */
 static struct trap_frame *live_frame;
 
@@ -95,7 +95,7 @@ void sched_yield(void)
 static void vtimer_fired(void)
 {
 	board_vtimer_irq_enable(false);
-	vtimer_irq_masked = true;
+	sched_vtimer_irq_masked = true;
 	sched_request(WORK_VTIMER);
 }
 
@@ -131,17 +131,6 @@ void sched_update_virq(void)
 	if (pending && !sched_running->irq_line)
 		sched_running->vm->stats.virq++;
 	sched_running->irq_line = pending;
-}
-
-void sched_update_virq_after_access(bool irq_changed)
-{
-	/*
-	 * While the physical virtual-timer interrupt is masked the guest is
-	 * handling it, and may re-arm CNTV_CVAL_EL0 without a trap: its line
-	 * can drop at any time, so look at every access as before.
-	 */
-	if (irq_changed || vtimer_irq_masked)
-		sched_update_virq();
 }
 
 /* Advances every VM's device timers; returns the earliest future device deadline (board time). */
@@ -310,8 +299,8 @@ static void idle(void)
 
 static void recheck_vtimer(void)
 {
-	if (vtimer_irq_masked && (!sched_running || !vcpu_vtimer_line(sched_running, true))) {
-		vtimer_irq_masked = false;
+	if (sched_vtimer_irq_masked && (!sched_running || !vcpu_vtimer_line(sched_running, true))) {
+		sched_vtimer_irq_masked = false;
 		board_vtimer_irq_enable(true);
 	}
 }
@@ -326,7 +315,7 @@ static void program_alarm(uint64_t now_us, uint64_t device_deadline, unsigned in
 		deadline = vtimer_next;
 	if (runnable > 1 && slice_end_us < deadline)
 		deadline = slice_end_us;
-	if (vtimer_irq_masked && now_us + VTIMER_RECHECK_US < deadline)
+	if (sched_vtimer_irq_masked && now_us + VTIMER_RECHECK_US < deadline)
 		deadline = now_us + VTIMER_RECHECK_US;
 	alarm_deadline_us = deadline;
 	board_alarm_set(deadline);
@@ -446,7 +435,7 @@ void sched_print_state(void)
 	else
 		hv_printf("  alarm: in %ld us\n", (long)(alarm_deadline_us - now));
 	hv_printf("  pending work 0x%x; virtual timer interrupt %s\n", sched_pending_work,
-		  vtimer_irq_masked ? "masked (waiting for the guest)" : "enabled");
+		  sched_vtimer_irq_masked ? "masked (waiting for the guest)" : "enabled");
 	for (unsigned int slot = 0; slot < SLOTS; slot++) {
 		struct vcpu *v = slot_vcpu(slot);
 		uint64_t deadline;

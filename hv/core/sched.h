@@ -77,9 +77,18 @@ void sched_vm_stopped(struct vm *vm);
 void sched_print_state(void);
 /* Re-evaluates the running vCPU's virtual IRQ input (HCR_EL2.VI) after a device changed. */
 void sched_update_virq(void);
+/* The physical virtual-timer interrupt is masked at EL2 until the guest has handled it. */
+extern bool sched_vtimer_irq_masked;
+
 /*
  * After an emulated device access: re-evaluates HCR_EL2.VI if the devices
  * say their interrupt output may have changed (irq_changed), or while the
- * running vCPU's virtual timer line is in flux.
+ * running vCPU's virtual timer interrupt is masked at EL2: the guest is
+ * handling it and may re-arm CNTV_CVAL_EL0 without a trap, so its line can
+ * drop at any time. Inline: every emulated access asks.
  */
-void sched_update_virq_after_access(bool irq_changed);
+static inline void sched_update_virq_after_access(bool irq_changed)
+{
+	if (irq_changed || sched_vtimer_irq_masked)
+		sched_update_virq();
+}
