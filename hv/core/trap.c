@@ -132,7 +132,7 @@ static enum trap_next trap_sysreg(struct vcpu *v, struct trap_frame *f, uint64_t
 
 	if (!reg_in_frame(sysreg_transfer_register(iss)))
 		return TRAP_NEEDS_FULL_FRAME;
-	if (sysreg_emulate(v, f, iss))
+	if (sysreg_read_id_space(f, iss) || sysreg_emulate(v, f, iss))
 		return TRAP_RESUME;
 	/* ESR_EL2 still describes this trap: re-reading it keeps v and esr out of saved registers.
 	 */
