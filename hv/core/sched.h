@@ -10,11 +10,11 @@
  * handler has asked for work (sched_request) does it do more.
  */
 #include "arch/arm64/trap_frame.h"
-#include "core/vcpu.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 
+struct vcpu;
 struct vm;
 
 enum sched_work {
