@@ -2,6 +2,7 @@
  * The shell's command table: every command the hypervisor understands, in
  * the order `help` lists them.
  */
+#include "arch/arm64/esr.h"
 #include "board/board.h"
 #include "core/console.h"
 #include "core/shell.h"
@@ -169,8 +170,9 @@ static void print_vm_details(const struct vm *vm)
 	hv_printf("  time slice %u ms, restarts %u\n", vm->slice_us / 1000, vm->restarts);
 	hv_printf("  exits %lu: %lu interrupts, %lu MMIO reads, %lu MMIO writes, %lu HVC, %lu SMC, "
 		  "%lu WFI/WFE, %lu system registers\n",
-		  st->exits, st->irq_exits, st->mmio_reads, st->mmio_writes, st->hvc, st->smc,
-		  st->wfx, st->sysreg);
+		  vm_stats_exits(st), st->irq_exits, st->mmio_reads, st->mmio_writes,
+		  st->traps[EC_HVC64], st->traps[EC_SMC64], st->traps[EC_WFX],
+		  st->traps[EC_SYSREG]);
 	hv_printf("  virtual interrupts delivered %lu, undefined instructions injected %lu, "
 		  "external aborts injected %lu\n",
 		  st->virq, st->undef, st->aborts);

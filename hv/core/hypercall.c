@@ -4,49 +4,58 @@
 #include "core/vconsole.h"
 #include "core/vm.h"
 
-static int64_t hc_version(struct vcpu *v, struct trap_frame *f)
+/*
+ * A hypercall's result goes in x0 (docs/hypercalls.md). Each function
+ * writes it and returns what the trap path does next, so the dispatcher
+ * is a plain tail call. Hypercalls use x0-x2 only: never x20-x29.
+ */
+static enum trap_next answer(struct trap_frame *f, int64_t value)
 {
-	(void)v;
-	(void)f;
-	return (HC_ABI_MAJOR << 16) | HC_ABI_MINOR;
+	f->x[0] = (uint64_t)value;
+	return TRAP_RESUME;
 }
 
-static int64_t hc_yield(struct vcpu *v, struct trap_frame *f)
+static enum trap_next hc_version(struct vcpu *v, struct trap_frame *f)
 {
 	(void)v;
-	(void)f;
+	return answer(f, (HC_ABI_MAJOR << 16) | HC_ABI_MINOR);
+}
+
+static enum trap_next hc_yield(struct vcpu *v, struct trap_frame *f)
+{
+	(void)v;
 	sched_yield();
-	return 0;
+	return answer(f, 0);
 }
 
-static int64_t hc_console_putc(struct vcpu *v, struct trap_frame *f)
+static enum trap_next hc_console_putc(struct vcpu *v, struct trap_frame *f)
 {
 	vconsole_guest_output(v->vm, (uint8_t)f->x[1]);
-	return 0;
+	return answer(f, 0);
 }
 
-static int64_t hc_console_write(struct vcpu *v, struct trap_frame *f)
+static enum trap_next hc_console_write(struct vcpu *v, struct trap_frame *f)
 {
 	uint64_t len = f->x[2];
 	const uint8_t *buf;
 
 	if (len > HC_CONSOLE_WRITE_MAX)
-		return HC_ERR_INVALID;
+		return answer(f, HC_ERR_INVALID);
 	buf = vm_guest_ptr(v->vm, f->x[1], len);
 	if (!buf)
-		return HC_ERR_INVALID;
+		return answer(f, HC_ERR_INVALID);
 	for (uint64_t i = 0; i < len; i++)
 		vconsole_guest_output(v->vm, buf[i]);
-	return (int64_t)len;
+	return answer(f, (int64_t)len);
 }
 
-static int64_t hc_vm_id(struct vcpu *v, struct trap_frame *f)
+static enum trap_next hc_vm_id(struct vcpu *v, struct trap_frame *f)
 {
 	f->x[1] = v->index;
-	return v->vm->id;
+	return answer(f, v->vm->id);
 }
 
-typedef int64_t (*hypercall_fn)(struct vcpu *v, struct trap_frame *f);
+typedef enum trap_next (*hypercall_fn)(struct vcpu *v, struct trap_frame *f);
 
 static const hypercall_fn hypercalls[HC_COUNT] = {
     [HC_VERSION] = hc_version,
@@ -56,19 +65,16 @@ static const hypercall_fn hypercalls[HC_COUNT] = {
     [HC_VM_ID] = hc_vm_id,
 };
 
-void hypercall_dispatch(struct vcpu *v, struct trap_frame *frame, uint16_t imm)
+enum trap_next hypercall_dispatch(struct vcpu *v, struct trap_frame *frame, uint16_t imm)
 {
 	uint64_t fn = frame->x[0];
 
-	v->vm->stats.hvc++;
 	/* ELR_EL2 already points after the HVC: nothing to skip. */
 	if (imm == 0 && psci_is_call(fn)) {
 		psci_call(v, frame);
-		return;
+		return TRAP_RESUME;
 	}
-	if (imm != 0 || fn >= HC_COUNT) {
-		frame->x[0] = (uint64_t)HC_ERR_NOT_SUPPORTED;
-		return;
-	}
-	frame->x[0] = (uint64_t)hypercalls[fn](v, frame);
+	if (imm != 0 || fn >= HC_COUNT)
+		return answer(frame, HC_ERR_NOT_SUPPORTED);
+	return hypercalls[fn](v, frame);
 }

@@ -5,6 +5,7 @@
  * extra results in x1-x3. Other registers are preserved.
  */
 #include "arch/arm64/trap_frame.h"
+#include "core/trap.h"
 
 #include <stdint.h>
 
@@ -28,4 +29,4 @@ enum hypercall {
 struct vcpu;
 
 /* Runs the hypercall in frame->x[0]; `imm` is the HVC instruction's immediate. */
-void hypercall_dispatch(struct vcpu *v, struct trap_frame *frame, uint16_t imm);
+enum trap_next hypercall_dispatch(struct vcpu *v, struct trap_frame *frame, uint16_t imm);

@@ -2,8 +2,12 @@
 
 #include <stddef.h>
 
+_Static_assert(MMIO_MAX_REGIONS < MMIO_PAGE_SHARED, "a page index entry holds a region index + 1");
+
 void mmio_bus_init(struct mmio_bus *bus)
 {
+	for (unsigned int page = 0; page < MMIO_WINDOW_PAGES; page++)
+		bus->page_region[page] = MMIO_PAGE_EMPTY;
 	bus->count = 0;
 	bus->unhandled_reads = 0;
 	bus->unhandled_writes = 0;
@@ -12,6 +16,25 @@ void mmio_bus_init(struct mmio_bus *bus)
 static bool overlaps(const struct mmio_region *a, const struct mmio_region *b)
 {
 	return a->base < b->base + b->size && b->base < a->base + a->size;
+}
+
+/* Enters region number `number` (index + 1) on every window page it touches. */
+static void index_pages(struct mmio_bus *bus, const struct mmio_region *region, unsigned int number)
+{
+	uint64_t first = region->base, last = region->base + region->size - 1;
+
+	if (first < MMIO_WINDOW_BASE)
+		first = MMIO_WINDOW_BASE;
+	if (last >= MMIO_WINDOW_END)
+		last = MMIO_WINDOW_END - 1;
+	if (first > last)
+		return;
+	for (uint64_t page = (first - MMIO_WINDOW_BASE) >> MMIO_PAGE_SHIFT;
+	     page <= (last - MMIO_WINDOW_BASE) >> MMIO_PAGE_SHIFT; page++) {
+		uint8_t *entry = &bus->page_region[page];
+
+		*entry = *entry == MMIO_PAGE_EMPTY ? (uint8_t)number : MMIO_PAGE_SHARED;
+	}
 }
 
 bool mmio_register(struct mmio_bus *bus, const struct mmio_region *region)
@@ -24,42 +47,15 @@ bool mmio_register(struct mmio_bus *bus, const struct mmio_region *region)
 			return false;
 	}
 	bus->regions[bus->count++] = *region;
+	index_pages(bus, region, bus->count);
 	return true;
 }
 
-const struct mmio_region *mmio_find(const struct mmio_bus *bus, uint64_t addr)
+const struct mmio_region *mmio_search(const struct mmio_bus *bus, uint64_t addr)
 {
 	for (unsigned int i = 0; i < bus->count; i++) {
-		const struct mmio_region *r = &bus->regions[i];
-		if (addr >= r->base && addr - r->base < r->size)
-			return r;
+		if (mmio_region_contains(&bus->regions[i], addr))
+			return &bus->regions[i];
 	}
 	return NULL;
-}
-
-enum mmio_result mmio_read(struct mmio_bus *bus, uint64_t addr, unsigned int size, uint64_t *value)
-{
-	const struct mmio_region *r = mmio_find(bus, addr);
-	enum mmio_result result = MMIO_UNHANDLED;
-
-	*value = 0;
-	if (r && r->read)
-		result = r->read(r->opaque, addr - r->base, size, value);
-	if (result == MMIO_UNHANDLED) {
-		*value = 0;
-		bus->unhandled_reads++;
-	}
-	return result;
-}
-
-enum mmio_result mmio_write(struct mmio_bus *bus, uint64_t addr, unsigned int size, uint64_t value)
-{
-	const struct mmio_region *r = mmio_find(bus, addr);
-	enum mmio_result result = MMIO_UNHANDLED;
-
-	if (r && r->write)
-		result = r->write(r->opaque, addr - r->base, size, value);
-	if (result == MMIO_UNHANDLED)
-		bus->unhandled_writes++;
-	return result;
 }

@@ -5,6 +5,7 @@
  * dispatched here by address. Handlers see offsets from their base.
  */
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum mmio_result {
@@ -29,21 +30,94 @@ struct mmio_region {
 
 #define MMIO_MAX_REGIONS 12
 
+/*
+ * The guest-physical window every device model lives in on a Pi 3: the
+ * BCM2837 peripherals (0x3f000000, 16 MiB) and the BCM2836 local
+ * peripherals right above them (0x40000000-0x4003ffff). Within it a
+ * per-page index finds the region of an address in one load (a stage-2
+ * fault gives the page in HPFAR_EL2); a page two regions share (the
+ * interrupt controller and the mailbox are both in 0x3f00b000) and
+ * addresses outside the window fall back to searching the list.
+ */
+#define MMIO_WINDOW_BASE  0x3f000000UL
+#define MMIO_WINDOW_END	  0x40040000UL
+#define MMIO_PAGE_SHIFT	  12
+#define MMIO_WINDOW_PAGES ((MMIO_WINDOW_END - MMIO_WINDOW_BASE) >> MMIO_PAGE_SHIFT)
+#define MMIO_PAGE_EMPTY	  0    /* no region on the page */
+#define MMIO_PAGE_SHARED  0xff /* more than one: search the list */
+
 struct mmio_bus {
 	struct mmio_region regions[MMIO_MAX_REGIONS];
 	unsigned int count;
-	uint64_t unhandled_reads; /* accesses that hit no register, per VM */
+	uint8_t page_region[MMIO_WINDOW_PAGES]; /* index + 1, EMPTY or SHARED */
+	uint64_t unhandled_reads;		/* accesses that hit no register, per VM */
 	uint64_t unhandled_writes;
 };
 
 void mmio_bus_init(struct mmio_bus *bus);
 /* Adds a region; false if the bus is full or the range overlaps a registered one. */
 bool mmio_register(struct mmio_bus *bus, const struct mmio_region *region);
-const struct mmio_region *mmio_find(const struct mmio_bus *bus, uint64_t addr);
+static inline bool mmio_in_window(uint64_t addr)
+{
+	return addr - MMIO_WINDOW_BASE < MMIO_WINDOW_END - MMIO_WINDOW_BASE;
+}
+
+static inline bool mmio_region_contains(const struct mmio_region *r, uint64_t addr)
+{
+	return addr >= r->base && addr - r->base < r->size;
+}
+
+/* The region that claims addr, or NULL, by going through the whole list. */
+const struct mmio_region *mmio_search(const struct mmio_bus *bus, uint64_t addr);
+
+/* The region that claims addr, or NULL: one index load inside the window. */
+static inline const struct mmio_region *mmio_find(const struct mmio_bus *bus, uint64_t addr)
+{
+	const struct mmio_region *r;
+	uint8_t entry;
+
+	if (!mmio_in_window(addr))
+		return mmio_search(bus, addr);
+	entry = bus->page_region[(addr - MMIO_WINDOW_BASE) >> MMIO_PAGE_SHIFT];
+	if (entry == MMIO_PAGE_EMPTY)
+		return NULL;
+	if (entry == MMIO_PAGE_SHARED)
+		return mmio_search(bus, addr);
+	/* The region may cover only part of its page. */
+	r = &bus->regions[entry - 1];
+	return mmio_region_contains(r, addr) ? r : NULL;
+}
+
 /*
  * Performs one access of `size` bytes (1, 2, 4 or 8). Addresses no region
  * claims, and registers a model does not know, read as zero and ignore
  * writes (MMIO_UNHANDLED, counted on the bus).
  */
-enum mmio_result mmio_read(struct mmio_bus *bus, uint64_t addr, unsigned int size, uint64_t *value);
-enum mmio_result mmio_write(struct mmio_bus *bus, uint64_t addr, unsigned int size, uint64_t value);
+static inline enum mmio_result mmio_read(struct mmio_bus *bus, uint64_t addr, unsigned int size,
+					 uint64_t *value)
+{
+	const struct mmio_region *r = mmio_find(bus, addr);
+	enum mmio_result result = MMIO_UNHANDLED;
+
+	*value = 0;
+	if (r && r->read)
+		result = r->read(r->opaque, addr - r->base, size, value);
+	if (result == MMIO_UNHANDLED) {
+		*value = 0;
+		bus->unhandled_reads++;
+	}
+	return result;
+}
+
+static inline enum mmio_result mmio_write(struct mmio_bus *bus, uint64_t addr, unsigned int size,
+					  uint64_t value)
+{
+	const struct mmio_region *r = mmio_find(bus, addr);
+	enum mmio_result result = MMIO_UNHANDLED;
+
+	if (r && r->write)
+		result = r->write(r->opaque, addr - r->base, size, value);
+	if (result == MMIO_UNHANDLED)
+		bus->unhandled_writes++;
+	return result;
+}

@@ -20,12 +20,13 @@ void sched_enter_first(uint64_t stack_top) __attribute__((noreturn));
 extern char boot_stacks[];
 #define BOOT_STACK_SIZE 16384
 
-static struct vcpu *current;
+/* Both read by the inline trap fast path in sched.h; written only here. */
+struct vcpu *sched_running;
+uint32_t sched_pending_work;
 static int current_slot = -1;
-static uint32_t pending_work;
 static uint64_t slice_end_us;
 static uint64_t alarm_deadline_us = UINT64_MAX;
-static bool vtimer_irq_masked;
+bool sched_vtimer_irq_masked;
 /* The trap frame of the exception being handled: the current vCPU's live registers. */
 static struct trap_frame *live_frame;
 
@@ -38,6 +39,15 @@ static struct vcpu *slot_vcpu(unsigned int slot)
 	return &vm->vcpus[slot % VM_MAX_VCPUS];
 }
 
+/*
+ * The vCPUs of running VMs, VM by VM: the loops below visit only those
+ * instead of asking about each of the SLOTS slots (most are empty).
+ */
+#define for_each_running_vcpu(vm_index, vm, v)                                                     \
+	for (unsigned int vm_index = 0; vm_index < VM_MAX; vm_index++)                             \
+		for (struct vm *vm = vm_slot(vm_index); vm && vm->state == VM_RUNNING; vm = NULL)  \
+			for (struct vcpu *v = vm->vcpus; v < vm->vcpus + vm->nr_vcpus; v++)
+
 static unsigned int vcpu_slot(const struct vcpu *v)
 {
 	return (v->vm->id - 1) * VM_MAX_VCPUS + v->index;
@@ -45,17 +55,12 @@ static unsigned int vcpu_slot(const struct vcpu *v)
 
 void sched_request(enum sched_work work)
 {
-	__atomic_fetch_or(&pending_work, (uint32_t)work, __ATOMIC_RELEASE);
-}
-
-struct vcpu *sched_current(void)
-{
-	return current;
+	__atomic_fetch_or(&sched_pending_work, (uint32_t)work, __ATOMIC_RELEASE);
 }
 
 const struct trap_frame *sched_vcpu_regs(const struct vcpu *v)
 {
-	return v == current && live_frame ? live_frame : &v->regs;
+	return v == sched_running && live_frame ? live_frame : &v->regs;
 }
 
 void sched_vm_started(struct vm *vm)
@@ -74,9 +79,9 @@ static void save_current(struct trap_frame *frame, uint64_t now_us);
 
 void sched_evict_vm(struct vm *vm)
 {
-	if (current && current->vm == vm) {
+	if (sched_running && sched_running->vm == vm) {
 		save_current(live_frame, board_uptime_us());
-		current = NULL;
+		sched_running = NULL;
 	}
 }
 
@@ -86,11 +91,11 @@ void sched_yield(void)
 	sched_request(WORK_RESCHED);
 }
 
-/* The physical virtual-timer interrupt of the running vCPU: mask it until the guest handles it. */
+/* The physical virtual-timer interrupt of the current vCPU: mask it until the guest handles it. */
 static void vtimer_fired(void)
 {
 	board_vtimer_irq_enable(false);
-	vtimer_irq_masked = true;
+	sched_vtimer_irq_masked = true;
 	sched_request(WORK_VTIMER);
 }
 
@@ -110,22 +115,22 @@ void sched_init(void)
 	isb();
 }
 
-/* HCR_EL2.VI: the running vCPU sees an IRQ exactly while its virtual IRQ input is asserted. */
+/* HCR_EL2.VI: the current vCPU sees an IRQ exactly while its virtual IRQ input is asserted. */
 void sched_update_virq(void)
 {
 	uint64_t hcr;
 	bool pending;
 
-	if (!current)
+	if (!sched_running)
 		return;
-	pending = vcpu_irq_pending(current, true);
+	pending = vcpu_irq_pending(sched_running, true);
 	hcr = pending ? (HCR_GUEST | HCR_VI) : HCR_GUEST;
 	if (read_sysreg(hcr_el2) != hcr)
 		write_sysreg(hcr_el2, hcr);
 	/* Count each interrupt once: when the vCPU's IRQ input rises. */
-	if (pending && !current->irq_line)
-		current->vm->stats.virq++;
-	current->irq_line = pending;
+	if (pending && !sched_running->irq_line)
+		sched_running->vm->stats.virq++;
+	sched_running->irq_line = pending;
 }
 
 void sched_wake_vcpus(struct vm *vm)
@@ -133,7 +138,7 @@ void sched_wake_vcpus(struct vm *vm)
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
-		if (v != current && v->state == VCPU_WAITING && vcpu_irq_pending(v, false))
+		if (v != sched_running && v->state == VCPU_WAITING && vcpu_irq_pending(v, false))
 			v->state = VCPU_RUNNABLE;
 	}
 }
@@ -161,7 +166,7 @@ static uint64_t vtimer_deadline(const struct vcpu *v, uint64_t now_us)
 {
 	uint64_t ctl = v->sys.cntv_ctl_el0, count, freq, ticks;
 
-	if (v == current || !(ctl & 1) || (ctl & 2))
+	if (v == sched_running || !(ctl & 1) || (ctl & 2))
 		return UINT64_MAX;
 	count = read_sysreg(cntpct_el0) - v->vm->cntvoff;
 	if (v->sys.cntv_cval_el0 <= count)
@@ -183,10 +188,9 @@ static struct vcpu *wake_waiting_vcpus(void)
 {
 	struct vcpu *woken = NULL;
 
-	for (unsigned int slot = 0; slot < SLOTS; slot++) {
-		struct vcpu *v = slot_vcpu(slot);
-
-		if (v && v->state == VCPU_WAITING && vcpu_irq_pending(v, v == current)) {
+	for_each_running_vcpu(i, vm, v)
+	{
+		if (v->state == VCPU_WAITING && vcpu_irq_pending(v, v == sched_running)) {
 			v->state = VCPU_RUNNABLE;
 			if (!woken)
 				woken = v;
@@ -204,13 +208,11 @@ static uint64_t waiting_vtimer_deadline(uint64_t now_us)
 {
 	uint64_t earliest = UINT64_MAX;
 
-	for (unsigned int slot = 0; slot < SLOTS; slot++) {
-		struct vcpu *v = slot_vcpu(slot);
-		uint64_t deadline;
+	for_each_running_vcpu(i, vm, v)
+	{
+		uint64_t deadline =
+		    v->state == VCPU_WAITING ? vtimer_deadline(v, now_us) : UINT64_MAX;
 
-		if (!v || v->state != VCPU_WAITING)
-			continue;
-		deadline = vtimer_deadline(v, now_us);
 		if (deadline < earliest)
 			earliest = deadline;
 	}
@@ -221,10 +223,12 @@ static unsigned int runnable_slots(bool runnable[SLOTS])
 {
 	unsigned int count = 0;
 
-	for (unsigned int slot = 0; slot < SLOTS; slot++) {
-		struct vcpu *v = slot_vcpu(slot);
-		runnable[slot] = v && v->state == VCPU_RUNNABLE;
-		count += runnable[slot];
+	for (unsigned int slot = 0; slot < SLOTS; slot++)
+		runnable[slot] = false;
+	for_each_running_vcpu(i, vm, v)
+	{
+		runnable[vcpu_slot(v)] = v->state == VCPU_RUNNABLE;
+		count += v->state == VCPU_RUNNABLE;
 	}
 	return count;
 }
@@ -241,17 +245,17 @@ static struct vcpu *choose_next(uint64_t now_us, struct vcpu *woken, unsigned in
 	*runnable_count = runnable_slots(runnable);
 	if (woken)
 		return woken;
-	if (current && current->state == VCPU_RUNNABLE && current->vm->state == VM_RUNNING &&
-	    now_us < slice_end_us)
-		return current;
-	slot = sched_pick_round_robin(runnable, SLOTS, current ? current_slot : -1);
+	if (sched_running && sched_running->state == VCPU_RUNNABLE &&
+	    sched_running->vm->state == VM_RUNNING && now_us < slice_end_us)
+		return sched_running;
+	slot = sched_pick_round_robin(runnable, SLOTS, sched_running ? current_slot : -1);
 	return slot < 0 ? NULL : slot_vcpu((unsigned int)slot);
 }
 
 /* Saves the vCPU on the core: registers, EL1 state (its timer stops), FP/SIMD, CPU time. */
 static void save_current(struct trap_frame *frame, uint64_t now_us)
 {
-	struct vcpu *prev = current;
+	struct vcpu *prev = sched_running;
 
 	if (frame)
 		prev->regs = *frame;
@@ -262,7 +266,7 @@ static void save_current(struct trap_frame *frame, uint64_t now_us)
 
 static void switch_to(struct trap_frame *frame, struct vcpu *next, uint64_t now_us)
 {
-	if (current)
+	if (sched_running)
 		save_current(frame, now_us);
 	*frame = next->regs;
 	el1_sysregs_restore(&next->sys);
@@ -272,7 +276,7 @@ static void switch_to(struct trap_frame *frame, struct vcpu *next, uint64_t now_
 	/* MPIDR_EL1 as the guest reads it: uniprocessor bit clear, Aff0 = vCPU index. */
 	write_sysreg(vmpidr_el2, (1UL << 31) | next->index);
 	isb();
-	current = next;
+	sched_running = next;
 	current_slot = (int)vcpu_slot(next);
 }
 
@@ -283,9 +287,9 @@ static void switch_to(struct trap_frame *frame, struct vcpu *next, uint64_t now_
  */
 static void account_current(uint64_t now_us)
 {
-	if (current) {
-		current->cpu_time_us += now_us - current->ran_since_us;
-		current->ran_since_us = now_us;
+	if (sched_running) {
+		sched_running->cpu_time_us += now_us - sched_running->ran_since_us;
+		sched_running->ran_since_us = now_us;
 	}
 }
 
@@ -296,7 +300,7 @@ static void account_current(uint64_t now_us)
  */
 static void idle(void)
 {
-	if (!__atomic_load_n(&pending_work, __ATOMIC_ACQUIRE))
+	if (!__atomic_load_n(&sched_pending_work, __ATOMIC_ACQUIRE))
 		wfi();
 	irq_unmask();
 	isb();
@@ -305,8 +309,8 @@ static void idle(void)
 
 static void recheck_vtimer(void)
 {
-	if (vtimer_irq_masked && (!current || !vcpu_vtimer_line(current, true))) {
-		vtimer_irq_masked = false;
+	if (sched_vtimer_irq_masked && (!sched_running || !vcpu_vtimer_line(sched_running, true))) {
+		sched_vtimer_irq_masked = false;
 		board_vtimer_irq_enable(true);
 	}
 }
@@ -321,7 +325,7 @@ static void program_alarm(uint64_t now_us, uint64_t device_deadline, unsigned in
 		deadline = vtimer_next;
 	if (runnable > 1 && slice_end_us < deadline)
 		deadline = slice_end_us;
-	if (vtimer_irq_masked && now_us + VTIMER_RECHECK_US < deadline)
+	if (sched_vtimer_irq_masked && now_us + VTIMER_RECHECK_US < deadline)
 		deadline = now_us + VTIMER_RECHECK_US;
 	alarm_deadline_us = deadline;
 	board_alarm_set(deadline);
@@ -337,7 +341,7 @@ static void reschedule(struct trap_frame *frame)
 	live_frame = frame;
 	account_current(board_uptime_us());
 	for (;;) {
-		uint32_t work = __atomic_exchange_n(&pending_work, 0, __ATOMIC_ACQUIRE);
+		uint32_t work = __atomic_exchange_n(&sched_pending_work, 0, __ATOMIC_ACQUIRE);
 
 		if (work & WORK_CONSOLE) {
 			/* The shell may run a long command: keep taking interrupts meanwhile. */
@@ -361,7 +365,7 @@ static void reschedule(struct trap_frame *frame)
 		program_alarm(now, deadline, runnable);
 		idle();
 	}
-	if (next != current) {
+	if (next != sched_running) {
 		switch_to(frame, next, now);
 		slice_end_us = now + next->vm->slice_us;
 		recheck_vtimer();
@@ -369,13 +373,44 @@ static void reschedule(struct trap_frame *frame)
 		slice_end_us = now + next->vm->slice_us;
 	}
 	program_alarm(now, deadline, runnable);
-	current->ran_since_us = board_uptime_us();
+	sched_running->ran_since_us = board_uptime_us();
+}
+
+/*
+ * The running vCPU's virtual timer fired and nothing else was asked for:
+ * raising its virtual IRQ (HCR_EL2.VI) is all there is to do, plus making
+ * sure the scheduler looks again within VTIMER_RECHECK_US to unmask the
+ * physical interrupt once the guest has handled it. The slow path would
+ * come to the same result after scanning every VM.
+ */
+static bool vtimer_fast_path(void)
+{
+	uint64_t recheck;
+
+	if (__atomic_load_n(&sched_pending_work, __ATOMIC_RELAXED) != WORK_VTIMER ||
+	    !sched_running || sched_running->state != VCPU_RUNNABLE)
+		return false;
+	__atomic_and_fetch(&sched_pending_work, ~(uint32_t)WORK_VTIMER, __ATOMIC_ACQ_REL);
+	recheck = board_uptime_us() + VTIMER_RECHECK_US;
+	if (alarm_deadline_us > recheck) {
+		alarm_deadline_us = recheck;
+		board_alarm_set(recheck);
+	}
+	sched_update_virq();
+	return true;
+}
+
+bool sched_resume_after_irq(void)
+{
+	return vtimer_fast_path() ||
+	       (sched_can_resume_guest() && sched_running && sched_running->state == VCPU_RUNNABLE);
 }
 
 void sched_return_to_guest(struct trap_frame *frame)
 {
-	if (__atomic_load_n(&pending_work, __ATOMIC_ACQUIRE) || !current ||
-	    current->state != VCPU_RUNNABLE) {
+	if (vtimer_fast_path())
+		return;
+	if (!sched_can_resume_guest() || !sched_running || sched_running->state != VCPU_RUNNABLE) {
 		reschedule(frame);
 		sched_update_virq();
 	}
@@ -400,17 +435,17 @@ void sched_print_state(void)
 	uint64_t now = board_uptime_us();
 
 	hv_printf("scheduler: now %lu us; on the core: ", now);
-	if (current)
-		hv_printf("VM %u vCPU %u, slice ends in %ld us\n", current->vm->id, current->index,
-			  (long)(slice_end_us - now));
+	if (sched_running)
+		hv_printf("VM %u vCPU %u, slice ends in %ld us\n", sched_running->vm->id,
+			  sched_running->index, (long)(slice_end_us - now));
 	else
 		hv_printf("nothing\n");
 	if (alarm_deadline_us == UINT64_MAX)
 		hv_printf("  alarm: none\n");
 	else
 		hv_printf("  alarm: in %ld us\n", (long)(alarm_deadline_us - now));
-	hv_printf("  pending work 0x%x; virtual timer interrupt %s\n", pending_work,
-		  vtimer_irq_masked ? "masked (waiting for the guest)" : "enabled");
+	hv_printf("  pending work 0x%x; virtual timer interrupt %s\n", sched_pending_work,
+		  sched_vtimer_irq_masked ? "masked (waiting for the guest)" : "enabled");
 	for (unsigned int slot = 0; slot < SLOTS; slot++) {
 		struct vcpu *v = slot_vcpu(slot);
 		uint64_t deadline;
@@ -422,7 +457,7 @@ void sched_print_state(void)
 			  v->state == VCPU_RUNNABLE  ? "runnable"
 			  : v->state == VCPU_WAITING ? "waiting"
 						     : "off",
-			  vcpu_irq_pending(v, v == current) ? "pending" : "none",
+			  vcpu_irq_pending(v, v == sched_running) ? "pending" : "none",
 			  v->sys.cntv_ctl_el0);
 		if (deadline != UINT64_MAX)
 			hv_printf(", timer due in %ld us", (long)(deadline - now));

@@ -11,6 +11,7 @@
  */
 #include "arch/arm64/trap_frame.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct vcpu;
@@ -28,12 +29,40 @@ void sched_init(void);
 void sched_request(enum sched_work work);
 /* Never returns: enters the first runnable vCPU (or idles with the shell). */
 void sched_start(void) __attribute__((noreturn));
+/*
+ * After an interrupt from a guest: true when the running vCPU can be
+ * resumed without the slow path (nothing requested, or only its virtual
+ * timer fired, which this handles). False: call sched_return_to_guest.
+ */
+bool sched_resume_after_irq(void);
 /* Called on every return to a guest, with the frame that will be restored. */
 void sched_return_to_guest(struct trap_frame *frame);
 /* Gives up the rest of the time slice. */
 void sched_yield(void);
 
-struct vcpu *sched_current(void);
+/* The vCPU on the core (NULL while none is). Read inline: every trap asks. */
+extern struct vcpu *sched_running;
+/* Bits of enum sched_work not yet handled. */
+extern uint32_t sched_pending_work;
+
+static inline struct vcpu *sched_current(void)
+{
+	return sched_running;
+}
+
+/*
+ * The scheduler's fast path: the running vCPU can simply be resumed — no
+ * work was requested. Whatever takes the running vCPU out of
+ * VCPU_RUNNABLE (WFI, a stop, a reset request) requests WORK_RESCHED, so
+ * one load answers. False means the slow path (sched_return_to_guest, with
+ * the complete frame) must run first. IRQs are masked in a trap handler and
+ * there is one core: a plain load sees every request made so far.
+ */
+static inline bool sched_can_resume_guest(void)
+{
+	return !*(volatile const uint32_t *)&sched_pending_work;
+}
+
 /* A vCPU's registers as they are now (live in the trap frame for the one on the core). */
 const struct trap_frame *sched_vcpu_regs(const struct vcpu *v);
 void sched_vm_started(struct vm *vm);
@@ -54,3 +83,18 @@ void sched_print_state(void);
 void sched_wake_vcpus(struct vm *vm);
 /* Re-evaluates the running vCPU's virtual IRQ input (HCR_EL2.VI) after a device changed. */
 void sched_update_virq(void);
+/* The physical virtual-timer interrupt is masked at EL2 until the guest has handled it. */
+extern bool sched_vtimer_irq_masked;
+
+/*
+ * After an emulated device access: re-evaluates HCR_EL2.VI if the devices
+ * say their interrupt output may have changed (irq_changed), or while the
+ * running vCPU's virtual timer interrupt is masked at EL2: the guest is
+ * handling it and may re-arm CNTV_CVAL_EL0 without a trap, so its line can
+ * drop at any time. Inline: every emulated access asks.
+ */
+static inline void sched_update_virq_after_access(bool irq_changed)
+{
+	if (irq_changed || sched_vtimer_irq_masked)
+		sched_update_virq();
+}

@@ -29,13 +29,11 @@
 #define PFR1_VIRT_SEC_MASK 0xf0f0UL
 
 /* The ID register space op0=3, op1=0, CRn=0, CRm=1..7, op2=0..7 (D12.3.1: reserved ones read 0). */
-#define ID_SPACE_CRM_FIRST 1
-#define ID_SPACE_ENTRIES   (7 * 8)
-static uint64_t id_space[ID_SPACE_ENTRIES];
+uint64_t sysreg_id_space[SYSREG_ID_SPACE_ENTRIES];
 static uint64_t revidr, aidr, ctr, clidr;
 
 #define ID_READ(crm, op2)                                                                          \
-	case ((crm)-ID_SPACE_CRM_FIRST) * 8 + (op2):                                               \
+	case ((crm)-SYSREG_ID_SPACE_CRM_FIRST) * 8 + (op2):                                        \
 		return read_sysreg(S3_0_C0_C##crm##_##op2)
 #define ID_READ_ROW(crm)                                                                           \
 	ID_READ(crm, 0);                                                                           \
@@ -65,11 +63,11 @@ static uint64_t read_id_register(unsigned int index)
 
 void sysreg_emul_init(void)
 {
-	for (unsigned int i = 0; i < ID_SPACE_ENTRIES; i++)
-		id_space[i] = read_id_register(i);
+	for (unsigned int i = 0; i < SYSREG_ID_SPACE_ENTRIES; i++)
+		sysreg_id_space[i] = read_id_register(i);
 	/* ID_AA64PFR0_EL1 is CRm=4, op2=0; ID_PFR1_EL1 is CRm=1, op2=1. */
-	id_space[(4 - ID_SPACE_CRM_FIRST) * 8 + 0] &= ~PFR0_EL2_EL3_MASK;
-	id_space[(1 - ID_SPACE_CRM_FIRST) * 8 + 1] &= ~PFR1_VIRT_SEC_MASK;
+	sysreg_id_space[(4 - SYSREG_ID_SPACE_CRM_FIRST) * 8 + 0] &= ~PFR0_EL2_EL3_MASK;
+	sysreg_id_space[(1 - SYSREG_ID_SPACE_CRM_FIRST) * 8 + 1] &= ~PFR1_VIRT_SEC_MASK;
 	revidr = read_sysreg(revidr_el1);
 	aidr = read_sysreg(aidr_el1);
 	ctr = read_sysreg(ctr_el0);
@@ -88,9 +86,9 @@ static bool emulate_read(struct vcpu *v, uint32_t reg, uint64_t *value)
 {
 	unsigned int crm = (reg >> 3) & 15;
 
-	if ((reg & ~SYSREG(0, 0, 0, 15, 7)) == SYSREG(3, 0, 0, 0, 0) && crm >= ID_SPACE_CRM_FIRST &&
-	    crm <= 7) {
-		*value = id_space[(crm - ID_SPACE_CRM_FIRST) * 8 + (reg & 7)];
+	if ((reg & ~SYSREG(0, 0, 0, 15, 7)) == SYSREG(3, 0, 0, 0, 0) &&
+	    crm >= SYSREG_ID_SPACE_CRM_FIRST && crm <= 7) {
+		*value = sysreg_id_space[(crm - SYSREG_ID_SPACE_CRM_FIRST) * 8 + (reg & 7)];
 		return true;
 	}
 	switch (reg) {
@@ -143,6 +141,8 @@ bool sysreg_emulate(struct vcpu *v, struct trap_frame *frame, uint32_t iss)
 	unsigned int rt = ISS_RT(iss);
 	uint64_t value = 0;
 
+	if (sysreg_read_id_space(frame, iss))
+		return true;
 	if (ISS_READ(iss)) {
 		if (!emulate_read(v, reg, &value))
 			return false;

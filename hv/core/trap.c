@@ -13,31 +13,37 @@
 #include "core/vm.h"
 #include "lib/printf.h"
 
-/* Guest-physical windows trapped for device emulation (a Pi 3's peripherals). */
-#define DEVICE_WINDOW_BASE 0x3f000000UL
-#define DEVICE_WINDOW_END  0x40000000UL
-#define LOCAL_WINDOW_BASE  0x40000000UL
-#define LOCAL_WINDOW_END   0x40040000UL
-
 #define ISS_WFX_WFE 1U /* ISS.TI: 0 = WFI, 1 = WFE */
 
-typedef void (*trap_handler)(struct vcpu *v, struct trap_frame *f, uint64_t esr);
+/*
+ * A handler answers TRAP_RESUME, or TRAP_NEEDS_FULL_FRAME before doing
+ * anything when the register it must transfer is one of x20-x29 and the
+ * frame does not hold them yet (see trap_guest_sync).
+ */
+typedef enum trap_next (*trap_handler)(struct vcpu *v, struct trap_frame *f, uint64_t esr);
+
+/* Set while a trap is handled again with the complete frame (trap_guest_sync_full). */
+static bool frame_complete;
+
+/* Whether register `reg` (31 = XZR) can be read or written in the frame now. */
+static bool reg_in_frame(unsigned int reg)
+{
+	return reg < 20 || reg > 29 || frame_complete;
+}
 
 void trap_irq_in_hypervisor(void)
 {
 	board_handle_irq();
 }
 
-void trap_irq_from_guest(struct trap_frame *frame)
+enum trap_next trap_irq_from_guest(void)
 {
 	struct vcpu *v = sched_current();
 
-	if (v) {
-		v->vm->stats.exits++;
+	if (v)
 		v->vm->stats.irq_exits++;
-	}
 	board_handle_irq();
-	sched_return_to_guest(frame);
+	return sched_resume_after_irq() ? TRAP_RESUME : TRAP_RESCHEDULE;
 }
 
 /* "EC 0x24 data abort from a lower EL — translation fault, level 2; ESR ... ELR ... FAR ..." */
@@ -69,7 +75,7 @@ static void stop_with_report(struct vcpu *v, struct trap_frame *f, uint64_t esr,
  * The first one per VM is reported (later ones are only counted, so a guest
  * cannot flood the console).
  */
-static void trap_undefined(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+static enum trap_next trap_undefined(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
 	char what[48] = "";
 
@@ -83,27 +89,28 @@ static void trap_undefined(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 		    what[0] ? ": " : "", what);
 	}
 	inject_undefined(f);
+	return TRAP_RESUME;
 }
 
-static void trap_wfx(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+static enum trap_next trap_wfx(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
-	v->vm->stats.wfx++;
 	f->elr += 4;
 	if (esr_iss(esr) & ISS_WFX_WFE) {
 		/* WFE: a hint that it is spinning; let someone else run. */
 		sched_yield();
-		return;
+		return TRAP_RESUME;
 	}
 	/* WFI completes at once when an interrupt is already pending (even if masked). */
-	if (vcpu_irq_pending(v, true))
-		return;
-	v->state = VCPU_WAITING;
-	sched_request(WORK_RESCHED);
+	if (!vcpu_irq_pending(v, true)) {
+		v->state = VCPU_WAITING;
+		sched_request(WORK_RESCHED);
+	}
+	return TRAP_RESUME;
 }
 
-static void trap_hvc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+static enum trap_next trap_hvc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
-	hypercall_dispatch(v, f, (uint16_t)esr_iss(esr));
+	return hypercall_dispatch(v, f, (uint16_t)esr_iss(esr));
 }
 
 /*
@@ -112,56 +119,28 @@ static void trap_hvc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
  * else as SMCCC does for an unknown function (x0 = -1, NOT_SUPPORTED). For a
  * trapped SMC, ELR_EL2 points at the SMC itself: skip it.
  */
-static void trap_smc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+static enum trap_next trap_smc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
 	(void)esr;
-	v->vm->stats.smc++;
 	f->elr += 4;
 	if (psci_is_call(f->x[0]))
 		psci_call(v, f);
 	else
 		f->x[0] = (uint64_t)HC_ERR_NOT_SUPPORTED;
+	return TRAP_RESUME;
 }
 
-static void trap_sysreg(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+static enum trap_next trap_sysreg(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
-	v->vm->stats.sysreg++;
-	if (!sysreg_emulate(v, f, esr_iss(esr)))
-		trap_undefined(v, f, esr);
-}
+	uint32_t iss = esr_iss(esr);
 
-static bool in_device_window(uint64_t ipa)
-{
-	return (ipa >= DEVICE_WINDOW_BASE && ipa < DEVICE_WINDOW_END) ||
-	       (ipa >= LOCAL_WINDOW_BASE && ipa < LOCAL_WINDOW_END);
-}
-
-static void emulate_mmio(struct vcpu *v, struct trap_frame *f, const struct data_abort *da)
-{
-	struct vm *vm = v->vm;
-	enum mmio_result result;
-	uint64_t value;
-
-	if (da->write) {
-		vm->stats.mmio_writes++;
-		result = mmio_write(&vm->mmio, da->ipa, da->size, data_abort_store_value(da, f->x));
-	} else {
-		vm->stats.mmio_reads++;
-		result = mmio_read(&vm->mmio, da->ipa, da->size, &value);
-		if (da->reg != 31)
-			f->x[da->reg] = data_abort_load_value(da, value);
-	}
-	if (result == MMIO_ERROR) {
-		vm_stop(vm, "malformed %u-byte %s of device register at IPA 0x%lx", da->size,
-			da->write ? "write" : "read", da->ipa);
-		return;
-	}
-	f->elr += 4;
-	/* A device register access may raise or lower the VM's interrupt. */
-	sched_update_virq();
-	/* A write may also interrupt its other vCPUs (an IPI through a local mailbox). */
-	if (da->write && vm->nr_vcpus > 1)
-		sched_wake_vcpus(vm);
+	if (!reg_in_frame(sysreg_transfer_register(iss)))
+		return TRAP_NEEDS_FULL_FRAME;
+	if (sysreg_read_id_space(f, iss) || sysreg_emulate(v, f, iss))
+		return TRAP_RESUME;
+	/* ESR_EL2 still describes this trap: re-reading it keeps v and esr out of saved registers.
+	 */
+	return trap_undefined(sched_current(), f, read_sysreg(esr_el2));
 }
 
 /*
@@ -191,39 +170,101 @@ static void inject_abort_outside_ram(struct vcpu *v, struct trap_frame *f, uint6
 		inject_data_abort(f, far, esr_iss(esr) & (1U << 6));
 }
 
-static void trap_data_abort(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+/* The access hit a device register in a way the model refuses: a guest bug, the VM stops. */
+static __attribute__((noinline, cold)) void mmio_malformed(struct vm *vm, unsigned int size,
+							   bool write, uint64_t ipa)
+{
+	vm_stop(vm, "malformed %u-byte %s of device register at IPA 0x%lx", size,
+		write ? "write" : "read", ipa);
+}
+
+static inline __attribute__((always_inline)) void emulate_mmio(struct vcpu *v, struct trap_frame *f,
+							       const struct data_abort *da)
+{
+	struct vm *vm = v->vm;
+	enum mmio_result result;
+	uint64_t value;
+
+	if (da->write) {
+		vm->stats.mmio_writes++;
+		result = mmio_write(&vm->mmio, da->ipa, da->size, data_abort_store_value(da, f->x));
+	} else {
+		vm->stats.mmio_reads++;
+		result = mmio_read(&vm->mmio, da->ipa, da->size, &value);
+		if (da->reg != 31)
+			f->x[da->reg] = data_abort_load_value(da, value);
+	}
+	if (result == MMIO_ERROR) {
+		mmio_malformed(vm, da->size, da->write, da->ipa);
+		return;
+	}
+	f->elr += 4;
+	/* Most accesses leave the VM's interrupt alone; the models say when one did not. */
+	sched_update_virq_after_access(bcm2837_vdevs_take_irq_change(&vm->devs));
+	/* A write may also interrupt its other vCPUs (an IPI through a local mailbox). */
+	if (da->write && vm->nr_vcpus > 1)
+		sched_wake_vcpus(vm);
+}
+
+/*
+ * A data abort that is no device access to emulate, out of line so the MMIO
+ * path keeps its decoded syndrome in registers: outside RAM and the device
+ * window (an external abort for the guest), or on a device without a usable
+ * syndrome (the VM is stopped).
+ */
+static __attribute__((noinline, cold)) enum trap_next
+data_abort_not_mmio(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
 	struct data_abort da;
-	bool valid = data_abort_decode(esr, read_sysreg(far_el2), read_sysreg(hpfar_el2), &da);
 	char what[96];
 
-	if (!in_device_window(da.ipa)) {
+	(void)data_abort_decode(esr, read_sysreg(far_el2), read_sysreg(hpfar_el2), &da);
+
+	if (!mmio_in_window(da.ipa)) {
 		fmt_snprintf(what, sizeof(what), "%s outside its RAM at IPA 0x%lx",
 			     da.write ? "write" : "read", da.ipa);
 		inject_abort_outside_ram(v, f, esr, what);
-		return;
-	}
-	if (da.stage1_walk || !valid) {
+	} else {
 		fmt_snprintf(what, sizeof(what), "%s at device IPA 0x%lx cannot be emulated",
 			     da.stage1_walk ? "page table walk" : "access without a valid syndrome",
 			     da.ipa);
 		stop_with_report(v, f, esr, what);
-		return;
 	}
-	emulate_mmio(v, f, &da);
+	return TRAP_RESUME;
 }
 
-static void trap_instruction_abort(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+static enum trap_next trap_data_abort(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+{
+	struct data_abort da;
+	bool valid = data_abort_decode(esr, read_sysreg(far_el2), read_sysreg(hpfar_el2), &da);
+
+	if (!valid || da.stage1_walk || !mmio_in_window(da.ipa))
+		return data_abort_not_mmio(v, f, esr);
+	if (!reg_in_frame(da.reg))
+		return TRAP_NEEDS_FULL_FRAME;
+	emulate_mmio(v, f, &da);
+	return TRAP_RESUME;
+}
+
+static enum trap_next trap_instruction_abort(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
 	char what[80];
 
 	fmt_snprintf(what, sizeof(what), "instruction fetch from IPA 0x%lx outside its RAM",
 		     ((read_sysreg(hpfar_el2) >> 4) << 12) | (read_sysreg(far_el2) & 0xfff));
 	inject_abort_outside_ram(v, f, esr, what);
+	return TRAP_RESUME;
 }
 
-/* Handlers by ESR_EL2.EC. Every class has one: those not listed are undefined to the guest. */
-static const trap_handler guest_traps[64] = {
+/*
+ * Handlers by ESR_EL2.EC. Every class has one: those not listed are
+ * undefined to the guest (the range fills every entry first, then the
+ * listed ones override it, hence the pragma), so dispatch needs no check.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+static const trap_handler guest_traps[VM_TRAP_CLASSES] = {
+    [0 ... VM_TRAP_CLASSES - 1] = trap_undefined,
     [EC_WFX] = trap_wfx,
     [EC_HVC64] = trap_hvc,
     [EC_SMC64] = trap_smc,
@@ -231,14 +272,41 @@ static const trap_handler guest_traps[64] = {
     [EC_IABT_LOWER] = trap_instruction_abort,
     [EC_DABT_LOWER] = trap_data_abort,
 };
+#pragma GCC diagnostic pop
 
-void trap_guest_sync(struct trap_frame *frame, uint64_t esr)
+static trap_handler handler_of(unsigned int ec)
+{
+	return guest_traps[ec & (VM_TRAP_CLASSES - 1)];
+}
+
+/*
+ * On the fast path the frame holds x0-x19, x30, ELR_EL2 and SPSR_EL2 only;
+ * x20-x29 are still in the hardware registers. Handlers touch no general
+ * register but the one the syndrome names (MMIO, MSR/MRS; they check it
+ * with reg_in_frame) and x0-x2 (hypercalls, SMC). The trap is counted by
+ * class here: the only counter every trap pays.
+ */
+enum trap_next trap_guest_sync(struct trap_frame *frame, uint64_t esr)
 {
 	struct vcpu *v = sched_current();
-	trap_handler handler = guest_traps[esr_ec(esr)];
+	unsigned int ec = esr_ec(esr);
+	enum trap_next next;
 
-	v->vm->stats.exits++;
-	(handler ? handler : trap_undefined)(v, frame, esr);
+	v->vm->stats.traps[ec]++;
+	next = handler_of(ec)(v, frame, esr);
+	if (next != TRAP_RESUME)
+		return next;
+	return sched_can_resume_guest() ? TRAP_RESUME : TRAP_RESCHEDULE;
+}
+
+void trap_guest_sync_full(struct trap_frame *frame, uint64_t esr, enum trap_next next)
+{
+	if (next == TRAP_NEEDS_FULL_FRAME) {
+		/* Counted already; its handler stopped before doing anything. */
+		frame_complete = true;
+		(void)handler_of(esr_ec(esr))(sched_current(), frame, esr);
+		frame_complete = false;
+	}
 	sched_return_to_guest(frame);
 }
 
@@ -246,7 +314,7 @@ void trap_guest_fault(struct trap_frame *frame, const char *what, uint64_t esr)
 {
 	struct vcpu *v = sched_current();
 
-	v->vm->stats.exits++;
+	v->vm->stats.faults++;
 	stop_with_report(v, frame, esr, what);
 	sched_return_to_guest(frame);
 }

@@ -10,9 +10,29 @@
 
 /* A physical interrupt while the hypervisor itself ran (idle or shell). */
 void trap_irq_in_hypervisor(void);
-/* A physical interrupt while a guest ran. */
-void trap_irq_from_guest(struct trap_frame *frame);
-/* A synchronous exception from a guest, dispatched by ESR_EL2.EC. */
-void trap_guest_sync(struct trap_frame *frame, uint64_t esr);
+
+/* What the vectors do after trap_guest_sync (values used by vectors.S). */
+enum trap_next {
+	TRAP_RESUME = 0,	   /* handled: restore x0-x19, x30 and return to the guest */
+	TRAP_RESCHEDULE = 1,	   /* handled, but the scheduler's slow path must run */
+	TRAP_NEEDS_FULL_FRAME = 2, /* not handled yet: it needs x20-x29 in the frame */
+};
+
+/*
+ * A synchronous exception from a guest, dispatched by ESR_EL2.EC, on the
+ * partial frame the vectors save first: x0-x19, x30, ELR_EL2, SPSR_EL2
+ * (x20-x29 are callee-saved in AAPCS64, so C code leaves them in place).
+ * Unless it returns TRAP_RESUME, the vectors complete the frame and call
+ * trap_guest_sync_full with its answer.
+ */
+enum trap_next trap_guest_sync(struct trap_frame *frame, uint64_t esr);
+/* With the complete frame: handles the exception if not done yet, then the scheduler. */
+void trap_guest_sync_full(struct trap_frame *frame, uint64_t esr, enum trap_next next);
+/*
+ * A physical interrupt while a guest ran, on the partial frame (as for
+ * trap_guest_sync): TRAP_RESCHEDULE asks the vectors to complete the frame
+ * and call sched_return_to_guest.
+ */
+enum trap_next trap_irq_from_guest(void);
 /* An SError/FIQ from a guest: stops the VM. */
 void trap_guest_fault(struct trap_frame *frame, const char *what, uint64_t esr);

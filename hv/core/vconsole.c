@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 
+#include "arch/arm64/esr.h"
 #include "core/console.h"
 #include "core/sched.h"
 #include "core/shell.h"
@@ -139,9 +140,9 @@ static void print_vm(const struct vm *vm)
 
 	hv_printf("%c%2u %-15s %-8s %5luM %8lu %9lu %8lu %8lu %7lu %7lu %7lu %7lu\n",
 		  vm == attached ? '*' : ' ', vm->id, vm->name, state, vm->ram_size >> 20,
-		  v->cpu_time_us / 1000, vm->stats.exits, vm->stats.mmio_reads,
-		  vm->stats.mmio_writes, vm->stats.hvc, vm->stats.wfx, vm->stats.sysreg,
-		  vm->stats.virq);
+		  v->cpu_time_us / 1000, vm_stats_exits(&vm->stats), vm->stats.mmio_reads,
+		  vm->stats.mmio_writes, vm->stats.traps[EC_HVC64], vm->stats.traps[EC_WFX],
+		  vm->stats.traps[EC_SYSREG], vm->stats.virq);
 	if (vm->state == VM_STOPPED)
 		hv_printf("      stopped: %s\n", vm->stop_reason);
 }

@@ -10,27 +10,31 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 
-static struct vm vms[VM_MAX];
+struct vm vm_table[VM_MAX];
 static struct stage2_tables stage2_storage[VM_MAX] __attribute__((section(".pagetables")));
 
 void vm_init_all(void)
 {
 	for (unsigned int i = 0; i < VM_MAX; i++) {
-		vms[i].id = i + 1;
-		vms[i].state = VM_EMPTY;
+		vm_table[i].id = i + 1;
+		vm_table[i].state = VM_EMPTY;
 	}
 }
 
-struct vm *vm_slot(unsigned int i)
+uint64_t vm_stats_exits(const struct vm_stats *st)
 {
-	return i < VM_MAX ? &vms[i] : NULL;
+	uint64_t exits = st->irq_exits + st->faults;
+
+	for (unsigned int ec = 0; ec < VM_TRAP_CLASSES; ec++)
+		exits += st->traps[ec];
+	return exits;
 }
 
 struct vm *vm_by_id(unsigned int id)
 {
-	if (id == 0 || id > VM_MAX || vms[id - 1].state == VM_EMPTY)
+	if (id == 0 || id > VM_MAX || vm_table[id - 1].state == VM_EMPTY)
 		return NULL;
-	return &vms[id - 1];
+	return &vm_table[id - 1];
 }
 
 const char *vm_state_name(enum vm_state state)
@@ -48,8 +52,8 @@ const char *vm_state_name(enum vm_state state)
 static struct vm *free_slot(void)
 {
 	for (unsigned int i = 0; i < VM_MAX; i++) {
-		if (vms[i].state == VM_EMPTY)
-			return &vms[i];
+		if (vm_table[i].state == VM_EMPTY)
+			return &vm_table[i];
 	}
 	return NULL;
 }
@@ -290,14 +294,27 @@ uint64_t vdev_now_us(struct vm *vm)
 	return vm_now_us(vm);
 }
 
+/* Modulo 2^32 the low half of a difference depends only on the low halves. */
+uint32_t vdev_now_us_low(struct vm *vm)
+{
+	return board_uptime_us_low() - (uint32_t)vm->time_base_us;
+}
+
+/* Only a real change of level makes the scheduler look at HCR_EL2.VI again. */
 void vdev_set_irq_line(struct vm *vm, unsigned int line, bool level)
 {
+	uint64_t lines = vm->devs.irq_lines;
+
 	if (line >= 64)
 		return;
 	if (level)
-		vm->devs.irq_lines |= 1UL << line;
+		lines |= 1UL << line;
 	else
-		vm->devs.irq_lines &= ~(1UL << line);
+		lines &= ~(1UL << line);
+	if (lines != vm->devs.irq_lines) {
+		vm->devs.irq_lines = lines;
+		vm->devs.irq_changed = true;
+	}
 }
 
 void vm_request(struct vm *vm, enum vm_request request)

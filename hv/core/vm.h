@@ -28,10 +28,17 @@ enum vm_state {
 	VM_STOPPED, /* stopped by a fault or by the user; its log is kept */
 };
 
+#define VM_TRAP_CLASSES 64 /* ESR_EL2.EC is 6 bits */
+
+/*
+ * One increment per exit: synchronous traps are counted by exception class
+ * (ESR_EL2.EC) in the dispatcher, so no handler counts again; the totals
+ * are summed when someone asks (vm_stats_exits).
+ */
 struct vm_stats {
-	uint64_t exits;	    /* every entry into the hypervisor from this VM */
-	uint64_t irq_exits; /* physical interrupts taken while it ran */
-	uint64_t hvc, smc, wfx, sysreg;
+	uint64_t traps[VM_TRAP_CLASSES]; /* synchronous exceptions by ESR_EL2.EC */
+	uint64_t irq_exits;		 /* physical interrupts taken while it ran */
+	uint64_t faults;		 /* FIQs and SErrors taken from it */
 	uint64_t mmio_reads, mmio_writes;
 	uint64_t virq;	 /* virtual interrupts delivered (VI raised) */
 	uint64_t undef;	 /* undefined-instruction exceptions injected */
@@ -114,11 +121,19 @@ void vm_request(struct vm *vm, enum vm_request request);
 void vm_pause(struct vm *vm);
 void vm_resume(struct vm *vm);
 struct vm *vm_by_id(unsigned int id);
-/* Slot i (0..VM_MAX-1), whatever its state. */
-struct vm *vm_slot(unsigned int i);
+/* The slots; read through vm_slot (inline: the scheduler walks them on every pass). */
+extern struct vm vm_table[VM_MAX];
+
+/* Slot i (0..VM_MAX-1), whatever its state; NULL beyond. */
+static inline struct vm *vm_slot(unsigned int i)
+{
+	return i < VM_MAX ? &vm_table[i] : NULL;
+}
 
 /* Host pointer for guest-physical [ipa, ipa + size) if it is all RAM, else NULL. */
 void *vm_guest_ptr(struct vm *vm, uint64_t ipa, uint64_t size);
 /* The VM's view of the 1 MHz system timer. */
 uint64_t vm_now_us(const struct vm *vm);
 const char *vm_state_name(enum vm_state state);
+/* Every entry into the hypervisor from this VM: traps of every class, interrupts, faults. */
+uint64_t vm_stats_exits(const struct vm_stats *st);

@@ -13,6 +13,8 @@ struct vm;
 /* The VM's view of the BCM2835 system timer's 1 MHz counter (starts near 0 when the VM is created).
  */
 uint64_t vdev_now_us(struct vm *vm);
+/* Its low 32 bits (the CLO register a guest polls), cheaper to get. */
+uint32_t vdev_now_us_low(struct vm *vm);
 
 /* Sets the level of one BCM2835 interrupt line (0-63) of this VM. */
 void vdev_set_irq_line(struct vm *vm, unsigned int line, bool level);

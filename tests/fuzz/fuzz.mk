@@ -75,7 +75,7 @@ FUZZ_LIBS_mailbox  := -lcmocka
 FUZZ_DICT_mailbox  := tests/fuzz/mailbox.dict
 FUZZ_SEEDS_mailbox := $(FUZZ_BUILD)/seeds-mailbox.made
 
-FUZZ_SRCS_abort  := hv/arch/arm64/abort.c hv/arch/arm64/esr.c
+FUZZ_SRCS_abort  := hv/arch/arm64/esr.c
 FUZZ_DEPS_abort  := hv/arch/arm64/abort.h hv/arch/arm64/esr.h
 FUZZ_SEEDS_abort := $(FUZZ_BUILD)/seeds-abort.made
 

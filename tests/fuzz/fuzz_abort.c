@@ -1,6 +1,6 @@
 /*
  * libFuzzer target for the syndrome decoders: the MMIO data abort decoder
- * (hv/arch/arm64/abort.c) and the ESR describer (hv/arch/arm64/esr.c).
+ * (hv/arch/arm64/abort.h) and the ESR describer (hv/arch/arm64/esr.c).
  *
  * The input is four little-endian 64-bit values, zero-padded if short:
  * ESR_EL2, FAR_EL2, HPFAR_EL2 and the raw value an MMIO load returns (which

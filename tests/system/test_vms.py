@@ -209,6 +209,20 @@ def test_guest_uses_the_virtual_timer_directly(hv):
     assert rows[4]["cpu_ms"] < 300, out
 
 
+def test_registers_x19_to_x29_survive_the_trap_fast_path(hv):
+    """MMIO and MRS through x19-x30, and x19-x29 live across HVC, MMIO, MRS and WFE,
+    while lrtos and echo share the core (interrupts, vCPU switches)."""
+    hv.sendline("vmld tests/high_regs.bin 0x80000 0x80000")
+    hv.expect(r"vmld: VM 4 \(high_regs\) started")
+    hv.attach(4)
+    for _ in range(3):
+        hv.expect(r"high_regs: (ok|FAILED) after (\d+) rounds", timeout=20)
+        assert hv.match.group(1) == "ok", hv.before[-600:]
+    assert "FAIL" not in hv.before, hv.before[-600:]
+    hv.send("@0")
+    hv.expect_prompt()
+
+
 def test_vmi_shows_one_vm_in_detail(hv):
     out = hv.run("vmi 2")
     assert "VM 2 (lrtos): running" in out, out

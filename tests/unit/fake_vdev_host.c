@@ -76,6 +76,12 @@ uint64_t vdev_now_us(struct vm *vm)
 	return fake_host.now_us;
 }
 
+uint32_t vdev_now_us_low(struct vm *vm)
+{
+	check_vm(vm);
+	return (uint32_t)fake_host.now_us;
+}
+
 void vdev_set_irq_line(struct vm *vm, unsigned int line, bool level)
 {
 	check_vm(vm);

@@ -131,6 +131,58 @@ static void test_overlaps_and_full_bus_are_refused(void **state)
 	assert_null(mmio_find(&bus, 0x1110));
 }
 
+/* The page index: one page, shared pages, partial pages, the window's edges and beyond. */
+static void test_page_index_finds_every_region(void **state)
+{
+	struct mmio_bus bus;
+	struct fake_dev d = {0};
+	/* Two regions on one page (like the interrupt controller and the mailbox). */
+	struct mmio_region intc = region("intc", 0x3f00b200, 0x28, &d);
+	struct mmio_region mbox = region("mbox", 0x3f00b880, 0x40, &d);
+	/* One region across three pages, one at the window's top, one outside it. */
+	struct mmio_region wide = region("wide", 0x3f100800, 0x2000, &d);
+	struct mmio_region local = region("local", 0x4003f000, 0x1000, &d);
+	struct mmio_region ram = region("outside", 0x1000, 0x100, &d);
+
+	(void)state;
+	mmio_bus_init(&bus);
+	assert_true(mmio_register(&bus, &intc));
+	assert_true(mmio_register(&bus, &mbox));
+	assert_true(mmio_register(&bus, &wide));
+	assert_true(mmio_register(&bus, &local));
+	assert_true(mmio_register(&bus, &ram));
+
+	assert_string_equal(mmio_find(&bus, 0x3f00b200)->name, "intc");
+	assert_string_equal(mmio_find(&bus, 0x3f00b8bc)->name, "mbox");
+	assert_null(mmio_find(&bus, 0x3f00b000)); /* shared page, in no region */
+	assert_null(mmio_find(&bus, 0x3f100000)); /* the wide region's first page, before it */
+	assert_string_equal(mmio_find(&bus, 0x3f100800)->name, "wide");
+	assert_string_equal(mmio_find(&bus, 0x3f101ffc)->name, "wide");
+	assert_string_equal(mmio_find(&bus, 0x3f1027fc)->name, "wide");
+	assert_null(mmio_find(&bus, 0x3f102800)); /* its last page, after it */
+	assert_string_equal(mmio_find(&bus, 0x4003fffc)->name, "local");
+	assert_null(mmio_find(&bus, 0x40040000));
+	assert_string_equal(mmio_find(&bus, 0x1010)->name, "outside");
+	assert_null(mmio_find(&bus, 0x3effffff));
+}
+
+/* A refused registration leaves the index as it was. */
+static void test_refused_region_is_not_indexed(void **state)
+{
+	struct mmio_bus bus;
+	struct fake_dev d = {0};
+	struct mmio_region a = region("a", 0x3f003000, 0x20, &d);
+	struct mmio_region overlap = region("b", 0x3f003010, 0x2000, &d);
+
+	(void)state;
+	mmio_bus_init(&bus);
+	assert_true(mmio_register(&bus, &a));
+	assert_false(mmio_register(&bus, &overlap));
+	assert_null(mmio_find(&bus, 0x3f004000));
+	assert_int_equal(bus.page_region[(0x3f004000 - MMIO_WINDOW_BASE) >> MMIO_PAGE_SHIFT],
+			 MMIO_PAGE_EMPTY);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -138,6 +190,8 @@ int main(void)
 	    cmocka_unit_test(test_unclaimed_addresses_read_zero_and_are_counted),
 	    cmocka_unit_test(test_errors_pass_through),
 	    cmocka_unit_test(test_overlaps_and_full_bus_are_refused),
+	    cmocka_unit_test(test_page_index_finds_every_region),
+	    cmocka_unit_test(test_refused_region_is_not_indexed),
 	};
 	return cmocka_run_group_tests_name("mmio", tests, NULL, NULL);
 }

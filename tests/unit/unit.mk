@@ -17,7 +17,8 @@ UNIT_TESTS   += config
 UNIT_SRCS_config := hv/core/config.c hv/lib/cmdline.c hv/lib/printf.c tests/unit/host_string.c
 UNIT_SRCS_esr := hv/arch/arm64/esr.c
 UNIT_SRCS_stage2 := hv/arch/arm64/stage2.c
-UNIT_SRCS_abort := hv/arch/arm64/abort.c
+# Header-only code under test: nothing to link but the test.
+UNIT_HEADER_ONLY := abort
 UNIT_SRCS_mm := hv/core/mm.c
 UNIT_SRCS_sched_policy := hv/core/sched_policy.c
 UNIT_SRCS_mmio := hv/core/mmio.c
@@ -56,7 +57,7 @@ $(FAT32_IMAGES): scripts/mkfatimages.py
 $(UNIT_BUILD)/test_fat32 $(UNIT_BUILD)/test_fat32_corrupt: $(FAT32_IMAGES) $(wildcard hv/fs/*.h) \
 	tests/unit/fat32_test_util.h
 
-unit_srcs = $(if $(UNIT_SRCS_$(1)),$(UNIT_SRCS_$(1)),hv/lib/$(1).c)
+unit_srcs = $(if $(filter $(1),$(UNIT_HEADER_ONLY)),,$(if $(UNIT_SRCS_$(1)),$(UNIT_SRCS_$(1)),hv/lib/$(1).c))
 UNIT_BINS := $(UNIT_TESTS:%=$(UNIT_BUILD)/test_%)
 
 define unit_rule

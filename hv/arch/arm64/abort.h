@@ -2,9 +2,20 @@
 /*
  * Decoding a data abort taken to EL2 (ESR_EL2.EC = 0x24) into the access
  * the guest attempted, for MMIO emulation. Pure: unit-tested on the host.
+ * Inline: every emulated device access decodes one, and the compiler then
+ * keeps the fields in registers instead of a structure on the stack.
  */
 #include <stdbool.h>
 #include <stdint.h>
+
+/* ISS fields of a data abort (Arm ARM D19.2, ESR_EL2, "ISS encoding for a Data Abort"). */
+#define ISS_ISV	      (1U << 24)
+#define ISS_SAS_SHIFT 22
+#define ISS_SSE	      (1U << 21)
+#define ISS_SRT_SHIFT 16
+#define ISS_SF	      (1U << 15)
+#define ISS_S1PTW     (1U << 7)
+#define ISS_WNR	      (1U << 6)
 
 struct data_abort {
 	uint64_t ipa;	   /* faulting intermediate physical address */
@@ -16,16 +27,57 @@ struct data_abort {
 	bool stage1_walk;  /* S1PTW: the fault was on the guest's own page table walk */
 };
 
+static inline uint64_t data_abort_size_mask(unsigned int size)
+{
+	return size >= 8 ? ~0UL : (1UL << (8 * size)) - 1;
+}
+
 /*
  * Returns false when ESR_EL2.ISS.ISV is 0: the instruction (e.g. a load
  * pair or a write-back form) cannot be emulated from the syndrome alone.
  * The IPA comes from HPFAR_EL2.FIPA (bits [43:4] = IPA[51:12]) plus the
  * page offset from FAR_EL2. It is filled in even when ISV is 0.
  */
-bool data_abort_decode(uint64_t esr, uint64_t far, uint64_t hpfar, struct data_abort *out);
+static inline bool data_abort_decode(uint64_t esr, uint64_t far, uint64_t hpfar,
+				     struct data_abort *out)
+{
+	uint32_t iss = (uint32_t)(esr & 0x1ffffff);
+
+	out->ipa = ((hpfar >> 4) << 12 & 0x000ffffffffff000UL) | (far & 0xfff);
+	out->stage1_walk = iss & ISS_S1PTW;
+	out->write = iss & ISS_WNR;
+	if (!(iss & ISS_ISV)) {
+		out->size = 0;
+		out->reg = 0;
+		out->sign_extend = false;
+		out->reg64 = false;
+		return false;
+	}
+	out->size = 1U << ((iss >> ISS_SAS_SHIFT) & 3);
+	out->sign_extend = iss & ISS_SSE;
+	out->reg = (iss >> ISS_SRT_SHIFT) & 31;
+	out->reg64 = iss & ISS_SF;
+	return true;
+}
 
 /* The value a load writes to Xt: sign-extended per SSE and cut to 32 bits for Wt. */
-uint64_t data_abort_load_value(const struct data_abort *da, uint64_t raw);
+static inline uint64_t data_abort_load_value(const struct data_abort *da, uint64_t raw)
+{
+	uint64_t value = raw & data_abort_size_mask(da->size);
+
+	if (da->sign_extend && da->size < 8) {
+		uint64_t sign = 1UL << (8 * da->size - 1);
+		value = (value ^ sign) - sign;
+	}
+	if (!da->reg64)
+		value &= 0xffffffffUL;
+	return value;
+}
 
 /* The value a store writes: Xt (0 for XZR) cut to the access size. */
-uint64_t data_abort_store_value(const struct data_abort *da, const uint64_t regs[31]);
+static inline uint64_t data_abort_store_value(const struct data_abort *da, const uint64_t regs[31])
+{
+	uint64_t value = da->reg == 31 ? 0 : regs[da->reg];
+
+	return value & data_abort_size_mask(da->size);
+}

@@ -76,18 +76,12 @@ void exception_unexpected(struct trap_frame *frame, enum exception_kind kind)
 	halt();
 }
 
+/* Guests' IRQs take their own entry (vectors.S, guest_irq_fast). */
 void exception_irq(struct trap_frame *frame, enum exception_kind kind)
 {
-	if (kind == EXC_EL2_IRQ)
-		trap_irq_in_hypervisor();
-	else
-		trap_irq_from_guest(frame);
-}
-
-void exception_guest_sync(struct trap_frame *frame, enum exception_kind kind)
-{
+	(void)frame;
 	(void)kind;
-	trap_guest_sync(frame, read_sysreg(esr_el2));
+	trap_irq_in_hypervisor();
 }
 
 void exception_guest_fault(struct trap_frame *frame, enum exception_kind kind)

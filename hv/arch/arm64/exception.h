@@ -27,10 +27,8 @@ enum exception_kind {
 /* An exception the hypervisor cannot handle: prints a crash report and halts. */
 void exception_unexpected(struct trap_frame *frame, enum exception_kind kind)
     __attribute__((noreturn));
-/* A physical IRQ, taken to EL2 (HCR_EL2.IMO), from the hypervisor or from a guest. */
+/* A physical IRQ, taken to EL2 (HCR_EL2.IMO), while the hypervisor itself ran. */
 void exception_irq(struct trap_frame *frame, enum exception_kind kind);
-/* A synchronous exception from a guest: a trap to handle or emulate. */
-void exception_guest_sync(struct trap_frame *frame, enum exception_kind kind);
 /* An FIQ or SError from a guest: no guest is allowed to cause one; it is stopped. */
 void exception_guest_fault(struct trap_frame *frame, enum exception_kind kind);
 

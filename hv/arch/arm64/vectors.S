@@ -60,6 +60,48 @@
 	eret
 .endm
 
+/*
+ * The part of the frame a C function may clobber (AAPCS64: x0-x18 and x30;
+ * x19 rides along in the pair), and ELR_EL2/SPSR_EL2. x20-x29 are left in
+ * the registers: every C function preserves them.
+ */
+.macro save_partial_frame
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp, #16 * 0]
+	stp	x2, x3, [sp, #16 * 1]
+	stp	x4, x5, [sp, #16 * 2]
+	stp	x6, x7, [sp, #16 * 3]
+	stp	x8, x9, [sp, #16 * 4]
+	stp	x10, x11, [sp, #16 * 5]
+	stp	x12, x13, [sp, #16 * 6]
+	stp	x14, x15, [sp, #16 * 7]
+	stp	x16, x17, [sp, #16 * 8]
+	stp	x18, x19, [sp, #16 * 9]
+	str	x30, [sp, #16 * 15]
+	mrs	x0, elr_el2
+	mrs	x1, spsr_el2
+	stp	x0, x1, [sp, #FRAME_ELR]
+.endm
+
+.macro restore_partial_frame_and_eret
+	ldp	x0, x1, [sp, #FRAME_ELR]
+	msr	elr_el2, x0
+	msr	spsr_el2, x1
+	ldp	x0, x1, [sp, #16 * 0]
+	ldp	x2, x3, [sp, #16 * 1]
+	ldp	x4, x5, [sp, #16 * 2]
+	ldp	x6, x7, [sp, #16 * 3]
+	ldp	x8, x9, [sp, #16 * 4]
+	ldp	x10, x11, [sp, #16 * 5]
+	ldp	x12, x13, [sp, #16 * 6]
+	ldp	x14, x15, [sp, #16 * 7]
+	ldp	x16, x17, [sp, #16 * 8]
+	ldp	x18, x19, [sp, #16 * 9]
+	ldr	x30, [sp, #16 * 15]
+	add	sp, sp, #FRAME_SIZE
+	eret
+.endm
+
 /* A vector entry: 0x80-aligned, branches to its handler stub. */
 .macro ventry target
 	.balign	0x80
@@ -91,18 +133,70 @@ el2_vectors:
 	ventry	hv_fiq
 	ventry	hv_serror
 	/* Lower EL, AArch64: guests (EL1/EL0). */
-	ventry	guest_sync
-	ventry	guest_irq
+	ventry	guest_sync_fast
+	ventry	guest_irq_fast
 	ventry	guest_fiq
 	ventry	guest_serror
 	/* Lower EL, AArch32: guests are AArch64-only (HCR_EL2.RW=1). */
-	ventry	guest32_sync
-	ventry	guest32_irq
+	ventry	guest_sync_fast
+	ventry	guest_irq_fast
 	ventry	guest32_fiq
 	ventry	guest32_serror
 
 exception_return:
 	restore_frame_and_eret
+
+/*
+ * A synchronous exception from a guest (the AArch32 entry too: HCR_EL2.RW
+ * makes one impossible, and the dispatcher would treat it the same). Most
+ * traps are handled on the partial frame and return through the short
+ * restore; trap_guest_sync says when x20-x29 must be in the frame first
+ * (enum trap_next: 0 resume, 1 reschedule, 2 handle with the full frame).
+ * They are still the guest's then: the C function that returned preserved
+ * them. x19 (saved) carries ESR_EL2 across the call.
+ */
+guest_sync_fast:
+	save_partial_frame
+	mrs	x19, esr_el2
+	mov	x0, sp
+	mov	x1, x19
+	bl	trap_guest_sync
+	cbnz	w0, 1f
+	restore_partial_frame_and_eret
+1:	stp	x20, x21, [sp, #16 * 10]
+	stp	x22, x23, [sp, #16 * 11]
+	stp	x24, x25, [sp, #16 * 12]
+	stp	x26, x27, [sp, #16 * 13]
+	stp	x28, x29, [sp, #16 * 14]
+	add	x1, sp, #FRAME_SIZE
+	str	x1, [sp, #FRAME_SP]
+	mov	w2, w0
+	mov	x0, sp
+	mov	x1, x19
+	bl	trap_guest_sync_full
+	b	exception_return
+
+/*
+ * A physical IRQ while a guest ran: its handlers never touch the guest's
+ * registers, so the partial frame does unless the scheduler's slow path
+ * has to run (trap_irq_from_guest answers TRAP_RESCHEDULE), which may
+ * switch vCPUs and needs them all.
+ */
+guest_irq_fast:
+	save_partial_frame
+	bl	trap_irq_from_guest
+	cbnz	w0, 1f
+	restore_partial_frame_and_eret
+1:	stp	x20, x21, [sp, #16 * 10]
+	stp	x22, x23, [sp, #16 * 11]
+	stp	x24, x25, [sp, #16 * 12]
+	stp	x26, x27, [sp, #16 * 13]
+	stp	x28, x29, [sp, #16 * 14]
+	add	x1, sp, #FRAME_SIZE
+	str	x1, [sp, #FRAME_SP]
+	mov	x0, sp
+	bl	sched_return_to_guest
+	b	exception_return
 
 /*
  * sched_enter_first(stack_top): start running guests. The frame sits at the
@@ -127,11 +221,7 @@ sched_enter_first:
 	handler hv_irq,			exception_irq, 5
 	handler hv_fiq,			exception_unexpected, 6
 	handler hv_serror,		exception_unexpected, 7
-	handler guest_sync,		exception_guest_sync, 8
-	handler guest_irq,		exception_irq, 9
 	handler guest_fiq,		exception_guest_fault, 10
 	handler guest_serror,		exception_guest_fault, 11
-	handler guest32_sync,		exception_guest_sync, 12
-	handler guest32_irq,		exception_irq, 13
 	handler guest32_fiq,		exception_guest_fault, 14
 	handler guest32_serror,		exception_guest_fault, 15

@@ -132,6 +132,11 @@ uint64_t board_uptime_us(void)
 	return systimer_now_us();
 }
 
+uint32_t board_uptime_us_low(void)
+{
+	return systimer_now_us_low();
+}
+
 void board_alarm_init(void (*handler)(void))
 {
 	systimer_alarm_init(handler);

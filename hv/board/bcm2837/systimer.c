@@ -31,6 +31,11 @@ uint64_t systimer_now_us(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+uint32_t systimer_now_us_low(void)
+{
+	return mmio_read32(ST_CLO);
+}
+
 /*
  * Programs C1 for the deadline, or for an intermediate step towards it. The
  * compare matches only when CLO becomes equal to C1: if CLO has already

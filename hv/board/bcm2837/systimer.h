@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 uint64_t systimer_now_us(void);
+/* CLO alone: the low 32 bits of systimer_now_us(), with no CHI re-read loop. */
+uint32_t systimer_now_us_low(void);
 /*
  * A one-shot alarm on compare channel 1: `handler` runs in IRQ context once
  * the counter reaches the deadline. Setting a new deadline replaces the old;

@@ -209,6 +209,7 @@ static enum mmio_result read_register(void *opaque, uint64_t offset, uint32_t *v
 		break;
 	case REG_MU_IO: /* with DLAB set: the baud rate register's low byte (§2.2.2) */
 		*value = dlab ? (a->baud & 0xffU) : receive_byte(a);
+		vaux_update_irq(a); /* taking a byte may empty the FIFO */
 		break;
 	case REG_MU_IER: /* with DLAB set: the baud rate register's high byte */
 		*value = dlab ? (uint32_t)(a->baud >> 8) : a->ier;
@@ -246,7 +247,7 @@ static enum mmio_result read_register(void *opaque, uint64_t offset, uint32_t *v
 	return MMIO_HANDLED;
 }
 
-static enum mmio_result write_register(void *opaque, uint64_t offset, uint32_t value)
+static enum mmio_result write_register_file(void *opaque, uint64_t offset, uint32_t value)
 {
 	struct vaux *a = opaque;
 	bool dlab = a->lcr & LCR_DLAB;
@@ -302,10 +303,24 @@ static enum mmio_result write_register(void *opaque, uint64_t offset, uint32_t v
 	return MMIO_HANDLED;
 }
 
-/* Any access may change what the interrupt line shows (IO takes input, IER enables). */
-static void update_irq(void *opaque)
+/*
+ * Only what an access changes moves the interrupt line: a byte taken (IO
+ * read, above) or sent, IER, and the enables of the UART, its receiver and
+ * transmitter. A scratch or LSR access leaves it, and costs no recompute.
+ */
+static bool write_moves_irq(uint64_t offset)
 {
-	vaux_update_irq(opaque);
+	return offset == REG_MU_IO || offset == REG_MU_IER || offset == REG_AUX_ENABLES ||
+	       offset == REG_MU_CNTL;
+}
+
+static enum mmio_result write_register(void *opaque, uint64_t offset, uint32_t value)
+{
+	enum mmio_result result = write_register_file(opaque, offset, value);
+
+	if (write_moves_irq(offset))
+		vaux_update_irq(opaque);
+	return result;
 }
 
 /*
@@ -317,7 +332,6 @@ static const struct vdev_registers registers = {
     .read = read_register,
     .write = write_register,
     .min_size = 1,
-    .update_irq = update_irq,
 };
 
 enum mmio_result vaux_read(void *opaque, uint64_t offset, unsigned int size, uint64_t *value)

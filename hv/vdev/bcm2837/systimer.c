@@ -87,20 +87,27 @@ static uint64_t catch_up(struct vsystimer *t)
 	return now;
 }
 
+/*
+ * Only CS shows matches, so only a CS read catches up with the clock's
+ * matches first; the counter registers just read the clock (the common
+ * case: a guest polling CLO pays no match scan).
+ */
 static enum mmio_result read_register(void *opaque, uint64_t offset, uint32_t *value)
 {
 	struct vsystimer *t = opaque;
-	uint64_t now = catch_up(t);
 
+	/* CLO first: delay loops poll it, and a switch would test the compares before it. */
+	if (offset == REG_CLO) {
+		*value = vdev_now_us_low(t->vm);
+		return MMIO_HANDLED;
+	}
 	switch (offset) {
 	case REG_CS:
+		(void)catch_up(t);
 		*value = t->cs;
 		break;
-	case REG_CLO:
-		*value = (uint32_t)now;
-		break;
 	case REG_CHI:
-		*value = (uint32_t)(now >> 32);
+		*value = (uint32_t)(vdev_now_us(t->vm) >> 32);
 		break;
 	case REG_C0:
 	case REG_C1:

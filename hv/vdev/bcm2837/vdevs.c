@@ -11,6 +11,7 @@ void bcm2837_vdevs_init(struct bcm2837_vdevs *d, struct vm *vm)
 	d->vm = vm;
 	d->irq_lines = 0;
 	d->arm_irq_lines = 0;
+	d->irq_changed = true;
 	vintc_init(&d->intc, &d->irq_lines, &d->arm_irq_lines);
 	vaux_init(&d->aux, vm);
 	vsystimer_init(&d->systimer, vm);
@@ -35,23 +36,60 @@ static enum mmio_result local_read(void *opaque, uint64_t offset, unsigned int s
 	return vlocal_read(&d->local, offset, size, value);
 }
 
+/* Routing, timer control and local mailboxes all decide what reaches a core. */
 static enum mmio_result local_write(void *opaque, uint64_t offset, unsigned int size,
 				    uint64_t value)
 {
 	struct bcm2837_vdevs *d = opaque;
 
+	d->irq_changed = true;
 	return vlocal_write(&d->local, offset, size, value);
+}
+
+/* Enables and the FIQ control change the controller's output without moving a line. */
+static enum mmio_result intc_write(void *opaque, uint64_t offset, unsigned int size, uint64_t value)
+{
+	struct bcm2837_vdevs *d = opaque;
+
+	d->irq_changed = true;
+	return vintc_write(&d->intc, offset, size, value);
+}
+
+static enum mmio_result intc_read(void *opaque, uint64_t offset, unsigned int size, uint64_t *value)
+{
+	struct bcm2837_vdevs *d = opaque;
+
+	return vintc_read(&d->intc, offset, size, value);
+}
+
+/* The mailbox drives its ARM line itself: reading MAIL0 or writing MAIL1 can move it. */
+static enum mmio_result mailbox_read(void *opaque, uint64_t offset, unsigned int size,
+				     uint64_t *value)
+{
+	struct bcm2837_vdevs *d = opaque;
+
+	d->irq_changed = true;
+	return vmailbox_read(&d->mailbox, offset, size, value);
+}
+
+static enum mmio_result mailbox_write(void *opaque, uint64_t offset, unsigned int size,
+				      uint64_t value)
+{
+	struct bcm2837_vdevs *d = opaque;
+
+	d->irq_changed = true;
+	return vmailbox_write(&d->mailbox, offset, size, value);
 }
 
 bool bcm2837_vdevs_register(struct bcm2837_vdevs *d, struct mmio_bus *bus)
 {
 	const struct mmio_region regions[] = {
-	    {"intc", VINTC_BASE, VINTC_SIZE, vintc_read, vintc_write, &d->intc},
+	    {"intc", VINTC_BASE, VINTC_SIZE, intc_read, intc_write, d},
 	    {"aux", VAUX_BASE, VAUX_SIZE, vaux_read, vaux_write, &d->aux},
 	    {"systimer", VSYSTIMER_BASE, VSYSTIMER_SIZE, vsystimer_read, vsystimer_write,
 	     &d->systimer},
 	    {"gpio", VGPIO_BASE, VGPIO_SIZE, vgpio_read, vgpio_write, &d->gpio},
-	    {"mailbox", VMAILBOX_BASE, VMAILBOX_SIZE, vmailbox_read, vmailbox_write, &d->mailbox},
+	    {"mailbox", VMAILBOX_BASE, VMAILBOX_SIZE, mailbox_read, mailbox_write, d},
 	    {"local", VLOCAL_BASE, VLOCAL_SIZE, local_read, local_write, d},
 	    {"pm", VPM_BASE, VPM_SIZE, vpm_read, vpm_write, &d->pm},
 	};

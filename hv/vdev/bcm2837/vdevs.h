@@ -9,11 +9,14 @@
  * controller reads both, the local controller routes its output to a core.
  *
  * When to ask whether a vCPU has an interrupt (bcm2837_vdevs_irq_pending):
- * after any MMIO access to these devices (every model can change a level or
- * an enable; a write to another core's local mailbox concerns that vCPU),
- * after vdev_set_irq_line, after bcm2837_vdevs_poll_timers matched, after
- * console input or output space changed, and when the vCPU's virtual timer
- * line changes.
+ * after a line changed level (vdev_set_irq_line sets irq_changed then),
+ * after an access that can change the controllers' output directly — any
+ * write to the interrupt controller or the local controller (enables,
+ * routing, local mailboxes), any mailbox access (its ARM line) — which the
+ * region functions here flag in irq_changed too, after
+ * bcm2837_vdevs_poll_timers matched, after console input, and when the
+ * vCPU's virtual timer line changes. An access that flagged nothing (a
+ * timer or UART register read, a scratch write) cannot have changed it.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -39,6 +42,7 @@ struct bcm2837_vdevs {
 	struct vpm pm;
 	uint64_t irq_lines;	/* GPU IRQ 0-63 levels (vdev_set_irq_line) */
 	uint32_t arm_irq_lines; /* basic IRQ 0-7 levels (bit 1: ARM mailbox) */
+	bool irq_changed;	/* the controllers' output may differ since it was last taken */
 	struct vm *vm;
 };
 
@@ -47,6 +51,14 @@ void bcm2837_vdevs_init(struct bcm2837_vdevs *d, struct vm *vm);
 bool bcm2837_vdevs_register(struct bcm2837_vdevs *d, struct mmio_bus *bus);
 /* Applies due timer matches; returns the earliest deadline (VM time, us) or UINT64_MAX. */
 uint64_t bcm2837_vdevs_poll_timers(struct bcm2837_vdevs *d, uint64_t now_us);
+/* Whether the interrupt output may have changed since the last call; clears the flag. */
+static inline bool bcm2837_vdevs_take_irq_change(struct bcm2837_vdevs *d)
+{
+	bool changed = d->irq_changed;
+
+	d->irq_changed = false;
+	return changed;
+}
 /* The vCPU's IRQ input, given its virtual-timer line (ISTATUS and not IMASK). */
 bool bcm2837_vdevs_irq_pending(struct bcm2837_vdevs *d, unsigned int vcpu, bool vtimer_line);
 /* The vCPU's FIQ input (for HCR_EL2.VF), likewise. */
