@@ -23,7 +23,13 @@ extern char boot_stacks[];
 /* Both read by the inline trap fast path in sched.h; written only here. */
 struct vcpu *sched_running;
 uint32_t sched_pending_work;
-static int current_slot = -1;
+/*
+ * The slot round robin last chose. Only round robin moves it: a vCPU that
+ * runs out of turn because it just woke must not move it, or a vCPU whose
+ * timer wakes it often would keep sending the turn back past a runnable
+ * vCPU in the slot before it, which would never run.
+ */
+static int round_robin_slot = -1;
 static uint64_t slice_end_us;
 static uint64_t alarm_deadline_us = UINT64_MAX;
 bool sched_vtimer_irq_masked;
@@ -248,8 +254,11 @@ static struct vcpu *choose_next(uint64_t now_us, struct vcpu *woken, unsigned in
 	if (sched_running && sched_running->state == VCPU_RUNNABLE &&
 	    sched_running->vm->state == VM_RUNNING && now_us < slice_end_us)
 		return sched_running;
-	slot = sched_pick_round_robin(runnable, SLOTS, sched_running ? current_slot : -1);
-	return slot < 0 ? NULL : slot_vcpu((unsigned int)slot);
+	slot = sched_pick_round_robin(runnable, SLOTS, round_robin_slot);
+	if (slot < 0)
+		return NULL;
+	round_robin_slot = slot;
+	return slot_vcpu((unsigned int)slot);
 }
 
 /* Saves the vCPU on the core: registers, EL1 state (its timer stops), FP/SIMD, CPU time. */
@@ -277,7 +286,6 @@ static void switch_to(struct trap_frame *frame, struct vcpu *next, uint64_t now_
 	write_sysreg(vmpidr_el2, (1UL << 31) | next->index);
 	isb();
 	sched_running = next;
-	current_slot = (int)vcpu_slot(next);
 }
 
 /*
