@@ -317,6 +317,13 @@ void vdev_set_irq_line(struct vm *vm, unsigned int line, bool level)
 	}
 }
 
+void vdev_timer_armed(struct vm *vm)
+{
+	(void)vm;
+	/* The scheduler's slow path polls every VM's device timers and reprograms the alarm. */
+	sched_request(WORK_TIMER);
+}
+
 void vm_request(struct vm *vm, enum vm_request request)
 {
 	/* Stop running now; the scheduler does the rest outside this trap. */

@@ -16,6 +16,13 @@ uint64_t vdev_now_us(struct vm *vm);
 /* Its low 32 bits (the CLO register a guest polls), cheaper to get. */
 uint32_t vdev_now_us_low(struct vm *vm);
 
+/*
+ * A device timer of this VM was armed (a system timer compare written): the
+ * hypervisor must look at the VM's timer deadlines again before it sleeps
+ * or lets the guest run on, or the match would wait for an unrelated event.
+ */
+void vdev_timer_armed(struct vm *vm);
+
 /* Sets the level of one BCM2835 interrupt line (0-63) of this VM. */
 void vdev_set_irq_line(struct vm *vm, unsigned int line, bool level);
 

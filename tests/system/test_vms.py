@@ -237,3 +237,18 @@ def test_vmi_shows_one_vm_in_detail(hv):
     hv.expect_prompt()
     out = hv.run("vmi 4")
     assert "VM 4 (bad_mmio): stopped" in out and "without a valid syndrome" in out, out
+
+
+def test_timer_match_reaches_a_guest_spinning_alone(boot):
+    """A compare write is enough for the hypervisor to wake up for the match.
+
+    The only VM arms system timer compare 3 and spins with IRQs on, never
+    trapping: without anything else to make the scheduler look again, the
+    hypervisor's alarm must already cover the match.
+    """
+    con = boot(card_files={"avisor.cfg": "spin tests/timer_spin.bin 0x80000 0x80000 16M\n"})
+    con.expect_prompt(timeout=15)
+    con.attach(1)
+    con.expect(r"timer_spin: (\d+) matches in (\d+) ms", timeout=10)
+    assert con.match.group(1) == "5"
+    assert 450 <= int(con.match.group(2)) <= 1500, con.match.group(0)

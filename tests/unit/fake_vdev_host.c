@@ -122,6 +122,12 @@ bool vdev_console_read(struct vm *vm, uint8_t *byte)
 	return true;
 }
 
+void vdev_timer_armed(struct vm *vm)
+{
+	check_vm(vm);
+	fake_host.timers_armed++;
+}
+
 void vdev_request_reset(struct vm *vm, bool power_off)
 {
 	check_vm(vm);

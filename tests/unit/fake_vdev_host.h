@@ -38,6 +38,7 @@ struct fake_vdev_host {
 	uint64_t ram_size;
 	unsigned int syncs;		 /* vdev_guest_sync calls */
 	unsigned int resets, power_offs; /* vdev_request_reset calls */
+	unsigned int timers_armed;	 /* vdev_timer_armed calls */
 	bool vtimer_line[FAKE_VCPUS];	 /* what vdev_vtimer_line reports */
 	unsigned int vm_id;
 	const char *vm_name;

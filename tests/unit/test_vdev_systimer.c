@@ -84,6 +84,19 @@ static void test_compare_matches_at_deadline(void **state)
 	assert_int_equal(timer.matches, 1);
 }
 
+/* Every compare write tells the hypervisor, which must re-arm its alarm for it. */
+static void test_compare_write_tells_the_host(void **state)
+{
+	(void)state;
+	assert_int_equal(fake_host.timers_armed, 0);
+	wr(C1, 1500);
+	wr(C3, 2500);
+	assert_int_equal(fake_host.timers_armed, 2);
+	(void)rd(C1);
+	wr(CS, 1U << 1);
+	assert_int_equal(fake_host.timers_armed, 2);
+}
+
 static void test_cs_write_one_clears(void **state)
 {
 	(void)state;
@@ -203,6 +216,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_counter_is_vm_clock, setup, fake_host_teardown),
 	    cmocka_unit_test_setup_teardown(test_nothing_armed_at_reset, setup, fake_host_teardown),
 	    cmocka_unit_test_setup_teardown(test_compare_matches_at_deadline, setup,
+					    fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_compare_write_tells_the_host, setup,
 					    fake_host_teardown),
 	    cmocka_unit_test_setup_teardown(test_cs_write_one_clears, setup, fake_host_teardown),
 	    cmocka_unit_test_setup_teardown(test_match_fires_once_per_write, setup,

@@ -56,6 +56,7 @@ static void arm_compare(struct vsystimer *t, unsigned int n, uint32_t value, uin
 		distance = WRAP_US;
 	t->compare[n] = value;
 	t->deadline[n] = now + distance;
+	vdev_timer_armed(t->vm);
 }
 
 /* CS: writing 1 to Mn clears the flag and lowers line n; 0 leaves it. */
