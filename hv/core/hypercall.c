@@ -70,11 +70,14 @@ enum trap_next hypercall_dispatch(struct vcpu *v, struct trap_frame *frame, uint
 	uint64_t fn = frame->x[0];
 
 	/* ELR_EL2 already points after the HVC: nothing to skip. */
-	if (imm == 0 && psci_is_call(fn)) {
+	if (imm != 0)
+		return answer(frame, HC_ERR_NOT_SUPPORTED);
+	if (fn < HC_COUNT)
+		return hypercalls[fn](v, frame);
+	/* PSCI's function ids (0x84000000 up) are far above this ABI's numbers. */
+	if (psci_is_call(fn)) {
 		psci_call(v, frame);
 		return TRAP_RESUME;
 	}
-	if (imm != 0 || fn >= HC_COUNT)
-		return answer(frame, HC_ERR_NOT_SUPPORTED);
-	return hypercalls[fn](v, frame);
+	return answer(frame, HC_ERR_NOT_SUPPORTED);
 }

@@ -357,7 +357,7 @@ static void reschedule(struct trap_frame *frame)
 			vconsole_poll();
 			irq_mask();
 		}
-		if (work & WORK_RESCHED) {
+		if (work & WORK_VM_REQUEST) {
 			/* Restarts read files from the card: interrupts on, as for the shell. */
 			irq_unmask();
 			lifecycle_carry_out_requests();

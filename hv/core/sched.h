@@ -18,10 +18,11 @@ struct vcpu;
 struct vm;
 
 enum sched_work {
-	WORK_TIMER = 1U << 0,	/* the alarm fired: device timers, time slices */
-	WORK_CONSOLE = 1U << 1, /* console input arrived */
-	WORK_RESCHED = 1U << 2, /* a vCPU changed state (WFI, yield, start, stop) */
-	WORK_VTIMER = 1U << 3,	/* the running vCPU's virtual timer fired */
+	WORK_TIMER = 1U << 0,	   /* the alarm fired: device timers, time slices */
+	WORK_CONSOLE = 1U << 1,	   /* console input arrived */
+	WORK_RESCHED = 1U << 2,	   /* a vCPU changed state (WFI, yield, start, stop) */
+	WORK_VTIMER = 1U << 3,	   /* the running vCPU's virtual timer fired */
+	WORK_VM_REQUEST = 1U << 4, /* a VM asked to be restarted or powered off */
 };
 
 void sched_init(void);

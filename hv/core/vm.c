@@ -330,6 +330,7 @@ void vm_request(struct vm *vm, enum vm_request request)
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vm->vcpus[i].state = VCPU_OFF;
 	vm->request = request;
+	sched_request(WORK_VM_REQUEST);
 	sched_request(WORK_RESCHED);
 }
 
