@@ -10,93 +10,86 @@
  */
 #include "asm-offsets.h"
 
-/* Save x0..x30, the interrupted SP, ELR_EL2 and SPSR_EL2. */
-.macro save_frame
-	sub	sp, sp, #FRAME_SIZE
-	stp	x0, x1, [sp, #16 * 0]
-	stp	x2, x3, [sp, #16 * 1]
-	stp	x4, x5, [sp, #16 * 2]
-	stp	x6, x7, [sp, #16 * 3]
-	stp	x8, x9, [sp, #16 * 4]
-	stp	x10, x11, [sp, #16 * 5]
-	stp	x12, x13, [sp, #16 * 6]
-	stp	x14, x15, [sp, #16 * 7]
-	stp	x16, x17, [sp, #16 * 8]
-	stp	x18, x19, [sp, #16 * 9]
-	stp	x20, x21, [sp, #16 * 10]
-	stp	x22, x23, [sp, #16 * 11]
-	stp	x24, x25, [sp, #16 * 12]
-	stp	x26, x27, [sp, #16 * 13]
-	stp	x28, x29, [sp, #16 * 14]
-	add	x0, sp, #FRAME_SIZE
-	stp	x30, x0, [sp, #16 * 15]
+/*
+ * The frame's register pairs, stored (op = stp) or loaded (op = ldp): those
+ * a C function may clobber (AAPCS64: x0-x18, and x19 rides along in the
+ * pair), and those every C function preserves (x20-x29).
+ */
+.macro caller_saved_pairs op
+	\op	x0, x1, [sp, #16 * 0]
+	\op	x2, x3, [sp, #16 * 1]
+	\op	x4, x5, [sp, #16 * 2]
+	\op	x6, x7, [sp, #16 * 3]
+	\op	x8, x9, [sp, #16 * 4]
+	\op	x10, x11, [sp, #16 * 5]
+	\op	x12, x13, [sp, #16 * 6]
+	\op	x14, x15, [sp, #16 * 7]
+	\op	x16, x17, [sp, #16 * 8]
+	\op	x18, x19, [sp, #16 * 9]
+.endm
+
+.macro callee_saved_pairs op
+	\op	x20, x21, [sp, #16 * 10]
+	\op	x22, x23, [sp, #16 * 11]
+	\op	x24, x25, [sp, #16 * 12]
+	\op	x26, x27, [sp, #16 * 13]
+	\op	x28, x29, [sp, #16 * 14]
+.endm
+
+.macro save_elr_spsr
 	mrs	x0, elr_el2
 	mrs	x1, spsr_el2
 	stp	x0, x1, [sp, #FRAME_ELR]
 .endm
 
-/* Restore what save_frame saved (ELR/SPSR may have been changed by C). */
-.macro restore_frame_and_eret
+.macro restore_elr_spsr
 	ldp	x0, x1, [sp, #FRAME_ELR]
 	msr	elr_el2, x0
 	msr	spsr_el2, x1
-	ldp	x0, x1, [sp, #16 * 0]
-	ldp	x2, x3, [sp, #16 * 1]
-	ldp	x4, x5, [sp, #16 * 2]
-	ldp	x6, x7, [sp, #16 * 3]
-	ldp	x8, x9, [sp, #16 * 4]
-	ldp	x10, x11, [sp, #16 * 5]
-	ldp	x12, x13, [sp, #16 * 6]
-	ldp	x14, x15, [sp, #16 * 7]
-	ldp	x16, x17, [sp, #16 * 8]
-	ldp	x18, x19, [sp, #16 * 9]
-	ldp	x20, x21, [sp, #16 * 10]
-	ldp	x22, x23, [sp, #16 * 11]
-	ldp	x24, x25, [sp, #16 * 12]
-	ldp	x26, x27, [sp, #16 * 13]
-	ldp	x28, x29, [sp, #16 * 14]
+.endm
+
+/* Save x0..x30, the interrupted SP, ELR_EL2 and SPSR_EL2. */
+.macro save_frame
+	sub	sp, sp, #FRAME_SIZE
+	caller_saved_pairs stp
+	callee_saved_pairs stp
+	add	x0, sp, #FRAME_SIZE
+	stp	x30, x0, [sp, #16 * 15]
+	save_elr_spsr
+.endm
+
+/* Restore what save_frame saved (ELR/SPSR may have been changed by C). */
+.macro restore_frame_and_eret
+	restore_elr_spsr
+	caller_saved_pairs ldp
+	callee_saved_pairs ldp
 	ldr	x30, [sp, #16 * 15]
 	add	sp, sp, #FRAME_SIZE
 	eret
 .endm
 
 /*
- * The part of the frame a C function may clobber (AAPCS64: x0-x18 and x30;
- * x19 rides along in the pair), and ELR_EL2/SPSR_EL2. x20-x29 are left in
- * the registers: every C function preserves them.
+ * The part of the frame a C function may clobber (x0-x19, x30), and
+ * ELR_EL2/SPSR_EL2. x20-x29 are left in the registers: every C function
+ * preserves them.
  */
 .macro save_partial_frame
 	sub	sp, sp, #FRAME_SIZE
-	stp	x0, x1, [sp, #16 * 0]
-	stp	x2, x3, [sp, #16 * 1]
-	stp	x4, x5, [sp, #16 * 2]
-	stp	x6, x7, [sp, #16 * 3]
-	stp	x8, x9, [sp, #16 * 4]
-	stp	x10, x11, [sp, #16 * 5]
-	stp	x12, x13, [sp, #16 * 6]
-	stp	x14, x15, [sp, #16 * 7]
-	stp	x16, x17, [sp, #16 * 8]
-	stp	x18, x19, [sp, #16 * 9]
+	caller_saved_pairs stp
 	str	x30, [sp, #16 * 15]
-	mrs	x0, elr_el2
-	mrs	x1, spsr_el2
-	stp	x0, x1, [sp, #FRAME_ELR]
+	save_elr_spsr
+.endm
+
+/* Turns a partial frame into a full one: x20-x29 (still the guest's) and the interrupted SP. */
+.macro complete_partial_frame
+	callee_saved_pairs stp
+	add	x1, sp, #FRAME_SIZE
+	str	x1, [sp, #FRAME_SP]
 .endm
 
 .macro restore_partial_frame_and_eret
-	ldp	x0, x1, [sp, #FRAME_ELR]
-	msr	elr_el2, x0
-	msr	spsr_el2, x1
-	ldp	x0, x1, [sp, #16 * 0]
-	ldp	x2, x3, [sp, #16 * 1]
-	ldp	x4, x5, [sp, #16 * 2]
-	ldp	x6, x7, [sp, #16 * 3]
-	ldp	x8, x9, [sp, #16 * 4]
-	ldp	x10, x11, [sp, #16 * 5]
-	ldp	x12, x13, [sp, #16 * 6]
-	ldp	x14, x15, [sp, #16 * 7]
-	ldp	x16, x17, [sp, #16 * 8]
-	ldp	x18, x19, [sp, #16 * 9]
+	restore_elr_spsr
+	caller_saved_pairs ldp
 	ldr	x30, [sp, #16 * 15]
 	add	sp, sp, #FRAME_SIZE
 	eret
@@ -163,13 +156,7 @@ guest_sync_fast:
 	bl	trap_guest_sync
 	cbnz	w0, 1f
 	restore_partial_frame_and_eret
-1:	stp	x20, x21, [sp, #16 * 10]
-	stp	x22, x23, [sp, #16 * 11]
-	stp	x24, x25, [sp, #16 * 12]
-	stp	x26, x27, [sp, #16 * 13]
-	stp	x28, x29, [sp, #16 * 14]
-	add	x1, sp, #FRAME_SIZE
-	str	x1, [sp, #FRAME_SP]
+1:	complete_partial_frame
 	mov	w2, w0
 	mov	x0, sp
 	mov	x1, x19
@@ -187,13 +174,7 @@ guest_irq_fast:
 	bl	trap_irq_from_guest
 	cbnz	w0, 1f
 	restore_partial_frame_and_eret
-1:	stp	x20, x21, [sp, #16 * 10]
-	stp	x22, x23, [sp, #16 * 11]
-	stp	x24, x25, [sp, #16 * 12]
-	stp	x26, x27, [sp, #16 * 13]
-	stp	x28, x29, [sp, #16 * 14]
-	add	x1, sp, #FRAME_SIZE
-	str	x1, [sp, #FRAME_SP]
+1:	complete_partial_frame
 	mov	x0, sp
 	bl	sched_return_to_guest
 	b	exception_return
