@@ -53,13 +53,14 @@ static void use_vectors(char *table)
 }
 
 /*
- * Under aVisor, makes the scheduler look at this VM's timers now. Today it
- * does so only on its slow path (an interrupt, WFI, a yield, a slice end),
- * not when a compare register or the virtual timer's state is written: a
- * guest that then spins, as latency_wait_irq does, would otherwise get its
- * interrupt only at the next reschedule, which for a VM alone may never
- * come. A yield (HVC #0, x0 = 1) with no other VM runnable returns to this
- * VM after one pass through the scheduler. Natively there is no EL2 to call.
+ * Under aVisor, makes the scheduler look at this VM's virtual timer now: it
+ * unmasks the physical CNTV interrupt it masked for the guest only on its
+ * slow path (an interrupt, WFI, a yield, a slice end; at the latest 1 ms
+ * later), not when the guest writes CNTV_CTL_EL0, which does not trap. A
+ * yield (HVC #0, x0 = 1) with no other VM runnable returns to this VM after
+ * one pass through the scheduler. Natively there is no EL2 to call.
+ * (A system timer compare write needs no such help: the hypervisor re-arms
+ * its alarm for it at once.)
  */
 static void let_hypervisor_rearm(void)
 {
@@ -81,7 +82,6 @@ static uint64_t arm_systimer(void)
 		systimer_ack(SYSTIMER_CHANNEL);
 		match_us = systimer_now() + DELAY_US;
 		mmio_write32(SYSTIMER_C(SYSTIMER_CHANNEL), (uint32_t)match_us);
-		let_hypervisor_rearm(); /* the alarm for the new compare value */
 	} while (systimer_now() + 1 >= match_us);
 	return match_us;
 }

@@ -150,9 +150,21 @@ static void op_uart_char(void)
 #define INTC_DISABLE1 0x3f00b21cUL
 #define WAIT_US	      100
 
+/*
+ * Without -icount a busy host can delay the compare write until after the
+ * moment it names: such a compare matches only when CLO wraps (71 minutes
+ * later), so it is set again. Under -icount the check passes at once (it
+ * adds one read of CLO to the operation).
+ */
 static void op_wfi_wakeup(void)
 {
-	mmio_write32(SYSTIMER_C1, mmio_read32(SYSTIMER_CLO) + WAIT_US);
+	uint32_t match;
+
+	do {
+		match = mmio_read32(SYSTIMER_CLO) + WAIT_US;
+		mmio_write32(SYSTIMER_C1, match);
+	} while ((int32_t)(match - mmio_read32(SYSTIMER_CLO)) <= 0 &&
+		 !(mmio_read32(SYSTIMER_CS) & 2));
 	while (!(mmio_read32(SYSTIMER_CS) & 2))
 		__asm__ volatile("wfi" ::: "memory");
 	mmio_write32(SYSTIMER_CS, 2);

@@ -81,6 +81,41 @@ void sched_vm_stopped(struct vm *vm)
 	sched_request(WORK_RESCHED);
 }
 
+/*
+ * Lazy FP/SIMD switching. The FP/SIMD registers hold fp_owner's values
+ * (NULL: nobody's that matter). A switch to any other vCPU sets
+ * CPTR_EL2.TFP, so that vCPU's first FP/SIMD instruction traps to EL2
+ * (ESR_EL2.EC 0x07); only then are the registers swapped, and the
+ * instruction runs again. A guest that uses no FP/SIMD before the next
+ * switch costs nothing, and one that does pays one trap.
+ */
+static struct vcpu *fp_owner;
+
+static void trap_fp_simd(bool trap)
+{
+	write_sysreg(cptr_el2, CPTR_EL2_RES1 | (trap ? CPTR_EL2_TFP : 0));
+}
+
+void sched_fp_simd_access(void)
+{
+	/* The hypervisor's own save and restore would trap too: stop trapping first. */
+	trap_fp_simd(false);
+	isb();
+	if (fp_owner == sched_running)
+		return;
+	if (fp_owner)
+		fpsimd_save(&fp_owner->fp);
+	fpsimd_restore(&sched_running->fp);
+	fp_owner = sched_running;
+}
+
+void sched_forget_fp_simd(const struct vcpu *v)
+{
+	/* Its saved state was replaced (reset): the registers no longer hold it. */
+	if (fp_owner == v)
+		fp_owner = NULL;
+}
+
 static void save_current(struct trap_frame *frame, uint64_t now_us);
 
 void sched_evict_vm(struct vm *vm)
@@ -89,6 +124,8 @@ void sched_evict_vm(struct vm *vm)
 		save_current(live_frame, board_uptime_us());
 		sched_running = NULL;
 	}
+	if (fp_owner && fp_owner->vm == vm)
+		fp_owner = NULL;
 }
 
 void sched_yield(void)
@@ -118,6 +155,7 @@ void sched_init(void)
 	/* EL1 may read the physical counter; the physical timer stays the hypervisor's. */
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN);
 	write_sysreg(hcr_el2, HCR_GUEST);
+	trap_fp_simd(true);
 	isb();
 }
 
@@ -261,7 +299,7 @@ static struct vcpu *choose_next(uint64_t now_us, struct vcpu *woken, unsigned in
 	return slot_vcpu((unsigned int)slot);
 }
 
-/* Saves the vCPU on the core: registers, EL1 state (its timer stops), FP/SIMD, CPU time. */
+/* Saves the vCPU on the core: registers and EL1 state (its timer stops); FP/SIMD stays lazily. */
 static void save_current(struct trap_frame *frame, uint64_t now_us)
 {
 	struct vcpu *prev = sched_running;
@@ -269,7 +307,6 @@ static void save_current(struct trap_frame *frame, uint64_t now_us)
 	if (frame)
 		prev->regs = *frame;
 	el1_sysregs_save(&prev->sys);
-	fpsimd_save(&prev->fp);
 	(void)now_us; /* its CPU time was charged when the scheduler was entered */
 }
 
@@ -279,7 +316,7 @@ static void switch_to(struct trap_frame *frame, struct vcpu *next, uint64_t now_
 		save_current(frame, now_us);
 	*frame = next->regs;
 	el1_sysregs_restore(&next->sys);
-	fpsimd_restore(&next->fp);
+	trap_fp_simd(next != fp_owner);
 	write_sysreg(vttbr_el2, next->vm->vttbr);
 	write_sysreg(cntvoff_el2, next->vm->cntvoff);
 	/* MPIDR_EL1 as the guest reads it: uniprocessor bit clear, Aff0 = vCPU index. */

@@ -82,6 +82,14 @@ void sched_print_state(void);
  * target vCPU from WFI). It gets the core in its turn.
  */
 void sched_wake_vcpus(struct vm *vm);
+/*
+ * The running vCPU used FP/SIMD while CPTR_EL2.TFP trapped it (it is not
+ * the owner of the registers): swap its state in; the instruction is run
+ * again on return.
+ */
+void sched_fp_simd_access(void);
+/* vCPU v's FP/SIMD state was reset: the registers no longer hold it. */
+void sched_forget_fp_simd(const struct vcpu *v);
 /* Re-evaluates the running vCPU's virtual IRQ input (HCR_EL2.VI) after a device changed. */
 void sched_update_virq(void);
 /* The physical virtual-timer interrupt is masked at EL2 until the guest has handled it. */

@@ -108,6 +108,16 @@ static enum trap_next trap_wfx(struct vcpu *v, struct trap_frame *f, uint64_t es
 	return TRAP_RESUME;
 }
 
+/* CPTR_EL2.TFP: the vCPU's FP/SIMD registers are not loaded yet (lazy switching, sched.c). */
+static enum trap_next trap_fp_simd_access(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+{
+	(void)v;
+	(void)f;
+	(void)esr;
+	sched_fp_simd_access();
+	return TRAP_RESUME;
+}
+
 static enum trap_next trap_hvc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
 	return hypercall_dispatch(v, f, (uint16_t)esr_iss(esr));
@@ -266,6 +276,7 @@ static enum trap_next trap_instruction_abort(struct vcpu *v, struct trap_frame *
 static const trap_handler guest_traps[VM_TRAP_CLASSES] = {
     [0 ... VM_TRAP_CLASSES - 1] = trap_undefined,
     [EC_WFX] = trap_wfx,
+    [EC_FP_SIMD] = trap_fp_simd_access,
     [EC_HVC64] = trap_hvc,
     [EC_SMC64] = trap_smc,
     [EC_SYSREG] = trap_sysreg,

@@ -1,5 +1,6 @@
 #include "core/vcpu.h"
 #include "arch/arm64/sysreg.h"
+#include "core/sched.h"
 #include "core/vm.h"
 #include "lib/string.h"
 
@@ -15,6 +16,7 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	memset(&v->regs, 0, sizeof(v->regs));
 	memset(&v->sys, 0, sizeof(v->sys));
 	memset(&v->fp, 0, sizeof(v->fp));
+	sched_forget_fp_simd(v);
 	v->regs.x[0] = arg;
 	v->regs.elr = entry;
 	/* Start in EL1h with D, A, I and F masked, as a core comes out of reset. */

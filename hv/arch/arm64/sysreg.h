@@ -41,6 +41,14 @@
 	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_INNER | HCR_TWI |      \
 	 HCR_TWE | HCR_TID1 | HCR_TID2 | HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_RW)
 
+/*
+ * CPTR_EL2 (non-VHE): bits 13:12 and 9:0 are RES1; TFP (bit 10) traps every
+ * FP/SIMD instruction at EL2, EL1 and EL0 to EL2 (ESR_EL2.EC 0x07). Its reset
+ * value is UNKNOWN: the hypervisor always writes it.
+ */
+#define CPTR_EL2_RES1 0x33ffUL
+#define CPTR_EL2_TFP  BIT(10)
+
 /* CNTHCTL_EL2 (non-VHE): EL1PCTEN lets EL1/EL0 read CNTPCT_EL0; EL1PCEN (bit 1) clear traps CNTP_*.
  */
 #define CNTHCTL_EL1PCTEN BIT(0)
