@@ -171,3 +171,19 @@ def test_stop_and_restart_boots_linux_again(linux):
     wait_for_shell_prompt(linux, timeout=60)
     assert re.match(r"6\.1\.0-\d+-arm64$", sh(linux, "uname -r"))
     assert len(re.findall(r"^processor", sh(linux, "cat /proc/cpuinfo"), re.M)) == 2
+
+
+def test_reboot_and_poweroff_reach_the_hypervisor_as_psci(linux):
+    # reboot -f: PSCI SYSTEM_RESET; the hypervisor restarts the VM from its files.
+    linux.send("reboot -f\r")
+    linux.expect(r"VM 4 \(linux\): reset by the guest, restarting", timeout=60)
+    linux.expect(r"aVisor Linux guest: kernel 6\.1[^,]*, 2 CPUs", timeout=BOOT_TIMEOUT)
+    wait_for_shell_prompt(linux, timeout=60)
+    # poweroff -f: PSCI SYSTEM_OFF; the VM stops, the others go on.
+    linux.send("poweroff -f\r")
+    linux.expect(r"VM 4 \(linux\) stopped: powered off by the guest", timeout=60)
+    linux.send("@0")
+    linux.expect_exact(PROMPT)
+    out = linux.run("vml")
+    assert re.search(r"^[ *]\s*4 linux\s+stopped", out, re.M), out
+    assert re.search(r"^[ *]\s*1 echo\s+(running|waiting)", out, re.M), out
