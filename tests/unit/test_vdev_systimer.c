@@ -142,10 +142,12 @@ static void test_compare_across_32bit_wrap(void **state)
 	assert_true(fake_irq_line(0));
 }
 
+/* The chip's rule: a value the guest saw the clock pass matches only after the wrap. */
 static void test_compare_already_passed_waits_for_wrap(void **state)
 {
 	(void)state;
 	fake_host.now_us = 5 * WRAP + 1000;
+	assert_int_equal(rd(CLO), 1000);
 	wr(C1, 999);
 	assert_int_equal(vsystimer_poll(&timer, fake_host.now_us), 6 * WRAP + 999);
 }
@@ -154,9 +156,71 @@ static void test_compare_equal_to_now_is_a_full_wrap(void **state)
 {
 	(void)state;
 	fake_host.now_us = 77;
+	assert_int_equal(rd(CLO), 77);
 	wr(C3, 77);
 	assert_int_equal(vsystimer_poll(&timer, 77), 77 + WRAP);
 	assert_int_equal(rd(CS), 0);
+}
+
+/*
+ * The guest read CLO = 1000 and chose 1500, but the write landed at 1600
+ * (the VM was descheduled in between): the match is late, not a wrap away.
+ * This is what stopped lrtos for good (issue 12).
+ */
+static void test_deadline_passed_unseen_matches_at_once(void **state)
+{
+	(void)state;
+	fake_host.now_us = 3 * WRAP + 1000;
+	assert_int_equal(rd(CLO), 1000);
+	fake_host.now_us = 3 * WRAP + 1600;
+	wr(C3, 1500);
+	assert_int_equal(rd(CS), 1U << 3);
+	assert_true(fake_irq_line(3));
+	assert_int_equal(timer.matches, 1);
+	assert_int_equal(vsystimer_poll(&timer, fake_host.now_us), VSYSTIMER_NEVER);
+	/* Exactly at the clock's value is passed too; one after it is in the future. */
+	wr(CS, 1U << 3);
+	wr(C2, 1600);
+	assert_int_equal(rd(CS), 1U << 2);
+	wr(C1, 1601);
+	assert_int_equal(vsystimer_poll(&timer, fake_host.now_us), 3 * WRAP + 1601);
+}
+
+/* Also across the 32-bit wrap of the clock between the read and the write. */
+static void test_deadline_passed_unseen_across_wrap(void **state)
+{
+	(void)state;
+	fake_host.now_us = WRAP - 100;
+	assert_int_equal(rd(CLO), (uint32_t)(WRAP - 100));
+	fake_host.now_us = WRAP + 50;
+	wr(C0, 20);
+	assert_true(fake_irq_line(0));
+	wr(C1, (uint32_t)(WRAP - 101)); /* before the read: the chip's rule */
+	assert_false(fake_irq_line(1));
+	assert_int_equal(vsystimer_poll(&timer, fake_host.now_us), 2 * WRAP - 101);
+}
+
+/*
+ * A read more than a wrap ago: modulo 2^32 it would look recent, and a value
+ * the clock passed after it would look "before the read". The model keeps
+ * the last read at most 2^24 us old, so such a value still counts as passed.
+ */
+static void test_old_clock_read_is_not_aliased(void **state)
+{
+	(void)state;
+	fake_host.now_us = 100;
+	assert_int_equal(rd(CLO), 100);
+	/* 71.6 minutes plus 300 us later; the scheduler polls the VM meanwhile. */
+	for (uint64_t t = 100; t < WRAP + 400; t += WRAP / 16)
+		(void)vsystimer_poll(&timer, t);
+	fake_host.now_us = WRAP + 400;
+	(void)vsystimer_poll(&timer, fake_host.now_us);
+	wr(C0, 50); /* the clock was at 50 350 us ago, long after the read */
+	assert_true(fake_irq_line(0));
+	wr(C1, 401); /* the future is still the future */
+	assert_int_equal(vsystimer_poll(&timer, fake_host.now_us), WRAP + 401);
+	wr(C2, (uint32_t)(400 - (1U << 25))); /* passed 33 s ago: the chip's rule */
+	assert_false(fake_irq_line(2));
 }
 
 static void test_rewrite_moves_deadline(void **state)
@@ -227,6 +291,12 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_compare_already_passed_waits_for_wrap, setup,
 					    fake_host_teardown),
 	    cmocka_unit_test_setup_teardown(test_compare_equal_to_now_is_a_full_wrap, setup,
+					    fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_deadline_passed_unseen_matches_at_once, setup,
+					    fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_deadline_passed_unseen_across_wrap, setup,
+					    fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_old_clock_read_is_not_aliased, setup,
 					    fake_host_teardown),
 	    cmocka_unit_test_setup_teardown(test_rewrite_moves_deadline, setup, fake_host_teardown),
 	    cmocka_unit_test_setup_teardown(test_poll_returns_earliest_and_applies_all_due, setup,

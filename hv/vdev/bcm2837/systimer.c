@@ -17,6 +17,15 @@
 
 #define CS_MATCH_MASK ((1U << VSYSTIMER_CHANNELS) - 1)
 #define WRAP_US	      (1ULL << 32) /* the compare registers see the low 32 bits */
+/*
+ * How far back the guest's last look at the clock is remembered: older than
+ * this, seen_low is moved up. It bounds the late-match rule to delays the
+ * hypervisor can cause (about 16.8 s, far more than a scheduling round), so
+ * a guest that never reads CLO and writes a long-past value still waits for
+ * the wrap; and the modulo-2^32 arithmetic never mistakes a read more than a
+ * wrap ago for a recent one.
+ */
+#define SEEN_MAX_AGE_US (1U << 24)
 
 void vsystimer_init(struct vsystimer *t, struct vm *vm)
 {
@@ -38,6 +47,9 @@ uint64_t vsystimer_poll(struct vsystimer *t, uint64_t now_us)
 {
 	uint64_t earliest = VSYSTIMER_NEVER;
 
+	if ((uint32_t)now_us - t->seen_low > SEEN_MAX_AGE_US)
+		t->seen_low = (uint32_t)now_us - SEEN_MAX_AGE_US;
+
 	for (unsigned int n = 0; n < VSYSTIMER_CHANNELS; n++) {
 		if (t->deadline[n] <= now_us)
 			signal_match(t, n);
@@ -47,14 +59,33 @@ uint64_t vsystimer_poll(struct vsystimer *t, uint64_t now_us)
 	return earliest;
 }
 
-/* Writing Cn arms one match, when the low 32 bits of the clock next equal Cn. */
+/*
+ * Whether the clock passed `value` after the guest last read it: value lies
+ * in (seen_low, now]. All modulo 2^32, as the compare registers count.
+ */
+static bool passed_unseen(const struct vsystimer *t, uint32_t value, uint64_t now)
+{
+	uint32_t since_seen = (uint32_t)now - t->seen_low;
+
+	return value != t->seen_low && value - t->seen_low <= since_seen;
+}
+
+/*
+ * Writing Cn arms one match, when the low 32 bits of the clock next equal
+ * Cn; or at once if the clock passed Cn while the guest was not looking
+ * (see systimer.h).
+ */
 static void arm_compare(struct vsystimer *t, unsigned int n, uint32_t value, uint64_t now)
 {
 	uint64_t distance = (uint32_t)(value - (uint32_t)now);
 
+	t->compare[n] = value;
+	if (passed_unseen(t, value, now)) {
+		signal_match(t, n); /* late, not 71 minutes late */
+		return;
+	}
 	if (distance == 0)
 		distance = WRAP_US;
-	t->compare[n] = value;
 	t->deadline[n] = now + distance;
 	vdev_timer_armed(t->vm);
 }
@@ -100,6 +131,7 @@ static enum mmio_result read_register(void *opaque, uint64_t offset, uint32_t *v
 	/* CLO first: delay loops poll it, and a switch would test the compares before it. */
 	if (offset == REG_CLO) {
 		*value = vdev_now_us_low(t->vm);
+		t->seen_low = *value;
 		return MMIO_HANDLED;
 	}
 	switch (offset) {

@@ -11,6 +11,18 @@
  * clock is now + ((Cn - CLO) mod 2^32), a distance of 0 meaning a whole
  * wrap (2^32 us later), since the counter has already passed that value.
  *
+ * One rule differs from the chip, because a VM does not run all the time:
+ * a compare value that the clock passed after the guest last read CLO
+ * matches at once instead of 71 minutes later. A guest arms a compare by
+ * reading CLO and writing CLO + period a few instructions later; natively
+ * nothing can come between the two, but here the VM can be descheduled, or
+ * the hypervisor busy, in between, and the deadline it chose falls into the
+ * gap. The guest could not have seen the clock pass its value, so the match
+ * is only late, as if the write had landed when it was computed; a value at
+ * or before the last clock value the guest read keeps the chip's rule (a
+ * whole wrap). docs/robustness.md, "A compare deadline that passes while
+ * the guest is not looking".
+ *
  * All four channels belong to the VM (on the real chip the GPU uses C0 and
  * C2; a VM has no GPU).
  */
@@ -33,6 +45,11 @@ struct vsystimer {
 	/* When channel n matches on the VM's clock; VSYSTIMER_NEVER if it is not armed. */
 	uint64_t deadline[VSYSTIMER_CHANNELS];
 	uint64_t matches; /* compare matches so far, for the VM listing */
+	/*
+	 * The low 32 bits of the clock when the guest last read CLO: compare
+	 * values after it that the clock has passed since are late, not a wrap.
+	 */
+	uint32_t seen_low;
 };
 
 void vsystimer_init(struct vsystimer *t, struct vm *vm);
