@@ -14,6 +14,12 @@
 #define SLOTS (VM_MAX * VM_MAX_VCPUS)
 /* While the physical virtual-timer interrupt is masked, re-check this often. */
 #define VTIMER_RECHECK_US 1000
+/*
+ * How long a vCPU may run "in its timer handler" (vtimer_taken) before its
+ * timer line is presented again anyway: a safety net for a guest that never
+ * unmasks IRQs or waits, long against any handler (one default time slice).
+ */
+#define VTIMER_TAKEN_MAX_US 10000
 
 /* In vectors.S: switches to a fresh frame at the top of the stack and enters guests. */
 void sched_enter_first(uint64_t stack_top) __attribute__((noreturn));
@@ -159,22 +165,41 @@ void sched_init(void)
 	isb();
 }
 
-/* HCR_EL2.VI: the current vCPU sees an IRQ exactly while its virtual IRQ input is asserted. */
-void sched_update_virq(void)
+/*
+ * HCR_EL2.VI: the current vCPU sees an IRQ while its virtual IRQ input is
+ * asserted — with one exception for its virtual timer. WFI completes without
+ * trapping while VI is raised, and the guest lowers the timer's line by
+ * writing CNTV_CVAL_EL0 or CNTV_CTL_EL0, which never trap (ARMv8.0 has no
+ * trap for them; CNTHCTL_EL2.EL1TVT is ARMv8.6 FEAT_ECV). A VI still raised
+ * for a line that fell would make every WFI return at once and interrupt
+ * the guest for nothing. So once the guest has taken its timer interrupt —
+ * read its IRQ source register and seen the timer (vdev_vtimer_taken), as
+ * reading a GIC's IAR acknowledges an interrupt — VI does not present the
+ * timer again until the guest runs with IRQs unmasked (`spsr`, the PSTATE it
+ * resumes with, has I clear: its handler is over), waits in WFI
+ * (trap_wfx), or the line fell — or it has run VTIMER_TAKEN_MAX_US since
+ * (expire_vtimer_taken), so that a guest which does none of these still
+ * gets a line that stays high. WFI itself always sees the real line.
+ */
+void sched_update_virq(uint64_t spsr)
 {
+	struct vcpu *v = sched_running;
+	bool vtimer, pending;
 	uint64_t hcr;
-	bool pending;
 
-	if (!sched_running)
+	if (!v)
 		return;
-	pending = vcpu_irq_pending(sched_running, true);
+	vtimer = vcpu_vtimer_line(v, true);
+	if (v->vtimer_taken && (!vtimer || !(spsr & SPSR_I)))
+		v->vtimer_taken = false;
+	pending = bcm2837_vdevs_irq_pending(&v->vm->devs, v->index, vtimer && !v->vtimer_taken);
 	hcr = pending ? (HCR_GUEST | HCR_VI) : HCR_GUEST;
 	if (read_sysreg(hcr_el2) != hcr)
 		write_sysreg(hcr_el2, hcr);
 	/* Count each interrupt once: when the vCPU's IRQ input rises. */
-	if (pending && !sched_running->irq_line)
-		sched_running->vm->stats.virq++;
-	sched_running->irq_line = pending;
+	if (pending && !v->irq_line)
+		v->vm->stats.virq++;
+	v->irq_line = pending;
 }
 
 void sched_wake_vcpus(struct vm *vm)
@@ -352,6 +377,20 @@ static void idle(void)
 	irq_mask();
 }
 
+/*
+ * A guest that has run VTIMER_TAKEN_MAX_US "in its timer handler" is
+ * presented its line again. Its own CPU time counts, not the clock: a vCPU
+ * preempted in its handler for a whole round of other VMs' slices is still
+ * in the handler when it comes back. Called after account_current().
+ */
+static void expire_vtimer_taken(void)
+{
+	struct vcpu *v = sched_running;
+
+	if (v && v->vtimer_taken && v->cpu_time_us - v->vtimer_taken_cpu_us >= VTIMER_TAKEN_MAX_US)
+		v->vtimer_taken = false;
+}
+
 static void recheck_vtimer(void)
 {
 	if (sched_vtimer_irq_masked && (!sched_running || !vcpu_vtimer_line(sched_running, true))) {
@@ -403,6 +442,7 @@ static void reschedule(struct trap_frame *frame)
 		now = board_uptime_us();
 		deadline = poll_device_timers();
 		woken = wake_waiting_vcpus();
+		expire_vtimer_taken();
 		recheck_vtimer();
 		next = choose_next(now, woken, &runnable);
 		if (next)
@@ -441,7 +481,7 @@ static bool vtimer_fast_path(void)
 		alarm_deadline_us = recheck;
 		board_alarm_set(recheck);
 	}
-	sched_update_virq();
+	sched_update_virq(read_sysreg(spsr_el2));
 	return true;
 }
 
@@ -457,7 +497,7 @@ void sched_return_to_guest(struct trap_frame *frame)
 		return;
 	if (!sched_can_resume_guest() || !sched_running || sched_running->state != VCPU_RUNNABLE) {
 		reschedule(frame);
-		sched_update_virq();
+		sched_update_virq(frame->spsr);
 	}
 }
 
@@ -467,7 +507,7 @@ void sched_first_entry(struct trap_frame *frame)
 {
 	sched_request(WORK_RESCHED);
 	reschedule(frame);
-	sched_update_virq();
+	sched_update_virq(frame->spsr);
 }
 
 void sched_start(void)

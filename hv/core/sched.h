@@ -90,20 +90,34 @@ void sched_wake_vcpus(struct vm *vm);
 void sched_fp_simd_access(void);
 /* vCPU v's FP/SIMD state was reset: the registers no longer hold it. */
 void sched_forget_fp_simd(const struct vcpu *v);
-/* Re-evaluates the running vCPU's virtual IRQ input (HCR_EL2.VI) after a device changed. */
-void sched_update_virq(void);
+/*
+ * Re-evaluates the running vCPU's virtual IRQ input (HCR_EL2.VI) after a
+ * device changed; spsr is the PSTATE the guest resumes with.
+ */
+void sched_update_virq(uint64_t spsr);
 /* The physical virtual-timer interrupt is masked at EL2 until the guest has handled it. */
 extern bool sched_vtimer_irq_masked;
 
 /*
  * After an emulated device access: re-evaluates HCR_EL2.VI if the devices
- * say their interrupt output may have changed (irq_changed), or while the
- * running vCPU's virtual timer interrupt is masked at EL2: the guest is
- * handling it and may re-arm CNTV_CVAL_EL0 without a trap, so its line can
- * drop at any time. Inline: every emulated access asks.
+ * say their interrupt output may have changed. Inline: every access asks.
  */
-static inline void sched_update_virq_after_access(bool irq_changed)
+static inline void sched_update_virq_after_access(bool irq_changed, uint64_t spsr)
 {
-	if (irq_changed || sched_vtimer_irq_masked)
-		sched_update_virq();
+	if (irq_changed)
+		sched_update_virq(spsr);
+}
+
+/*
+ * Before any trap returns to the guest: while the running vCPU's virtual
+ * timer interrupt is masked at EL2 its line was high when last looked at,
+ * and the guest may have lowered it since without a trap (a CNTV_CVAL_EL0
+ * write): HCR_EL2.VI is made to match the line again, on every entry, as
+ * KVM re-evaluates the timer's output on every entry. Otherwise nothing
+ * can have moved the line unseen: one load.
+ */
+static inline void sched_update_virq_on_entry(uint64_t spsr)
+{
+	if (sched_vtimer_irq_masked)
+		sched_update_virq(spsr);
 }

@@ -100,11 +100,18 @@ static enum trap_next trap_wfx(struct vcpu *v, struct trap_frame *f, uint64_t es
 		sched_yield();
 		return TRAP_RESUME;
 	}
+	/*
+	 * A guest that waits is not in its timer handler any more: a timer line
+	 * still high must be presented again (sched_update_virq).
+	 */
+	v->vtimer_taken = false;
 	/* WFI completes at once when an interrupt is already pending (even if masked). */
-	if (!vcpu_irq_pending(v, true)) {
-		v->state = VCPU_WAITING;
-		sched_request(WORK_RESCHED);
+	if (vcpu_irq_pending(v, true)) {
+		sched_update_virq(f->spsr);
+		return TRAP_RESUME;
 	}
+	v->state = VCPU_WAITING;
+	sched_request(WORK_RESCHED);
 	return TRAP_RESUME;
 }
 
@@ -210,7 +217,7 @@ static inline __attribute__((always_inline)) void emulate_mmio(struct vcpu *v, s
 	}
 	f->elr += 4;
 	/* Most accesses leave the VM's interrupt alone; the models say when one did not. */
-	sched_update_virq_after_access(bcm2837_vdevs_take_irq_change(&vm->devs));
+	sched_update_virq_after_access(bcm2837_vdevs_take_irq_change(&vm->devs), f->spsr);
 	/* A write may also interrupt its other vCPUs (an IPI through a local mailbox). */
 	if (da->write && vm->nr_vcpus > 1)
 		sched_wake_vcpus(vm);
@@ -307,7 +314,10 @@ enum trap_next trap_guest_sync(struct trap_frame *frame, uint64_t esr)
 	next = handler_of(ec)(v, frame, esr);
 	if (next != TRAP_RESUME)
 		return next;
-	return sched_can_resume_guest() ? TRAP_RESUME : TRAP_RESCHEDULE;
+	if (!sched_can_resume_guest())
+		return TRAP_RESCHEDULE;
+	sched_update_virq_on_entry(frame->spsr);
+	return TRAP_RESUME;
 }
 
 void trap_guest_sync_full(struct trap_frame *frame, uint64_t esr, enum trap_next next)

@@ -24,6 +24,7 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	v->sys.sctlr_el1 = SCTLR_EL1_RESET;
 	v->csselr_el1 = 0;
 	v->actlr_el1 = 0;
+	v->vtimer_taken = false;
 }
 
 bool vcpu_vtimer_line(const struct vcpu *v, bool running)

@@ -28,6 +28,13 @@ struct vcpu {
 	uint64_t csselr_el1; /* emulated: HCR_EL2.TID2 traps CSSELR_EL1 */
 	uint64_t actlr_el1;  /* emulated: HCR_EL2.TACR traps ACTLR_EL1 */
 	bool irq_line;	     /* its virtual IRQ input when it last entered the guest */
+	/*
+	 * The guest took its virtual timer interrupt (read its IRQ source
+	 * register and saw it) and has not unmasked IRQs since: VI does not
+	 * present the timer again meanwhile (sched_update_virq).
+	 */
+	bool vtimer_taken;
+	uint64_t vtimer_taken_cpu_us; /* its CPU time then, to bound how long it holds */
 	uint64_t cpu_time_us;
 	uint64_t ran_since_us; /* when it last got the core */
 };

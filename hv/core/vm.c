@@ -349,6 +349,17 @@ bool vdev_vtimer_line(struct vm *vm, unsigned int index)
 	return vcpu_vtimer_line(v, v == sched_current());
 }
 
+void vdev_vtimer_taken(struct vm *vm, unsigned int index)
+{
+	struct vcpu *v = sched_current();
+
+	/* Only the vCPU reading its own source register acknowledges its own timer. */
+	if (v && v->vm == vm && v->index == index) {
+		v->vtimer_taken = true;
+		v->vtimer_taken_cpu_us = v->cpu_time_us + (board_uptime_us() - v->ran_since_us);
+	}
+}
+
 void *vdev_guest_ptr(struct vm *vm, uint64_t ipa, uint64_t size)
 {
 	return vm_guest_ptr(vm, ipa, size);

@@ -28,6 +28,14 @@ void vdev_set_irq_line(struct vm *vm, unsigned int line, bool level);
 
 /* The virtual timer interrupt line of the VM's vCPU `index` right now (false if no such vCPU). */
 bool vdev_vtimer_line(struct vm *vm, unsigned int index);
+/*
+ * The guest read vCPU `index`'s IRQ source register and saw its virtual
+ * timer there: it has taken that interrupt and is handling it, as reading
+ * a GIC's IAR acknowledges one. The hypervisor stops presenting the timer
+ * as a new interrupt until the guest has unmasked IRQs again or its line
+ * fell (core/sched.c, sched_update_virq).
+ */
+void vdev_vtimer_taken(struct vm *vm, unsigned int index);
 
 /* Guest UART output. can_write is false while the console cannot take more (TX FIFO full). */
 bool vdev_console_can_write(struct vm *vm);

@@ -143,6 +143,13 @@ bool vdev_vtimer_line(struct vm *vm, unsigned int index)
 	return index < FAKE_VCPUS && fake_host.vtimer_line[index];
 }
 
+void vdev_vtimer_taken(struct vm *vm, unsigned int index)
+{
+	check_vm(vm);
+	if (index < FAKE_VCPUS)
+		fake_host.vtimer_taken[index]++;
+}
+
 void *vdev_guest_ptr(struct vm *vm, uint64_t ipa, uint64_t size)
 {
 	check_vm(vm);

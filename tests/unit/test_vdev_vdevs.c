@@ -151,9 +151,24 @@ static void test_virtual_timer_line(void **state)
 	/* The source register shows the timer line as it is when read (the guest re-arms CNTV
 	 * untrapped). */
 	fake_host.vtimer_line[0] = true;
+	(void)bcm2837_vdevs_take_irq_change(&devs);
 	assert_int_equal(rd(LOCAL_IRQ_SOURCE_0), 1U << 3);
+	/* That read is the guest taking its timer interrupt: the core is told, VI re-evaluated. */
+	assert_int_equal(fake_host.vtimer_taken[0], 1);
+	assert_true(bcm2837_vdevs_take_irq_change(&devs));
 	fake_host.vtimer_line[0] = false;
 	assert_int_equal(rd(LOCAL_IRQ_SOURCE_0), 0);
+	assert_int_equal(fake_host.vtimer_taken[0], 1);
+	assert_false(bcm2837_vdevs_take_irq_change(&devs));
+	/* Core 1's register names core 1 (the core checks that the reader is that vCPU). */
+	fake_host.vtimer_line[1] = true;
+	(void)rd(LOCAL_IRQ_SOURCE_0 + 4);
+	assert_int_equal(fake_host.vtimer_taken[1], 0); /* not routed to IRQ: not shown */
+	wr(LOCAL_TIMER_CTL_0 + 4, 1U << 3);
+	assert_int_equal(rd(LOCAL_IRQ_SOURCE_0 + 4), 1U << 3);
+	assert_int_equal(fake_host.vtimer_taken[1], 1);
+	assert_int_equal(fake_host.vtimer_taken[0], 1);
+	fake_host.vtimer_line[1] = false;
 	assert_false(bcm2837_vdevs_fiq_pending(&devs, 0, true));
 	wr(LOCAL_TIMER_CTL_0, 1U << 7);
 	assert_true(bcm2837_vdevs_fiq_pending(&devs, 0, true));

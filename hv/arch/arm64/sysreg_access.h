@@ -15,6 +15,7 @@
 #define SPSR_EL1H	 0x5UL
 #define SPSR_EL2H	 0x9UL
 #define SPSR_DAIF_MASKED (0xfUL << 6)
+#define SPSR_I		 (1UL << 7) /* PSTATE.I: IRQs masked */
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>

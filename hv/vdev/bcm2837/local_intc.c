@@ -44,7 +44,7 @@
 #define MAILBOX_FIQ_SHIFT 4
 
 /* Interrupt source bits (QA7 §4.10). */
-#define SOURCE_CNTV	     (1U << 3)
+#define SOURCE_CNTV	     VLOCAL_SOURCE_CNTV
 #define SOURCE_MAILBOX_SHIFT 4
 #define SOURCE_GPU	     (1U << 8)
 
@@ -87,6 +87,13 @@ static uint32_t sources(const struct vlocal *l, unsigned int core, bool fiq, boo
 	if (gpu && gpu_core == core)
 		value |= SOURCE_GPU;
 	return value;
+}
+
+int vlocal_irq_source_core(uint64_t offset)
+{
+	if (offset < REG_IRQ_SOURCE_0 || offset >= REG_IRQ_SOURCE_0 + PER_CORE_BANK || offset % 4)
+		return -1;
+	return (int)((offset - REG_IRQ_SOURCE_0) / 4);
 }
 
 bool vlocal_irq_pending(struct vlocal *l, unsigned int core, bool gpu_irq, bool vtimer_line)

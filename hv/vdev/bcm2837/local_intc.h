@@ -64,5 +64,9 @@ enum mmio_result vlocal_write(void *opaque, uint64_t offset, unsigned int size, 
  * >= VLOCAL_CORES has no interrupts.
  */
 bool vlocal_irq_pending(struct vlocal *l, unsigned int core, bool gpu_irq, bool vtimer_line);
+/* The CNTV bit of a core's IRQ source register. */
+#define VLOCAL_SOURCE_CNTV (1U << 3)
+/* The core whose IRQ source register (0x60 + 4n) is at offset, or -1 for any other register. */
+int vlocal_irq_source_core(uint64_t offset);
 /* The same for the core's FIQ input, given the controller's FIQ output. */
 bool vlocal_fiq_pending(struct vlocal *l, unsigned int core, bool gpu_fiq, bool vtimer_line);

@@ -30,10 +30,23 @@ static enum mmio_result local_read(void *opaque, uint64_t offset, unsigned int s
 				   uint64_t *value)
 {
 	struct bcm2837_vdevs *d = opaque;
+	enum mmio_result result;
+	int core;
 
-	for (unsigned int core = 0; core < VLOCAL_CORES; core++)
+	for (core = 0; core < VLOCAL_CORES; core++)
 		d->local.vtimer_line[core] = vdev_vtimer_line(d->vm, core);
-	return vlocal_read(&d->local, offset, size, value);
+	result = vlocal_read(&d->local, offset, size, value);
+	/*
+	 * Reading its IRQ source register is how a guest learns that its timer
+	 * interrupted: from then on it is handling that interrupt (see
+	 * vdev_vtimer_taken), and its IRQ input is evaluated again.
+	 */
+	core = vlocal_irq_source_core(offset);
+	if (result == MMIO_HANDLED && core >= 0 && (*value & VLOCAL_SOURCE_CNTV)) {
+		vdev_vtimer_taken(d->vm, (unsigned int)core);
+		d->irq_changed = true;
+	}
+	return result;
 }
 
 /* Routing, timer control and local mailboxes all decide what reaches a core. */
