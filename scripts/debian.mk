@@ -29,6 +29,7 @@ $(BUILD)/dtb/uboot.dtb: $(DEBIAN_STAMP) scripts/mkvmdtb.sh scripts/debian.mk
 	@./scripts/mkvmdtb.sh --u-boot $$(ls $(PI3_DTB_GLOB) | head -n 1) $@ $(UBOOT_VM_MIB) 1
 
 DEBIAN_GUEST_FILES := $(UBOOT_BIN) $(BUILD)/dtb/uboot.dtb
+
 DEBIAN_CARD_CONTENT := u-boot.bin=$(UBOOT_BIN) uboot.dtb=$(BUILD)/dtb/uboot.dtb
 
 # --- Linux ---------------------------------------------------------------
@@ -63,10 +64,11 @@ $(LINUX_IMAGE): $(DEBIAN_STAMP) scripts/linux-image.sh
 	@echo "  IMAGE   $@"
 	@./scripts/linux-image.sh $$(ls $(LINUX_VMLINUZ_GLOB) | head -n 1) $@ >/dev/null
 
-$(LINUX_INITRD): $(BUSYBOX_BIN) guests/linux/init scripts/mkinitramfs.py
+$(LINUX_INITRD): $(BUSYBOX_BIN) guests/linux/init guests/linux/inittab scripts/mkinitramfs.py
 	@mkdir -p $(dir $@)
 	@echo "  CPIO    $@"
-	@$(PYTHON) scripts/mkinitramfs.py $@ $(BUSYBOX_BIN) guests/linux/init
+	@$(PYTHON) scripts/mkinitramfs.py $@ $(BUSYBOX_BIN) guests/linux/init \
+		etc/inittab=guests/linux/inittab
 
 $(LINUX_DTB): $(DEBIAN_STAMP) $(LINUX_INITRD) scripts/mkvmdtb.sh scripts/debian.mk config/avisor.cfg
 	@mkdir -p $(dir $@)
