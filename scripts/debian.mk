@@ -7,6 +7,7 @@
 #   with an initramfs around busybox-static (scripts/mkinitramfs.py) and its
 #   own device tree (mkvmdtb.sh --linux). Where they go in the VM comes from
 #   the linux line of config/avisor.cfg, the one place it is written.
+#   The Raspberry Pi's boot firmware (raspi-firmware), for PLATFORM=rpi3's card.
 
 DEBIAN_CACHE ?= cache
 DEBIAN_STAMP := $(DEBIAN_CACHE)/.fetched
@@ -29,7 +30,6 @@ $(BUILD)/dtb/uboot.dtb: $(DEBIAN_STAMP) scripts/mkvmdtb.sh scripts/debian.mk
 	@./scripts/mkvmdtb.sh --u-boot $$(ls $(PI3_DTB_GLOB) | head -n 1) $@ $(UBOOT_VM_MIB) 1
 
 DEBIAN_GUEST_FILES := $(UBOOT_BIN) $(BUILD)/dtb/uboot.dtb
-
 DEBIAN_CARD_CONTENT := u-boot.bin=$(UBOOT_BIN) uboot.dtb=$(BUILD)/dtb/uboot.dtb
 
 # --- Linux ---------------------------------------------------------------
@@ -79,3 +79,18 @@ $(LINUX_DTB): $(DEBIAN_STAMP) $(LINUX_INITRD) scripts/mkvmdtb.sh scripts/debian.
 LINUX_GUEST_FILES := $(LINUX_IMAGE) $(LINUX_INITRD) $(LINUX_DTB)
 LINUX_CARD_CONTENT := linux/Image=$(LINUX_IMAGE) linux/initrd.gz=$(LINUX_INITRD) \
 	linux/linux.dtb=$(LINUX_DTB)
+
+# --- Raspberry Pi firmware ------------------------------------------------
+# The boot firmware for a real Pi's card (PLATFORM=rpi3): bootcode.bin,
+# start.elf and fixup.dat of raspi-firmware, from Debian's non-free-firmware
+# component, fetched with a private apt configuration (fetch-debian.sh).
+RPI_FIRMWARE_STAMP := $(DEBIAN_CACHE)/.fetched-firmware
+RPI_FIRMWARE_DIR   := $(DEBIAN_CACHE)/raspi-firmware/usr/lib/raspi-firmware
+
+$(RPI_FIRMWARE_STAMP): scripts/fetch-debian.sh
+	@echo "  FETCH   Raspberry Pi firmware (Debian's raspi-firmware) into $(DEBIAN_CACHE)/"
+	@./scripts/fetch-debian.sh $(DEBIAN_CACHE) firmware
+	@touch $@
+
+$(RPI_FIRMWARE_DIR)/%: $(RPI_FIRMWARE_STAMP)
+	@test -f $@ || { echo "error: $@ missing after fetching raspi-firmware"; exit 1; }
