@@ -2,7 +2,7 @@
 #
 #   make          build build/kernel8.img and build/sdcard.img (PLATFORM=qemu)
 #   make PLATFORM=rpi3         the same for a real Raspberry Pi 3, in build/rpi3/
-#   make sdcard   the SD card image (for rpi3 with the firmware: FIRMWARE_DIR=...)
+#   make sdcard   the SD card image (rpi3: with Debian's Pi firmware, or FIRMWARE_DIR=...)
 #   make run      install what is missing, build, boot the hypervisor in QEMU
 #   make test     install what is missing, build, run lint + unit + system tests
 #   make debug    boot QEMU halted with a GDB server and attach gdb-multiarch
@@ -80,7 +80,9 @@ test: setup
 script-test:
 	$(PYTHON) -m pytest -q tests/scripts
 
+# The system tests also check and boot the real Pi's card (build/rpi3/).
 system-test: all
+	@$(MAKE) --no-print-directory PLATFORM=rpi3 sdcard
 	$(PYTHON) -m pytest -v tests/system
 
 # Trap paths, interrupt latency, VM switch (two bench VMs) and boot time, in

@@ -7,6 +7,7 @@
 #   with an initramfs around busybox-static (scripts/mkinitramfs.py) and its
 #   own device tree (mkvmdtb.sh --linux). Where they go in the VM comes from
 #   the linux line of config/avisor.cfg, the one place it is written.
+#   The Raspberry Pi's boot firmware (raspi-firmware), for PLATFORM=rpi3's card.
 
 DEBIAN_CACHE ?= cache
 DEBIAN_STAMP := $(DEBIAN_CACHE)/.fetched
@@ -63,10 +64,11 @@ $(LINUX_IMAGE): $(DEBIAN_STAMP) scripts/linux-image.sh
 	@echo "  IMAGE   $@"
 	@./scripts/linux-image.sh $$(ls $(LINUX_VMLINUZ_GLOB) | head -n 1) $@ >/dev/null
 
-$(LINUX_INITRD): $(BUSYBOX_BIN) guests/linux/init scripts/mkinitramfs.py
+$(LINUX_INITRD): $(BUSYBOX_BIN) guests/linux/init guests/linux/inittab scripts/mkinitramfs.py
 	@mkdir -p $(dir $@)
 	@echo "  CPIO    $@"
-	@$(PYTHON) scripts/mkinitramfs.py $@ $(BUSYBOX_BIN) guests/linux/init
+	@$(PYTHON) scripts/mkinitramfs.py $@ $(BUSYBOX_BIN) guests/linux/init \
+		etc/inittab=guests/linux/inittab
 
 $(LINUX_DTB): $(DEBIAN_STAMP) $(LINUX_INITRD) scripts/mkvmdtb.sh scripts/debian.mk config/avisor.cfg
 	@mkdir -p $(dir $@)
@@ -77,3 +79,18 @@ $(LINUX_DTB): $(DEBIAN_STAMP) $(LINUX_INITRD) scripts/mkvmdtb.sh scripts/debian.
 LINUX_GUEST_FILES := $(LINUX_IMAGE) $(LINUX_INITRD) $(LINUX_DTB)
 LINUX_CARD_CONTENT := linux/Image=$(LINUX_IMAGE) linux/initrd.gz=$(LINUX_INITRD) \
 	linux/linux.dtb=$(LINUX_DTB)
+
+# --- Raspberry Pi firmware ------------------------------------------------
+# The boot firmware for a real Pi's card (PLATFORM=rpi3): bootcode.bin,
+# start.elf and fixup.dat of raspi-firmware, from Debian's non-free-firmware
+# component, fetched with a private apt configuration (fetch-debian.sh).
+RPI_FIRMWARE_STAMP := $(DEBIAN_CACHE)/.fetched-firmware
+RPI_FIRMWARE_DIR   := $(DEBIAN_CACHE)/raspi-firmware/usr/lib/raspi-firmware
+
+$(RPI_FIRMWARE_STAMP): scripts/fetch-debian.sh
+	@echo "  FETCH   Raspberry Pi firmware (Debian's raspi-firmware) into $(DEBIAN_CACHE)/"
+	@./scripts/fetch-debian.sh $(DEBIAN_CACHE) firmware
+	@touch $@
+
+$(RPI_FIRMWARE_DIR)/%: $(RPI_FIRMWARE_STAMP)
+	@test -f $@ || { echo "error: $@ missing after fetching raspi-firmware"; exit 1; }

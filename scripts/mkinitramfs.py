@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Usage: mkinitramfs.py OUT.cpio.gz BUSYBOX INIT
+"""Usage: mkinitramfs.py OUT.cpio.gz BUSYBOX INIT [PATH=FILE ...]
 
 Writes the initramfs of aVisor's Linux guest without root: the cpio archive
 is written here, in the "newc" format the kernel unpacks
@@ -8,8 +8,10 @@ the device node /dev/console, which the kernel opens for /init's stdin,
 stdout and stderr before devtmpfs is mounted. Then gzip (CONFIG_RD_GZIP).
 
 Contents: the directories of a small root, /dev/console (character device
-5:1), /bin/busybox (static), /bin/sh -> busybox and INIT as /init. /init
-installs busybox's other applets as links when it starts. Every entry has
+5:1), /bin/busybox (static), /bin/sh -> busybox, INIT as /init and each
+FILE as /PATH (e.g. etc/inittab=guests/linux/inittab; PATH's directory must
+be one of the root's). /init installs busybox's other applets as links when
+it starts. Every entry has
 uid 0, gid 0 and mtime 0, so the same inputs give the same bytes.
 """
 import gzip
@@ -66,7 +68,8 @@ class Archive:
         return b"".join(self.members) + newc_entry(TRAILER, 0)
 
 
-def linux_guest_archive(busybox, init):
+def linux_guest_archive(busybox, init, extra=()):
+    """extra: (path in the archive, bytes) pairs, regular files of mode 0644."""
     archive = Archive()
     for d in DIRS:
         archive.directory(d, 0o1777 if d == "tmp" else 0o755)
@@ -74,6 +77,10 @@ def linux_guest_archive(busybox, init):
     archive.file("bin/busybox", busybox, 0o755)
     archive.symlink("bin/sh", "busybox")
     archive.file("init", init, 0o755)
+    for name, data in extra:
+        if os.path.dirname(name) not in DIRS:
+            raise ValueError("%s: its directory is not one of %s" % (name, " ".join(DIRS)))
+        archive.file(name, data)
     return archive
 
 
@@ -86,15 +93,24 @@ def read_input(path):
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) < 4:
         sys.exit(__doc__)
-    out, busybox_path, init_path = sys.argv[1:]
+    out, busybox_path, init_path = sys.argv[1:4]
+    extra = []
+    for spec in sys.argv[4:]:
+        name, sep, path = spec.partition("=")
+        if not sep or not name or not path:
+            sys.exit("mkinitramfs: %r is not PATH=FILE" % spec)
+        extra.append((name, read_input(path)))
     busybox = read_input(busybox_path)
     init = read_input(init_path)
     if not init.startswith(b"#!"):
         sys.exit("mkinitramfs: %s does not start with #! (the kernel could not run it)"
                  % init_path)
-    data = linux_guest_archive(busybox, init).to_bytes()
+    try:
+        data = linux_guest_archive(busybox, init, extra).to_bytes()
+    except ValueError as e:
+        sys.exit("mkinitramfs: %s" % e)
     with open(out + ".tmp", "wb") as f:
         f.write(gzip.compress(data, compresslevel=9, mtime=0))
     os.replace(out + ".tmp", out)

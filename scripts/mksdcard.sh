@@ -21,7 +21,9 @@ if [ $partitioned -eq 1 ]; then
 	start=2048 # sectors: the partition starts at 1 MiB
 	sectors=$((size_mib * 2048 - start))
 	truncate -s "${size_mib}M" "$tmp"
-	mkfs.fat -F 32 -n AVISOR --offset $start "$tmp" $((sectors / 2)) >/dev/null
+	# -h: the boot sector's hidden-sectors field says where the partition
+	# starts; some firmware and tools use it to find the volume.
+	mkfs.fat -F 32 -n AVISOR --offset $start -h $start "$tmp" $((sectors / 2)) >/dev/null
 	python3 "$(dirname "$0")/write-mbr.py" "$tmp" $start $sectors
 	img="$tmp@@$((start * 512))"
 else

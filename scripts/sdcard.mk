@@ -7,8 +7,10 @@
 # without Linux (no files, no line in avisor.cfg), which the system tests
 # boot by default so that only the Linux tests pay for loading 33 MB.
 # PLATFORM=rpi3: build/rpi3/sdcard.img, a card for a real Pi 3: also the
-# firmware (bootcode.bin, start.elf, fixup.dat — from FIRMWARE_DIR, the
-# project does not ship them), config.txt and kernel8.img. See docs/hardware.md.
+# firmware (bootcode.bin, start.elf, fixup.dat: from Debian's raspi-firmware
+# package, fetched into the cache like the guests, or from FIRMWARE_DIR if
+# given; the project does not ship them), config.txt and kernel8.img.
+# See docs/hardware.md.
 
 SDCARD_SIZE_MIB := 128
 TEST_SDCARD_SIZE_MIB := 64
@@ -23,9 +25,17 @@ SDCARD_DEPS := $(TEST_SDCARD_DEPS) config/avisor.cfg $(LINUX_GUEST_FILES)
 
 ifeq ($(PLATFORM),rpi3)
 FIRMWARE_FILES := bootcode.bin start.elf fixup.dat
+# FIRMWARE_DIR= overrides the firmware Debian ships (a folder with the three files).
+ifeq ($(FIRMWARE_DIR),)
+FIRMWARE_SRC  := $(RPI_FIRMWARE_DIR)
+FIRMWARE_DEPS := $(addprefix $(RPI_FIRMWARE_DIR)/,$(FIRMWARE_FILES))
+else
+FIRMWARE_SRC  := $(FIRMWARE_DIR)
+FIRMWARE_DEPS := .FORCE
+endif
 SDCARD_CONTENT += kernel8.img=$(BUILD)/kernel8.img config.txt=$(BUILD)/config.txt \
-	$(if $(FIRMWARE_DIR),$(foreach f,$(FIRMWARE_FILES),$(f)=$(FIRMWARE_DIR)/$(f)))
-SDCARD_DEPS += $(BUILD)/kernel8.img $(BUILD)/config.txt
+	$(foreach f,$(FIRMWARE_FILES),$(f)=$(FIRMWARE_SRC)/$(f))
+SDCARD_DEPS += $(BUILD)/kernel8.img $(BUILD)/config.txt $(FIRMWARE_DEPS)
 all: $(BUILD)/config.txt
 
 $(BUILD)/config.txt: config/rpi3-config.txt
@@ -33,17 +43,10 @@ $(BUILD)/config.txt: config/rpi3-config.txt
 	@cp $< $@
 endif
 
-$(BUILD)/sdcard.img: $(SDCARD_DEPS) $(if $(FIRMWARE_DIR),.FORCE)
+$(BUILD)/sdcard.img: $(SDCARD_DEPS)
 	@mkdir -p $(BUILD)
 	@./scripts/mksdcard.sh $(if $(filter rpi3,$(PLATFORM)),--partitioned) $@ $(SDCARD_SIZE_MIB) \
 		$(SDCARD_CONTENT)
-ifeq ($(PLATFORM),rpi3)
-	@if [ -z "$(FIRMWARE_DIR)" ]; then \
-		echo "note: $@ has no Raspberry Pi firmware: to boot a real Pi 3 from it, run"; \
-		echo "      make PLATFORM=rpi3 sdcard FIRMWARE_DIR=<folder with $(FIRMWARE_FILES)>"; \
-		echo "      (from https://github.com/raspberrypi/firmware, boot/ folder; see docs/hardware.md)"; \
-	fi
-endif
 
 ifeq ($(PLATFORM),qemu)
 all: $(BUILD)/test-sdcard.img

@@ -70,6 +70,35 @@ def test_cpio_extracts_the_files(tmp_path):
     assert os.access(tmp_path / "init", os.X_OK)
 
 
+def test_extra_files_are_packed_where_asked(tmp_path):
+    inittab = b"::respawn:/bin/sh\n"
+    data = mkinitramfs.linux_guest_archive(BUSYBOX, INIT, [("etc/inittab", inittab)]).to_bytes()
+    listing = cpio(["-itv", "--quiet"], data).splitlines()
+    entry = next(line for line in listing if line.endswith(" etc/inittab"))
+    assert entry.startswith("-rw-r--r--")
+    cpio(["-idm", "--quiet", "--no-absolute-filenames", "etc/inittab"], data, cwd=tmp_path)
+    assert (tmp_path / "etc" / "inittab").read_bytes() == inittab
+
+
+def test_extra_file_outside_the_roots_directories_is_refused():
+    with pytest.raises(ValueError):
+        mkinitramfs.linux_guest_archive(BUSYBOX, INIT, [("nowhere/inittab", b"")])
+
+
+def test_command_line_takes_extra_files(tmp_path):
+    for name, data in (("busybox", BUSYBOX), ("init", INIT), ("tab", b"::sysinit:x\n")):
+        (tmp_path / name).write_bytes(data)
+    script = os.path.join(ROOT, "scripts", "mkinitramfs.py")
+    out = tmp_path / "out.gz"
+    subprocess.run([sys.executable, script, str(out), str(tmp_path / "busybox"),
+                    str(tmp_path / "init"), "etc/inittab=%s" % (tmp_path / "tab")], check=True)
+    assert "etc/inittab" in cpio(["-it", "--quiet"], gzip.decompress(out.read_bytes()))
+    result = subprocess.run([sys.executable, script, str(out), str(tmp_path / "busybox"),
+                             str(tmp_path / "init"), "etc/inittab"],
+                            capture_output=True, text=True)
+    assert result.returncode != 0 and "is not PATH=FILE" in result.stderr
+
+
 def test_command_line_writes_reproducible_gzip(tmp_path):
     busybox = tmp_path / "busybox"
     busybox.write_bytes(BUSYBOX)

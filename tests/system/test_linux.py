@@ -4,8 +4,8 @@ Linux runs beside echo, lrtos and U-Boot on the full card (build/sdcard.img,
 with linux/Image, linux/initrd.gz and linux/linux.dtb). Booting it takes a
 while (its 33 MB kernel comes from the card, then the kernel boots on a
 core shared with three other VMs), so one boot serves the whole module: the
-tests run in file order on the same QEMU, and the last one stops and
-restarts the VM.
+tests run in file order on the same QEMU, and the last ones stop, restart,
+reboot and power off the VM.
 """
 
 import os
@@ -174,8 +174,26 @@ def test_stop_and_restart_boots_linux_again(linux):
     assert len(re.findall(r"^processor", sh(linux, "cat /proc/cpuinfo"), re.M)) == 2
 
 
-def test_reboot_and_poweroff_reach_the_hypervisor_as_psci(linux):
-    # reboot -f: PSCI SYSTEM_RESET; the hypervisor restarts the VM from its files.
+def test_loopback_is_up(linux):
+    out = sh(linux, "ping -c 1 127.0.0.1; echo status=$?")
+    assert "1 packets transmitted, 1 packets received" in out, out
+    assert out.endswith("status=0"), out
+
+
+def test_reboot_goes_through_init_and_boots_linux_again(linux):
+    # reboot (no -f) signals init (PID 1), which shuts down, then the kernel
+    # calls PSCI SYSTEM_RESET; the hypervisor restarts the VM from its files.
+    linux.send("reboot\r")
+    linux.expect_exact("init: shutting down", timeout=60)
+    linux.expect_exact("Requesting system reboot", timeout=60)
+    linux.expect(r"VM 4 \(linux\): reset by the guest, restarting", timeout=60)
+    linux.expect(r"aVisor Linux guest: kernel 6\.1[^,]*, 2 CPUs", timeout=BOOT_TIMEOUT)
+    wait_for_shell_prompt(linux, timeout=60)
+    assert re.match(r"6\.1\.0-\d+-arm64$", sh(linux, "uname -r"))
+
+
+def test_reboot_f_and_poweroff_f_reach_the_hypervisor_as_psci(linux):
+    # reboot -f: PSCI SYSTEM_RESET at once, without init.
     linux.send("reboot -f\r")
     linux.expect(r"VM 4 \(linux\): reset by the guest, restarting", timeout=60)
     linux.expect(r"aVisor Linux guest: kernel 6\.1[^,]*, 2 CPUs", timeout=BOOT_TIMEOUT)
@@ -188,3 +206,21 @@ def test_reboot_and_poweroff_reach_the_hypervisor_as_psci(linux):
     out = linux.run("vml")
     assert re.search(r"^[ *]\s*4 linux\s+stopped", out, re.M), out
     assert re.search(r"^[ *]\s*1 echo\s+(running|waiting)", out, re.M), out
+
+
+def test_poweroff_goes_through_init_and_stops_the_vm(linux):
+    linux.run("vmrestart %d" % LINUX_VM, timeout=LOAD_TIMEOUT)
+    linux.attach(LINUX_VM)
+    linux.expect(r"aVisor Linux guest: kernel 6\.1[^,]*, 2 CPUs", timeout=BOOT_TIMEOUT)
+    wait_for_shell_prompt(linux, timeout=60)
+    # poweroff (no -f) signals init, which shuts down; then PSCI SYSTEM_OFF.
+    linux.send("poweroff\r")
+    linux.expect_exact("init: shutting down", timeout=60)
+    linux.expect_exact("Requesting system poweroff", timeout=60)
+    linux.expect(r"VM 4 \(linux\) stopped: powered off by the guest", timeout=60)
+    linux.send("@0")
+    linux.expect_exact(PROMPT)
+    out = linux.run("vml")
+    assert re.search(r"^[ *]\s*4 linux\s+stopped", out, re.M), out
+    for vm in (ECHO_VM, LRTOS_VM, UBOOT_VM):
+        assert re.search(r"^[ *]\s*%d \S+\s+(running|waiting)" % vm, out, re.M), out

@@ -5,8 +5,10 @@
  *  - QEMU -M raspi3b enters at EL2 on core 0 only; the other cores wait in
  *    QEMU's spin-table stub.
  *  - A real Pi 3 enters at EL2 with the firmware's default armstub, or at EL3
- *    when the armstub is disabled; at EL3 we configure the secure monitor
- *    state just enough to run EL2 in non-secure state, then drop to EL2.
+ *    with an armstub of one's own that stays there (config.txt armstub=);
+ *    at EL3 we configure the secure monitor state just enough to run EL2 in
+ *    non-secure state, then drop to EL2. (kernel_old=1 loads the image at
+ *    0x0, where this code, linked at 0x80000, cannot run.)
  *  - Any core other than core 0 that arrives here is parked in a WFI loop;
  *    board_init() sends the cores waiting in the spin table here.
  */

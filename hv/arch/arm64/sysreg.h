@@ -62,7 +62,7 @@
 #define SCTLR_WXN      BIT(19) /* writable implies execute-never */
 #define SCTLR_EL2_RES1 0x30c50830UL
 
-/* SCR_EL3, used only when the firmware enters us at EL3 (real Pi 3 without armstub). */
+/* SCR_EL3, used only when we are entered at EL3 (a real Pi 3 with an armstub of its own). */
 #define SCR_NS	 BIT(0)
 #define SCR_RES1 (BIT(4) | BIT(5))
 #define SCR_SMD	 BIT(7)
