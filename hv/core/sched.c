@@ -6,6 +6,7 @@
 #include "core/lifecycle.h"
 #include "core/sched_policy.h"
 #include "core/vconsole.h"
+#include "core/vdebug_hw.h"
 #include "core/vm.h"
 
 #include <stdbool.h>
@@ -122,6 +123,42 @@ void sched_forget_fp_simd(const struct vcpu *v)
 		fp_owner = NULL;
 }
 
+/*
+ * Lazy debug-register switching. The hardware breakpoints and watchpoints
+ * hold debug_owner's values (NULL: all disabled). A switch touches them only
+ * when the next vCPU has one enabled (load it) or the hardware still holds
+ * someone's (disable them): VMs that never use debug pay one comparison.
+ * The values themselves live in each vCPU's struct vdebug, which is all a
+ * guest can reach (MDCR_EL2.TDA traps its accesses).
+ */
+static struct vcpu *debug_owner;
+
+static void load_debug(struct vcpu *v, bool changed)
+{
+	if (v->debug.any_enabled) {
+		if (debug_owner != v || changed) {
+			vdebug_hw_load(&v->debug);
+			debug_owner = v;
+		}
+	} else if (debug_owner) {
+		vdebug_hw_disable();
+		debug_owner = NULL;
+	}
+}
+
+void sched_debug_changed(struct vcpu *v)
+{
+	load_debug(v, true);
+}
+
+void sched_forget_debug(const struct vcpu *v)
+{
+	if (debug_owner == v) {
+		vdebug_hw_disable();
+		debug_owner = NULL;
+	}
+}
+
 static void save_current(struct trap_frame *frame, uint64_t now_us);
 
 void sched_evict_vm(struct vm *vm)
@@ -132,6 +169,8 @@ void sched_evict_vm(struct vm *vm)
 	}
 	if (fp_owner && fp_owner->vm == vm)
 		fp_owner = NULL;
+	if (debug_owner && debug_owner->vm == vm)
+		sched_forget_debug(debug_owner);
 }
 
 void sched_yield(void)
@@ -161,6 +200,9 @@ void sched_init(void)
 	/* EL1 may read the physical counter; the physical timer stays the hypervisor's. */
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN);
 	write_sysreg(hcr_el2, HCR_GUEST);
+	write_sysreg(mdcr_el2,
+		     MDCR_EL2_GUEST | (PMCR_N(read_sysreg(pmcr_el0)) & MDCR_EL2_HPMN_MASK));
+	vdebug_hw_init();
 	trap_fp_simd(true);
 	isb();
 }
@@ -342,6 +384,7 @@ static void switch_to(struct trap_frame *frame, struct vcpu *next, uint64_t now_
 	*frame = next->regs;
 	el1_sysregs_restore(&next->sys);
 	trap_fp_simd(next != fp_owner);
+	load_debug(next, false);
 	write_sysreg(vttbr_el2, next->vm->vttbr);
 	write_sysreg(cntvoff_el2, next->vm->cntvoff);
 	/* MPIDR_EL1 as the guest reads it: uniprocessor bit clear, Aff0 = vCPU index. */

@@ -90,6 +90,10 @@ void sched_wake_vcpus(struct vm *vm);
 void sched_fp_simd_access(void);
 /* vCPU v's FP/SIMD state was reset: the registers no longer hold it. */
 void sched_forget_fp_simd(const struct vcpu *v);
+/* The running vCPU v changed its (emulated) breakpoints or watchpoints: load them again. */
+void sched_debug_changed(struct vcpu *v);
+/* vCPU v's debug state was reset: nothing of it may stay armed in the hardware. */
+void sched_forget_debug(const struct vcpu *v);
 /*
  * Re-evaluates the running vCPU's virtual IRQ input (HCR_EL2.VI) after a
  * device changed; spsr is the PSTATE the guest resumes with.

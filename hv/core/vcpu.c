@@ -17,6 +17,8 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	memset(&v->sys, 0, sizeof(v->sys));
 	memset(&v->fp, 0, sizeof(v->fp));
 	sched_forget_fp_simd(v);
+	vdebug_reset(&v->debug);
+	sched_forget_debug(v);
 	v->regs.x[0] = arg;
 	v->regs.elr = entry;
 	/* Start in EL1h with D, A, I and F masked, as a core comes out of reset. */

@@ -6,6 +6,7 @@
  */
 #include "arch/arm64/context.h"
 #include "arch/arm64/trap_frame.h"
+#include "core/vdebug.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -27,6 +28,7 @@ struct vcpu {
 	struct fpsimd_state fp;
 	uint64_t csselr_el1; /* emulated: HCR_EL2.TID2 traps CSSELR_EL1 */
 	uint64_t actlr_el1;  /* emulated: HCR_EL2.TACR traps ACTLR_EL1 */
+	struct vdebug debug; /* emulated: MDCR_EL2.TDA/TDOSA/TDRA trap the debug registers */
 	bool irq_line;	     /* its virtual IRQ input when it last entered the guest */
 	/*
 	 * The guest took its virtual timer interrupt (read its IRQ source

@@ -22,6 +22,9 @@ UNIT_HEADER_ONLY := abort
 UNIT_SRCS_mm := hv/core/mm.c
 UNIT_SRCS_sched_policy := hv/core/sched_policy.c
 UNIT_SRCS_mmio := hv/core/mmio.c
+# A vCPU's emulated debug registers: what a guest may set, and what it reads back.
+UNIT_TESTS += vdebug
+UNIT_SRCS_vdebug := hv/core/vdebug.c
 
 # The SD driver's pure decoding (card registers, clock divisor).
 UNIT_TESTS += sd_decode

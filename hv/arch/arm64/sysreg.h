@@ -42,6 +42,28 @@
 	 HCR_TWE | HCR_TID1 | HCR_TID2 | HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_RW)
 
 /*
+ * MDCR_EL2 (ARMv8.0): what of self-hosted debug and the PMU a guest reaches.
+ * TDA traps the breakpoint, watchpoint, MDSCR and DCC registers, TDOSA the
+ * OS lock and power-down registers, TDRA the ROM table address: a VM only
+ * ever sees its own emulated copy (core/vdebug.h). TPM and TPMCR trap
+ * every PMU register: a VM has no PMU (its accesses are undefined
+ * instructions), so it can neither count the hypervisor nor see another
+ * VM's counts. TDE stays 0: debug exceptions go to the guest's own EL1.
+ * HPMN [4:0] must be a valid counter count: PMCR_EL0.N, unused while TPM
+ * traps everything. HPME stays 0: the hypervisor counts nothing.
+ */
+#define MDCR_EL2_HPMN_MASK 0x1fUL
+#define MDCR_EL2_TPMCR	   BIT(5)
+#define MDCR_EL2_TPM	   BIT(6)
+#define MDCR_EL2_TDA	   BIT(9)
+#define MDCR_EL2_TDOSA	   BIT(10)
+#define MDCR_EL2_TDRA	   BIT(11)
+#define MDCR_EL2_GUEST                                                                             \
+	(MDCR_EL2_TPMCR | MDCR_EL2_TPM | MDCR_EL2_TDA | MDCR_EL2_TDOSA | MDCR_EL2_TDRA)
+/* PMCR_EL0.N [15:11]: the number of event counters. */
+#define PMCR_N(pmcr) (((pmcr) >> 11) & 0x1fUL)
+
+/*
  * CPTR_EL2 (non-VHE): bits 13:12 and 9:0 are RES1; TFP (bit 10) traps every
  * FP/SIMD instruction at EL2, EL1 and EL0 to EL2 (ESR_EL2.EC 0x07). Its reset
  * value is UNKNOWN: the hypervisor always writes it.
