@@ -528,7 +528,7 @@ static int sd_read_and_dump(const struct blockdev *dev, uint64_t lba, uint64_t c
 
 	us = board_uptime_us() - start;
 	if (err) {
-		hv_printf("sd read: LBA 0x%lx, %lu block(s): %s (the card has 0x%lx blocks)\n", lba,
+		hv_printf("sd read: LBA 0x%lx, %lu block(s): %s (the card has %lu blocks)\n", lba,
 			  count, board_sd_strerror(err), dev->block_count);
 		return 1;
 	}

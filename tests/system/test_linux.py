@@ -69,7 +69,7 @@ def timer_counts(con):
 
 def test_vm_is_created_with_kernel_dtb_and_initrd(linux):
     log = open(linux.log.name, encoding="utf-8").read()
-    assert re.search(r"boot: VM 4 \(linux\) started: linux/Image, \d+ KiB at 0x200000, "
+    assert re.search(r"boot: VM 4 \(linux\) started: linux/Image, [\d.]+ MiB at 0x200000, "
                      r"256 MiB RAM", log), log
     for vm in (ECHO_VM, LRTOS_VM, UBOOT_VM):
         assert re.search(r"boot: VM %d \(\w+\) started" % vm, log), log
