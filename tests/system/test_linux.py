@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from conftest import KERNEL, LINUX_SDCARD, LOG_DIR, PROMPT, Console, normalize
+from conftest import KERNEL, LINUX_SDCARD, LOG_DIR, PROMPT, ROOT, Console, normalize
 
 LINUX_VM = 4
 ECHO_VM = 1
@@ -187,3 +187,28 @@ def test_reboot_and_poweroff_reach_the_hypervisor_as_psci(linux):
     out = linux.run("vml")
     assert re.search(r"^[ *]\s*4 linux\s+stopped", out, re.M), out
     assert re.search(r"^[ *]\s*1 echo\s+(running|waiting)", out, re.M), out
+
+
+def config_line_words(name):
+    """The words after the name on VM `name`'s line of config/avisor.cfg."""
+    with open(os.path.join(ROOT, "config", "avisor.cfg"), encoding="utf-8") as f:
+        for line in f:
+            words = line.split("#")[0].split()
+            if words and words[0] == name:
+                return words[1:]
+    raise AssertionError("config/avisor.cfg has no line for %s" % name)
+
+
+def test_vmld_recreates_the_linux_vm_by_hand(linux):
+    """vmld takes what a line of avisor.cfg takes (dtb, initrd, vcpus...): the same VM."""
+    assert "vmkill: VM 4 (linux) destroyed" in linux.run("vmkill %d" % LINUX_VM)
+    words = " ".join(config_line_words("linux"))
+    out = linux.run("vmld " + words, timeout=LOAD_TIMEOUT)
+    assert re.search(r"vmld: VM 4 \(Image\) started: linux/Image, [\d.]+ MiB loaded at "
+                     r"0x200000 .* 256 MiB RAM", out), out
+    info = linux.run("vmi %d" % LINUX_VM)
+    assert "device tree linux/linux.dtb" in info and "initrd linux/initrd.gz at 0x4000000" in info
+    assert "vCPU 1:" in info, info
+    linux.attach(LINUX_VM)
+    linux.expect(r"aVisor Linux guest: kernel 6\.1[^,]*, 2 CPUs", timeout=BOOT_TIMEOUT)
+    wait_for_shell_prompt(linux, timeout=60)
