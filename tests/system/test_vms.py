@@ -230,7 +230,8 @@ def test_vmi_shows_one_vm_in_detail(hv):
                      out), out
     assert re.search(r"exits \d+: \d+ interrupts, \d+ MMIO reads", out), out
     assert re.search(r"vCPU 0: (runnable|waiting \(WFI\)), CPU time \d+ ms, PC 0x[0-9a-f]+", out)
-    assert "no VM with id 9" in hv.run("vmi 9")
+    assert "no VM with id 7" in hv.run("vmi 7")
+    assert "9 is out of range" in hv.run("vmi 9")
     assert "not a VM" in hv.run("vmi 0")
     hv.sendline("vmld tests/bad_mmio.bin 0x80000 0x80000")
     hv.expect("stopped")
