@@ -7,8 +7,7 @@ HV_OBJS  := $(patsubst %,$(HV_BUILD)/%.o,$(HV_SRCS))
 # -fomit-frame-pointer: nothing walks the frame chain (the crash report prints
 # registers, gdb unwinds with the DWARF call frame information), and every
 # non-leaf function on the trap path saves an instruction.
-HV_CFLAGS := $(TARGET_CFLAGS) -fomit-frame-pointer -Ihv -I$(HV_BUILD)/include \
-	-DAVISOR_VERSION='"$(VERSION)"'
+HV_CFLAGS := $(TARGET_CFLAGS) -fomit-frame-pointer -Ihv -I$(HV_BUILD)/include
 
 # Offsets of C structures used by assembly are generated, not hand-kept:
 # asm-offsets.c emits "->NAME value" markers into its assembly output.
@@ -30,9 +29,20 @@ $(HV_BUILD)/%.S.o: %.S $(HV_BUILD)/include/asm-offsets.h
 	@echo "  AS      $<"
 	@$(CC) $(HV_CFLAGS) -D__ASSEMBLY__ -c -o $@ $<
 
-# The version string changes with every commit; rebuild the banner's file.
-$(HV_BUILD)/hv/core/version.c.o: .FORCE
-.PHONY: .FORCE
+# The version string changes with every commit (and with "-dirty"). It goes
+# into a header written only when the string differs from the one there, so a
+# build with nothing changed compiles and links nothing. Written when the
+# makefile is read, because make cannot know before running git whether it
+# changed; the rule makes it again after a clean in the same run.
+VERSION_HEADER := $(HV_BUILD)/include/avisor_version.h
+VERSION_LINE   := \#define AVISOR_VERSION "$(VERSION)"
+$(shell mkdir -p $(HV_BUILD)/include && \
+	{ [ "$$(cat $(VERSION_HEADER) 2>/dev/null)" = '$(VERSION_LINE)' ] || \
+	  echo '$(VERSION_LINE)' > $(VERSION_HEADER); })
+$(VERSION_HEADER):
+	@mkdir -p $(dir $@)
+	@echo '$(VERSION_LINE)' > $@
+$(HV_BUILD)/hv/core/version.c.o: $(VERSION_HEADER)
 
 $(BUILD)/avisor.elf: $(HV_OBJS) hv/arch/arm64/linker.ld
 	@echo "  LD      $@"

@@ -5,6 +5,7 @@
 #include "core/storage.h"
 #include "core/vm.h"
 #include "fs/fat32.h"
+#include "lib/printf.h"
 
 #define CONFIG_MAX_BYTES 16384
 
@@ -47,10 +48,10 @@ static void start_one(const struct vm_spec *spec)
 			  spec->name, err);
 		return;
 	}
-	hv_printf("boot: VM %u (%s) %s: %s, %lu KiB at 0x%lx, %lu MiB RAM at 0x%08lx, %lu KB/s\n",
-		  vm->id, vm->name, spec->autostart ? "started" : "created (autostart=no)",
-		  spec->image, (report.image_bytes + 1023) / 1024, spec->load_addr,
-		  vm->ram_size >> 20, vm->ram_pa, loader_speed_kbs(&report));
+	hv_printf("boot: VM %u (%s) %s: %s, %s at 0x%lx, %s RAM at 0x%08lx, %s/s\n", vm->id,
+		  vm->name, spec->autostart ? "started" : "created (autostart=no)", spec->image,
+		  SIZE_TEXT(report.image_bytes), spec->load_addr, SIZE_TEXT(vm->ram_size),
+		  vm->ram_pa, SIZE_TEXT(loader_bytes_per_s(&report)));
 }
 
 void boot_vms_create(void)

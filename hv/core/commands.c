@@ -34,21 +34,60 @@ static int expect_no_args(int argc, char **argv)
 	return 0;
 }
 
+/* "name usage" of a command, as help shows it. */
+static const char *command_synopsis(const struct shell_command *cmd, char *buf, size_t size)
+{
+	fmt_snprintf(buf, size, "%s%s%s", cmd->name, cmd->usage[0] ? " " : "", cmd->usage);
+	return buf;
+}
+
+static int help_for(const char *name)
+{
+	char synopsis[64];
+
+	for (const struct shell_command *cmd = shell_commands; cmd->name; cmd++) {
+		if (strcmp(cmd->name, name) != 0)
+			continue;
+		hv_printf("usage: %s\n  %s\n", command_synopsis(cmd, synopsis, sizeof(synopsis)),
+			  cmd->help);
+		if (cmd->details)
+			hv_printf("  %s\n", cmd->details);
+		return 0;
+	}
+	hv_printf("help: no command '%s' (help lists them)\n", name);
+	return 1;
+}
+
+/* The width of help's first column: the longest synopsis, so the explanations line up. */
+static int synopsis_width(void)
+{
+	char synopsis[64];
+	int width = 0;
+
+	for (const struct shell_command *cmd = shell_commands; cmd->name; cmd++) {
+		int n = (int)strlen(command_synopsis(cmd, synopsis, sizeof(synopsis)));
+		width = n > width ? n : width;
+	}
+	return width;
+}
+
 static int cmd_help(int argc, char **argv)
 {
-	if (expect_no_args(argc, argv))
-		return 1;
-	hv_printf("commands:\n");
-	for (const struct shell_command *cmd = shell_commands; cmd->name; cmd++) {
-		char left[48];
-		size_t n = strlcpy(left, cmd->name, sizeof(left));
+	int width = synopsis_width();
+	char synopsis[64];
 
-		if (cmd->usage[0] && n + 1 < sizeof(left)) {
-			left[n] = ' ';
-			strlcpy(left + n + 1, cmd->usage, sizeof(left) - n - 1);
-		}
-		hv_printf("  %-36s %s\n", left, cmd->help);
+	if (argc > 2) {
+		hv_printf("usage: help [command]\n");
+		return 1;
 	}
+	if (argc == 2)
+		return help_for(argv[1]);
+	hv_printf("commands (help <command> for more):\n");
+	for (const struct shell_command *cmd = shell_commands; cmd->name; cmd++)
+		hv_printf("  %-*s  %s\n", width, command_synopsis(cmd, synopsis, sizeof(synopsis)),
+			  cmd->help);
+	hv_printf("addresses are hex, 0x optional (80000 = 0x80000), as in U-Boot; ids and counts "
+		  "are decimal\n");
 	hv_printf("line editing: Backspace, Ctrl-U clears, Ctrl-C cancels, Up/Down history\n");
 	return 0;
 }
@@ -107,13 +146,19 @@ static int cmd_vml(int argc, char **argv)
 	return 0;
 }
 
-/* Parses a VM id argument; prints what is wrong and returns false if it is not one. */
+/* Parses a VM id (0 = the shell); prints what is wrong and returns false if it is not one. */
 static bool parse_vm_id(const char *cmd, const char *arg, unsigned int *id)
 {
-	uint64_t value;
+	uint64_t value = 0;
+	enum cmdline_number parsed = cmdline_parse_number(arg, 10, &value);
 
-	if (!cmdline_parse_u64(arg, &value)) {
+	if (parsed == CMDLINE_NOT_A_NUMBER) {
 		hv_printf("%s: '%s' is not a VM id (a number, see vml)\n", cmd, arg);
+		return false;
+	}
+	if (parsed == CMDLINE_TOO_BIG || value > VM_MAX) {
+		hv_printf("%s: %s is out of range: VM ids are 1 to %d (see vml)\n", cmd, arg,
+			  VM_MAX);
 		return false;
 	}
 	if (value != 0 && !vm_by_id((unsigned int)value)) {
@@ -129,13 +174,17 @@ static int cmd_vmc(int argc, char **argv)
 	unsigned int id;
 
 	if (argc != 2) {
-		hv_printf("usage: vmc <id>   (0 = this shell; see vml for ids)\n");
+		hv_printf("usage: vmc <id>   (see vml for ids)\n");
 		return 1;
 	}
 	if (!parse_vm_id(argv[0], argv[1], &id))
 		return 1;
-	if (id != 0)
-		(void)vconsole_attach(id);
+	if (id == 0) {
+		hv_printf("vmc: you are in the shell already (0 is the shell; in a VM, @0 comes "
+			  "back here)\n");
+		return 0;
+	}
+	(void)vconsole_attach(id);
 	return 0;
 }
 
@@ -155,7 +204,7 @@ static void print_vm_details(const struct vm *vm)
 {
 	const struct vm_stats *st = &vm->stats;
 
-	hv_printf("VM %u (%s): %s\n", vm->id, vm->name, vm_state_name(vm->state));
+	hv_printf("VM %u (%s): %s\n", vm->id, vm->name, vm_state_name(vm));
 	if (vm->state == VM_STOPPED)
 		hv_printf("  stopped: %s\n", vm->stop_reason);
 	hv_printf("  image %s, loaded at 0x%lx, entry 0x%lx\n", vm->image, vm->load_addr,
@@ -164,9 +213,9 @@ static void print_vm_details(const struct vm *vm)
 		hv_printf("  device tree %s at 0x%lx (passed in x0)\n", vm->dtb, vm->dtb_addr);
 	if (vm->initrd[0])
 		hv_printf("  initrd %s at 0x%lx\n", vm->initrd, vm->initrd_addr);
-	hv_printf("  memory %lu MiB: IPA 0x0-0x%lx -> PA 0x%08lx-0x%08lx, VMID %u\n",
-		  vm->ram_size >> 20, vm->ram_size - 1, vm->ram_pa, vm->ram_pa + vm->ram_size - 1,
-		  vm->id);
+	hv_printf("  memory %s: IPA 0x0-0x%lx -> PA 0x%08lx-0x%08lx, VMID %u\n",
+		  SIZE_TEXT(vm->ram_size), vm->ram_size - 1, vm->ram_pa,
+		  vm->ram_pa + vm->ram_size - 1, vm->id);
 	hv_printf("  time slice %u ms, restarts %u\n", vm->slice_us / 1000, vm->restarts);
 	hv_printf("  exits %lu: %lu interrupts, %lu MMIO reads, %lu MMIO writes, %lu HVC, %lu SMC, "
 		  "%lu WFI/WFE, %lu system registers\n",
@@ -267,15 +316,16 @@ static int cmd_vmkill(int argc, char **argv)
 	struct vm *vm = vm_argument(argc, argv);
 	unsigned int id;
 	char name[VM_NAME_MAX];
-	uint64_t mib;
+	uint64_t ram_size;
 
 	if (!vm)
 		return 1;
 	id = vm->id;
-	mib = vm->ram_size >> 20;
+	ram_size = vm->ram_size;
 	strlcpy(name, vm->name, sizeof(name));
 	vm_destroy(vm);
-	hv_printf("vmkill: VM %u (%s) destroyed, %lu MiB of memory freed\n", id, name, mib);
+	hv_printf("vmkill: VM %u (%s) destroyed, %s of memory freed\n", id, name,
+		  SIZE_TEXT(ram_size));
 	return 0;
 }
 
@@ -305,28 +355,15 @@ static int cmd_vmi(int argc, char **argv)
 	return 0;
 }
 
-/* Sizes as a person reads them: B below 1 KiB, KB below 1 MiB, else MB. */
-static void print_size(uint64_t size)
-{
-	if (size >= (1UL << 20))
-		hv_printf("%7lu MB", size >> 20);
-	else if (size >= 1024)
-		hv_printf("%7lu KB", size >> 10);
-	else
-		hv_printf("%7lu B ", size);
-}
-
+/* One row: the size (or <DIR>) right-aligned in one column, then the name. */
 static int print_dir_entry(void *ctx, const struct fat32_entry *e)
 {
 	unsigned int *count = ctx;
 
 	if (e->is_dir)
-		hv_printf("     <DIR>  %s/\n", e->name);
-	else {
-		hv_printf("  ");
-		print_size(e->size);
-		hv_printf("  %s\n", e->name);
-	}
+		hv_printf("  %10s  %s/\n", "<DIR>", e->name);
+	else
+		hv_printf("  %10s  %s\n", SIZE_TEXT(e->size), e->name);
 	(*count)++;
 	return 0;
 }
@@ -357,16 +394,6 @@ static int cmd_ls(int argc, char **argv)
 	return 0;
 }
 
-/* Parses an address argument of vmld; prints which argument is wrong. */
-static bool parse_address(const char *what, const char *arg, uint64_t *value)
-{
-	if (!cmdline_parse_u64(arg, value)) {
-		hv_printf("vmld: %s '%s' is not a number (hex with 0x, or decimal)\n", what, arg);
-		return false;
-	}
-	return true;
-}
-
 static bool name_in_use(const char *name)
 {
 	for (unsigned int i = 0; i < VM_MAX; i++) {
@@ -392,55 +419,31 @@ static void name_from_image(const char *image, char *name, size_t size)
 	dot = strchr(name, '.');
 	if (dot && dot != name)
 		*dot = '\0';
+	/* A VM name has only the characters a configuration file allows: "My Guest" is My_Guest. */
+	for (char *p = name; *p; p++) {
+		if (!config_is_name_char(*p))
+			*p = '_';
+	}
 	len = strlen(name);
 	for (unsigned int n = 2; name_in_use(name) && n < 100; n++)
 		fmt_snprintf(name + (len > size - 4 ? size - 4 : len), 4, "-%u", n);
 }
 
-#define VMLD_DEFAULT_MIB 16
-
-static bool parse_vmld_args(int argc, char **argv, struct vm_spec *spec)
-{
-	uint64_t mib = VMLD_DEFAULT_MIB;
-
-	if (strlen(argv[1]) >= sizeof(spec->image)) {
-		hv_printf("vmld: image path '%s' is too long\n", argv[1]);
-		return false;
-	}
-	if (!parse_address("load address", argv[2], &spec->load_addr) ||
-	    !parse_address("entry address", argv[3], &spec->entry))
-		return false;
-	if (argc == 5 && (!config_parse_size_mib(argv[4], &mib) || mib < 2 || mib % 2 ||
-			  mib > CONFIG_MAX_RAM_MIB)) {
-		hv_printf("vmld: memory '%s' must be an even number of MiB from 2 to %d\n", argv[4],
-			  CONFIG_MAX_RAM_MIB);
-		return false;
-	}
-	strlcpy(spec->image, argv[1], sizeof(spec->image));
-	name_from_image(argv[1], spec->name, sizeof(spec->name));
-	spec->ram_size = mib << 20;
-	spec->vcpus = 1;
-	spec->slice_ms = CONFIG_DEFAULT_SLICE_MS;
-	spec->autostart = true;
-	return true;
-}
-
 static int cmd_vmld(int argc, char **argv)
 {
-	struct vm_spec spec = {0};
+	char name[VM_NAME_MAX], problem[CONFIG_PROBLEM_MAX], err[160];
+	struct vm_spec spec;
 	struct load_report report;
-	const char *problem;
-	char err[160];
 	struct vm *vm;
 
-	if (argc < 4 || argc > 5) {
-		hv_printf("usage: vmld <image> <load addr> <entry addr> [<memory MiB>]\n");
+	if (argc < 4) {
+		hv_printf("usage: vmld <image> <load> <entry> [memory] [option=value ...]   (help "
+			  "vmld)\n");
 		return 1;
 	}
-	if (!parse_vmld_args(argc, argv, &spec))
-		return 1;
-	problem = config_check_spec(&spec);
-	if (problem) {
+	/* The same words as a line of avisor.cfg after its name, parsed by the same code. */
+	name_from_image(argv[1], name, sizeof(name));
+	if (!config_parse_vm(name, argv + 1, argc - 1, &spec, problem, sizeof(problem))) {
 		hv_printf("vmld: %s\n", problem);
 		return 1;
 	}
@@ -449,10 +452,11 @@ static int cmd_vmld(int argc, char **argv)
 		hv_printf("vmld: %s\n", err);
 		return 1;
 	}
-	hv_printf("vmld: VM %u (%s) started: %s, %lu bytes loaded at 0x%lx in %lu ms (%lu KB/s), "
-		  "entry 0x%lx, %lu MiB RAM\n",
-		  vm->id, vm->name, spec.image, report.image_bytes, spec.load_addr,
-		  report.micros / 1000, loader_speed_kbs(&report), spec.entry, spec.ram_size >> 20);
+	hv_printf("vmld: VM %u (%s) %s: %s, %s loaded at 0x%lx in %lu ms (%s/s), entry 0x%lx, "
+		  "%s RAM\n",
+		  vm->id, vm->name, spec.autostart ? "started" : "created (autostart=no)",
+		  spec.image, SIZE_TEXT(report.image_bytes), spec.load_addr, report.micros / 1000,
+		  SIZE_TEXT(loader_bytes_per_s(&report)), spec.entry, SIZE_TEXT(spec.ram_size));
 	return 0;
 }
 
@@ -468,17 +472,17 @@ static int cmd_free(int argc, char **argv)
 	if (expect_no_args(argc, argv))
 		return 1;
 	/* The hypervisor's own memory is static: image, tables, stacks and the VM slots. */
-	hv_printf("hypervisor: %lu KiB in use (image, page tables, stacks, %d VM slots), "
-		  "%lu MiB reserved\n",
-		  ((uint64_t)__hv_end - (uint64_t)__hv_start) >> 10, VM_MAX, HV_RESERVED_END >> 20);
-	hv_printf("VMs: %lu MiB used, %lu MiB free of %lu MiB (largest free run %lu MiB)\n",
-		  (total - free_bytes) >> 20, free_bytes >> 20, total >> 20,
-		  block_largest_free(pool) >> 20);
+	hv_printf("hypervisor: %s in use (image, page tables, stacks, %d VM slots), %s reserved\n",
+		  SIZE_TEXT((uint64_t)__hv_end - (uint64_t)__hv_start), VM_MAX,
+		  SIZE_TEXT(HV_RESERVED_END));
+	hv_printf("VMs: %s used, %s free of %s (largest free run %s)\n",
+		  SIZE_TEXT(total - free_bytes), SIZE_TEXT(free_bytes), SIZE_TEXT(total),
+		  SIZE_TEXT(block_largest_free(pool)));
 	for (unsigned int i = 0; i < VM_MAX; i++) {
 		const struct vm *vm = vm_slot(i);
 		if (vm->state != VM_EMPTY)
-			hv_printf("  VM %u (%s): %lu MiB at 0x%08lx\n", vm->id, vm->name,
-				  vm->ram_size >> 20, vm->ram_pa);
+			hv_printf("  VM %u (%s): %s at 0x%08lx\n", vm->id, vm->name,
+				  SIZE_TEXT(vm->ram_size), vm->ram_pa);
 	}
 	return 0;
 }
@@ -499,7 +503,7 @@ static const struct blockdev *sd_card(void)
 /* One block as lines of "offset: 16 hex bytes |ASCII|". */
 static void sd_dump_block(uint64_t lba, const uint8_t *block)
 {
-	hv_printf("LBA %lu:\n", lba);
+	hv_printf("LBA 0x%lx:\n", lba);
 	for (unsigned int off = 0; off < BLOCK_SIZE; off += 16) {
 		char line[80];
 		size_t n = (size_t)fmt_snprintf(line, sizeof(line), "%03x:", off);
@@ -524,14 +528,14 @@ static int sd_read_and_dump(const struct blockdev *dev, uint64_t lba, uint64_t c
 
 	us = board_uptime_us() - start;
 	if (err) {
-		hv_printf("sd read: LBA %lu, %lu block(s): %s (the card has %lu blocks)\n", lba,
+		hv_printf("sd read: LBA 0x%lx, %lu block(s): %s (the card has %lu blocks)\n", lba,
 			  count, board_sd_strerror(err), dev->block_count);
 		return 1;
 	}
 	for (uint64_t i = 0; i < count; i++)
 		sd_dump_block(lba + i, sd_dump + i * BLOCK_SIZE);
-	hv_printf("read %lu block(s) in %lu us: %lu KB/s\n", count, us,
-		  us ? count * BLOCK_SIZE * 1000000 / 1024 / us : 0);
+	hv_printf("read %lu block(s) in %lu us: %s/s\n", count, us,
+		  SIZE_TEXT(us ? count * BLOCK_SIZE * 1000000 / us : 0));
 	return 0;
 }
 
@@ -549,8 +553,9 @@ static int cmd_sd(int argc, char **argv)
 		hv_printf("usage: sd   |   sd read <lba> [count 1-%u]\n", SD_DUMP_MAX_BLOCKS);
 		return 1;
 	}
-	if (!cmdline_parse_u64(argv[2], &lba)) {
-		hv_printf("sd read: LBA '%s' is not a number (hex with 0x, or decimal)\n", argv[2]);
+	/* A block address, so hex like every address (as U-Boot's mmc read takes it). */
+	if (!cmdline_parse_hex_u64(argv[2], &lba)) {
+		hv_printf("sd read: LBA '%s' is not a hex number (e.g. 1f or 0x1f)\n", argv[2]);
 		return 1;
 	}
 	if (argc == 4 &&
@@ -567,23 +572,33 @@ static int cmd_sd(int argc, char **argv)
 }
 
 const struct shell_command shell_commands[] = {
-    {"help", "", "list the commands", cmd_help},
-    {"vml", "", "list VMs: state, memory, CPU time and trap counters", cmd_vml},
-    {"vmc", "<id>", "attach the console to a VM (@0 comes back)", cmd_vmc},
-    {"vmi", "<id>", "show everything about one VM: memory, counters, vCPUs", cmd_vmi},
-    {"vmstop", "<id>", "stop a VM (it keeps its memory and log)", cmd_vmstop},
-    {"vmstart", "<id>", "resume a stopped VM, or start one not yet started", cmd_vmstart},
-    {"vmrestart", "<id>", "reload a VM's files from the SD card and boot it again", cmd_vmrestart},
-    {"vmkill", "<id>", "destroy a VM: free its memory and its id", cmd_vmkill},
-    {"vmld", "<image> <load> <entry> [MiB]", "load an image into a new VM and start it", cmd_vmld},
-    {"ls", "[dir]", "list the files on the SD card", cmd_ls},
-    {"sd", "[read <lba> [count]]", "show the SD card; read: hex-dump up to 8 blocks", cmd_sd},
-    {"free", "", "show the memory used by the hypervisor and each VM, and what is free", cmd_free},
-    {"sched", "", "show the scheduler: who runs, the alarm, each vCPU's state", cmd_sched},
-    {"mem", "", "show the physical memory map", cmd_mem},
-    {"uptime", "", "show time since boot and interrupt counts", cmd_uptime},
-    {"version", "", "show the hypervisor version", cmd_version},
-    {"clear", "", "clear the terminal", cmd_clear},
-    {"crash", "", "fault the hypervisor on purpose (shows the crash report, halts)", cmd_crash},
-    {NULL, NULL, NULL, NULL},
+    {"help", "[command]", "list the commands, or show one command's usage", cmd_help, NULL},
+    {"vml", "", "list VMs: state, memory, CPU time and trap counters", cmd_vml,
+     "states: running, waiting (every vCPU in WFI), stopped; * marks the attached VM"},
+    {"vmc", "<id>", "attach the console to a VM (@0 comes back)", cmd_vmc,
+     "in a VM: @0 back to the shell, @1-@9 another VM, @l lists VMs, @@ sends one @"},
+    {"vmi", "<id>", "show everything about one VM: memory, counters, vCPUs", cmd_vmi, NULL},
+    {"vmstop", "<id>", "stop a VM (it keeps its memory and log)", cmd_vmstop, NULL},
+    {"vmstart", "<id>", "resume a stopped VM, or start one not yet started", cmd_vmstart, NULL},
+    {"vmrestart", "<id>", "reload a VM's files from the SD card and boot it again", cmd_vmrestart,
+     "every counter starts again from zero (CPU time, exits, MMIO, interrupts); restarts counts"},
+    {"vmkill", "<id>", "destroy a VM: free its memory and its id", cmd_vmkill, NULL},
+    {"vmld", "<image> <load> <entry> [mem] [opts]", "load an image into a new VM and start it",
+     cmd_vmld,
+     "as an avisor.cfg line after its name: addresses hex, 0x optional (vmld echo.bin 80000 "
+     "80000); mem 16M (default), 1G; options dtb= dtb_addr= initrd= initrd_addr= vcpus= "
+     "slice= autostart="},
+    {"ls", "[dir]", "list the files on the SD card", cmd_ls, NULL},
+    {"sd", "[read <lba> [count]]", "show the SD card; read: hex-dump up to 8 blocks", cmd_sd,
+     "the LBA is hex, 0x optional; count is 1 to 8"},
+    {"free", "", "show the memory used by the hypervisor and each VM, and what is free", cmd_free,
+     NULL},
+    {"sched", "", "show the scheduler: who runs, the alarm, each vCPU's state", cmd_sched, NULL},
+    {"mem", "", "show the physical memory map", cmd_mem, NULL},
+    {"uptime", "", "show time since boot and interrupt counts", cmd_uptime, NULL},
+    {"version", "", "show the hypervisor version", cmd_version, NULL},
+    {"clear", "", "clear the terminal", cmd_clear, NULL},
+    {"crash", "", "fault the hypervisor on purpose (shows the crash report, halts)", cmd_crash,
+     NULL},
+    {NULL, NULL, NULL, NULL, NULL},
 };

@@ -8,34 +8,69 @@
 #define MIB (1UL << 20)
 /* Without dtb_addr, the device tree goes in the last 2 MiB of the VM's RAM. */
 #define DTB_RESERVE (2 * MIB)
+/* Room for a number quoted as given and as read: "80000 (0x80000)". */
+#define QUOTE_MAX 48
 
-struct parser {
-	config_error_fn on_error;
-	void *ctx;
-	unsigned int line;
-	char problem[128];
-	bool initrd_addr_given; /* on this line: 0 is a valid address, so a flag */
+/* The words a VM's numbers were read from, for quoting in a problem; NULL when defaulted. */
+struct given_words {
+	const char *load, *entry, *memory, *dtb_addr, *initrd_addr;
 };
 
-static bool fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* One VM's words being parsed: where the problem goes, and what was written. */
+struct vm_parser {
+	char *problem;
+	size_t size;
+	struct given_words given;
+};
 
-static bool fail(struct parser *p, const char *fmt, ...)
+static bool fail(struct vm_parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static bool fail(struct vm_parser *p, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	fmt_vsnprintf(p->problem, sizeof(p->problem), fmt, ap);
+	fmt_vsnprintf(p->problem, p->size, fmt, ap);
 	va_end(ap);
 	return false;
 }
 
-static bool is_name_char(char c)
+/*
+ * A value as the user wrote it, then as it was read when that looks
+ * different ("80000 (0x80000)", "3M (3 MiB)"); as read alone when defaulted.
+ */
+static const char *quote(char *buf, const char *given, const char *read)
+{
+	if (!given || strcmp(given, read) == 0)
+		fmt_snprintf(buf, QUOTE_MAX, "%s", read);
+	else
+		fmt_snprintf(buf, QUOTE_MAX, "%s (%s)", given, read);
+	return buf;
+}
+
+static const char *quote_address(char *buf, const char *given, uint64_t value)
+{
+	char read[24];
+
+	fmt_snprintf(read, sizeof(read), "0x%lx", value);
+	return quote(buf, given, read);
+}
+
+static const char *quote_decimal(char *buf, const char *given, uint64_t value)
+{
+	char read[24];
+
+	fmt_snprintf(read, sizeof(read), "%lu", value);
+	return quote(buf, given, read);
+}
+
+bool config_is_name_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 	       c == '-' || c == '_' || c == '.';
 }
 
-static bool parse_name(struct parser *p, const char *word, struct vm_spec *spec)
+static bool parse_name(struct vm_parser *p, const char *word, char *name)
 {
 	size_t len = strlen(word);
 
@@ -44,15 +79,15 @@ static bool parse_name(struct parser *p, const char *word, struct vm_spec *spec)
 	if (len >= CONFIG_NAME_MAX)
 		return fail(p, "name '%s' is longer than %d characters", word, CONFIG_NAME_MAX - 1);
 	for (size_t i = 0; i < len; i++) {
-		if (!is_name_char(word[i]))
+		if (!config_is_name_char(word[i]))
 			return fail(p, "name '%s' may only have letters, digits, '-', '_' and '.'",
 				    word);
 	}
-	strlcpy(spec->name, word, sizeof(spec->name));
+	strlcpy(name, word, CONFIG_NAME_MAX);
 	return true;
 }
 
-static bool parse_path(struct parser *p, const char *what, const char *word, char *out)
+static bool parse_path(struct vm_parser *p, const char *what, const char *word, char *out)
 {
 	if (strlen(word) >= CONFIG_PATH_MAX)
 		return fail(p, "%s path '%s' is longer than %d characters", what, word,
@@ -61,11 +96,17 @@ static bool parse_path(struct parser *p, const char *what, const char *word, cha
 	return true;
 }
 
-static bool parse_address(struct parser *p, const char *what, const char *word, uint64_t *out)
+/* Addresses are hex, 0x optional, as U-Boot and the original aVisor read them. */
+static bool parse_address(struct vm_parser *p, const char *what, const char *word, uint64_t *out)
 {
-	if (!cmdline_parse_u64(word, out))
-		return fail(p, "%s '%s' is not a number (hex with 0x, or decimal)", what, word);
-	return true;
+	switch (cmdline_parse_number(word, 16, out)) {
+	case CMDLINE_NUMBER:
+		return true;
+	case CMDLINE_TOO_BIG:
+		return fail(p, "%s '%s' is out of range (more than 64 bits)", what, word);
+	default:
+		return fail(p, "%s '%s' is not a hex address (e.g. 80000 or 0x80000)", what, word);
+	}
 }
 
 bool config_parse_size_mib(const char *s, uint64_t *mib)
@@ -91,13 +132,14 @@ bool config_parse_size_mib(const char *s, uint64_t *mib)
 	return true;
 }
 
-static bool parse_memory(struct parser *p, const char *word, struct vm_spec *spec)
+static bool parse_memory(struct vm_parser *p, const char *word, struct vm_spec *spec)
 {
 	uint64_t mib;
 
 	if (!config_parse_size_mib(word, &mib))
 		return fail(p, "memory '%s' is not a size (e.g. 16M or 1G)", word);
 	spec->ram_size = mib * MIB;
+	p->given.memory = word;
 	return true;
 }
 
@@ -114,16 +156,22 @@ static bool parse_bool(const char *word, bool *out)
 	return false;
 }
 
-static bool parse_small_number(struct parser *p, const char *key, const char *value, uint64_t min,
-			       uint64_t max, uint64_t *out)
+static bool parse_small_number(struct vm_parser *p, const char *key, const char *value,
+			       uint64_t min, uint64_t max, uint64_t *out)
 {
-	if (!cmdline_parse_u64(value, out) || *out < min || *out > max)
-		return fail(p, "%s=%s: must be a number from %lu to %lu", key, value, min, max);
+	char q[QUOTE_MAX];
+
+	if (!cmdline_parse_u64(value, out))
+		return fail(p, "%s=%s: not a number (it must be from %lu to %lu)", key, value, min,
+			    max);
+	if (*out < min || *out > max)
+		return fail(p, "%s=%s: must be from %lu to %lu", key, quote_decimal(q, value, *out),
+			    min, max);
 	return true;
 }
 
 /* One "key=value" option. */
-static bool parse_option(struct parser *p, char *word, struct vm_spec *spec)
+static bool parse_option(struct vm_parser *p, char *word, struct vm_spec *spec)
 {
 	char *eq = strchr(word, '=');
 	const char *key = word, *value;
@@ -135,12 +183,14 @@ static bool parse_option(struct parser *p, char *word, struct vm_spec *spec)
 	value = eq + 1;
 	if (strcmp(key, "dtb") == 0)
 		return parse_path(p, "dtb", value, spec->dtb);
-	if (strcmp(key, "dtb_addr") == 0)
+	if (strcmp(key, "dtb_addr") == 0) {
+		p->given.dtb_addr = value;
 		return parse_address(p, "dtb_addr", value, &spec->dtb_addr);
+	}
 	if (strcmp(key, "initrd") == 0)
 		return parse_path(p, "initrd", value, spec->initrd);
 	if (strcmp(key, "initrd_addr") == 0) {
-		p->initrd_addr_given = true;
+		p->given.initrd_addr = value;
 		return parse_address(p, "initrd_addr", value, &spec->initrd_addr);
 	}
 	if (strcmp(key, "vcpus") == 0) {
@@ -172,83 +222,149 @@ static uint64_t default_dtb_addr(const struct vm_spec *spec)
 	return spec->ram_size - DTB_RESERVE;
 }
 
+/* An address that must be `align` aligned (`alignment` in words) and inside the VM's RAM. */
+static bool check_address(struct vm_parser *p, const struct vm_spec *spec, const char *what,
+			  const char *given, uint64_t addr, uint64_t align, const char *alignment)
+{
+	char q[QUOTE_MAX];
+
+	if (addr % align)
+		return fail(p, "%s %s must be %s aligned", what, quote_address(q, given, addr),
+			    alignment);
+	if (addr >= spec->ram_size)
+		return fail(p, "%s %s is outside the VM's memory (%s)", what,
+			    quote_address(q, given, addr), SIZE_TEXT(spec->ram_size));
+	return true;
+}
+
 /*
  * The initial RAM disk: its address is not defaulted, because the device
  * tree the guest gets must name the same address (/chosen
  * linux,initrd-start); the file's size is only known when it is loaded
  * (the loader checks that it fits and overlaps neither image nor dtb).
  */
-static const char *check_initrd(const struct vm_spec *spec)
+static bool check_initrd(struct vm_parser *p, const struct vm_spec *spec)
 {
+	const char *given = p->given.initrd_addr;
+	char q[QUOTE_MAX];
+
 	if (!spec->initrd[0])
-		return NULL;
-	if (spec->initrd_addr % 4096)
-		return "initrd_addr must be 4 KiB aligned";
-	if (spec->initrd_addr >= spec->ram_size)
-		return "initrd_addr is outside the VM's memory";
+		return true;
+	if (!check_address(p, spec, "initrd_addr", given, spec->initrd_addr, 4096, "4 KiB"))
+		return false;
 	if (spec->initrd_addr == spec->load_addr)
-		return "initrd_addr is the image's load address";
+		return fail(p, "initrd_addr %s is the image's load address",
+			    quote_address(q, given, spec->initrd_addr));
 	if (spec->dtb[0] && spec->initrd_addr == spec->dtb_addr)
-		return "initrd_addr is the device tree's address";
-	return NULL;
-}
-
-const char *config_check_spec(const struct vm_spec *spec)
-{
-	if (!spec->name[0])
-		return "the name is empty";
-	if (spec->ram_size < 2 * MIB || spec->ram_size % (2 * MIB) ||
-	    spec->ram_size > CONFIG_MAX_RAM_MIB * MIB)
-		return "memory must be a multiple of 2 MiB, from 2 MiB to 1008 MiB";
-	if (spec->load_addr % 4096)
-		return "load address must be 4 KiB aligned";
-	if (spec->load_addr >= spec->ram_size)
-		return "load address is outside the VM's memory";
-	if (spec->entry % 4 || spec->entry >= spec->ram_size)
-		return "entry point must be 4-byte aligned and inside the VM's memory";
-	if (spec->dtb[0] && (spec->dtb_addr % 8 || spec->dtb_addr >= spec->ram_size))
-		return "dtb_addr must be 8-byte aligned and inside the VM's memory";
-	return check_initrd(spec);
-}
-
-/* After the options: defaults, options that need each other, then every value checked. */
-static bool finish_spec(struct parser *p, struct vm_spec *spec)
-{
-	const char *problem;
-
-	if (spec->dtb[0] && !spec->dtb_addr)
-		spec->dtb_addr = default_dtb_addr(spec);
-	if (spec->initrd[0] && !p->initrd_addr_given)
-		return fail(p, "initrd needs initrd_addr=ADDR (the guest must be told the same "
-			       "address)");
-	if (!spec->initrd[0] && p->initrd_addr_given)
-		return fail(p, "initrd_addr without initrd=FILE");
-	problem = config_check_spec(spec);
-	if (problem)
-		return fail(p, "%s", problem);
+		return fail(p, "initrd_addr %s is the device tree's address",
+			    quote_address(q, given, spec->initrd_addr));
 	return true;
 }
 
-static bool parse_words(struct parser *p, char **argv, int argc, struct vm_spec *spec)
+static bool check_memory(struct vm_parser *p, const struct vm_spec *spec)
 {
-	if (argc < 5)
-		return fail(p, "expected: name image load entry memory [options], found %d word%s",
-			    argc, argc == 1 ? "" : "s");
-	memset(spec, 0, sizeof(*spec));
-	p->initrd_addr_given = false;
-	spec->line = p->line;
-	spec->vcpus = 1;
-	spec->slice_ms = CONFIG_DEFAULT_SLICE_MS;
-	spec->autostart = true;
-	if (!parse_name(p, argv[0], spec) || !parse_path(p, "image", argv[1], spec->image) ||
-	    !parse_address(p, "load address", argv[2], &spec->load_addr) ||
-	    !parse_address(p, "entry", argv[3], &spec->entry) || !parse_memory(p, argv[4], spec))
+	char q[QUOTE_MAX];
+
+	if (spec->ram_size >= 2 * MIB && spec->ram_size % (2 * MIB) == 0 &&
+	    spec->ram_size <= CONFIG_MAX_RAM_MIB * MIB)
+		return true;
+	return fail(p, "memory %s must be a multiple of 2 MiB, from 2 MiB to %d MiB",
+		    quote(q, p->given.memory, SIZE_TEXT(spec->ram_size)), CONFIG_MAX_RAM_MIB);
+}
+
+static bool check_spec(struct vm_parser *p, const struct vm_spec *spec)
+{
+	const struct given_words *g = &p->given;
+
+	if (!spec->name[0])
+		return fail(p, "the name is empty");
+	return check_memory(p, spec) &&
+	       check_address(p, spec, "load address", g->load, spec->load_addr, 4096, "4 KiB") &&
+	       check_address(p, spec, "entry", g->entry, spec->entry, 4, "4-byte") &&
+	       (!spec->dtb[0] ||
+		check_address(p, spec, "dtb_addr", g->dtb_addr, spec->dtb_addr, 8, "8-byte")) &&
+	       check_initrd(p, spec);
+}
+
+bool config_check_spec(const struct vm_spec *spec, char *problem, size_t size)
+{
+	struct vm_parser p = {.problem = problem, .size = size};
+
+	return check_spec(&p, spec);
+}
+
+/* After the options: defaults, options that need each other, then every value checked. */
+static bool finish_spec(struct vm_parser *p, struct vm_spec *spec)
+{
+	if (spec->dtb[0] && !spec->dtb_addr)
+		spec->dtb_addr = default_dtb_addr(spec);
+	if (spec->initrd[0] && !p->given.initrd_addr)
+		return fail(p, "initrd needs initrd_addr=ADDR (the guest must be told the same "
+			       "address)");
+	if (!spec->initrd[0] && p->given.initrd_addr)
+		return fail(p, "initrd_addr without initrd=FILE");
+	return check_spec(p, spec);
+}
+
+/* The words after the name: image load entry [memory] [key=value ...]. */
+static bool parse_vm_words(struct vm_parser *p, char **words, int count, struct vm_spec *spec)
+{
+	int i = 3;
+
+	if (count < 3)
+		return fail(p, "expected: image load entry [memory] [option=value ...]");
+	if (!parse_path(p, "image", words[0], spec->image) ||
+	    !parse_address(p, "load address", words[1], &spec->load_addr) ||
+	    !parse_address(p, "entry", words[2], &spec->entry))
 		return false;
-	for (int i = 5; i < argc; i++) {
-		if (!parse_option(p, argv[i], spec))
+	p->given.load = words[1];
+	p->given.entry = words[2];
+	/* The memory size is the one word without '=' after the addresses. */
+	if (count > 3 && !strchr(words[3], '=')) {
+		if (!parse_memory(p, words[3], spec))
+			return false;
+		i = 4;
+	}
+	for (; i < count; i++) {
+		if (!parse_option(p, words[i], spec))
 			return false;
 	}
 	return finish_spec(p, spec);
+}
+
+bool config_parse_vm(const char *name, char **words, int count, struct vm_spec *spec, char *problem,
+		     size_t size)
+{
+	struct vm_parser p = {.problem = problem, .size = size};
+
+	memset(spec, 0, sizeof(*spec));
+	spec->ram_size = CONFIG_DEFAULT_RAM_MIB * MIB;
+	spec->vcpus = 1;
+	spec->slice_ms = CONFIG_DEFAULT_SLICE_MS;
+	spec->autostart = true;
+	return parse_name(&p, name, spec->name) && parse_vm_words(&p, words, count, spec);
+}
+
+/* The file being parsed, one line at a time. */
+struct parser {
+	config_error_fn on_error;
+	void *ctx;
+	unsigned int line;
+	char problem[CONFIG_PROBLEM_MAX];
+	struct vm_parser out; /* for the line's own problems: writes into problem */
+};
+
+static bool parse_words(struct parser *p, char **argv, int argc, struct vm_spec *spec)
+{
+	if (argc < 4)
+		return fail(&p->out,
+			    "expected: name image load entry [memory] [option=value ...], found %d "
+			    "word%s",
+			    argc, argc == 1 ? "" : "s");
+	if (!config_parse_vm(argv[0], argv + 1, argc - 1, spec, p->problem, sizeof(p->problem)))
+		return false;
+	spec->line = p->line;
+	return true;
 }
 
 static bool has_name(const struct vm_spec *specs, unsigned int count, const char *name)
@@ -266,14 +382,14 @@ static bool take_line(struct parser *p, const char *start, size_t len, char *out
 	size_t n = 0;
 
 	if (len >= CONFIG_LINE_MAX)
-		return fail(p, "line is longer than %d characters", CONFIG_LINE_MAX - 1);
+		return fail(&p->out, "line is longer than %d characters", CONFIG_LINE_MAX - 1);
 	for (size_t i = 0; i < len && start[i] != '#'; i++) {
 		char c = start[i];
 		if (c == '\t' || c == '\r')
 			c = ' ';
 		if ((unsigned char)c < 0x20 || (unsigned char)c > 0x7e)
-			return fail(p, "byte 0x%02x at column %zu is not text", (unsigned char)c,
-				    i + 1);
+			return fail(&p->out, "byte 0x%02x at column %zu is not text",
+				    (unsigned char)c, i + 1);
 		out[n++] = c;
 	}
 	out[n] = '\0';
@@ -300,14 +416,14 @@ static bool parse_line(struct parser *p, const char *start, size_t len, struct v
 	if (argc == 0)
 		return false; /* blank or comment */
 	if (argc < 0)
-		return fail(p, argc == CMDLINE_ERR_QUOTE ? "unterminated quote"
-							 : "too many words (at most 16)");
+		return fail(&p->out, argc == CMDLINE_ERR_QUOTE ? "unterminated quote"
+							       : "too many words (at most 16)");
 	if (count >= max)
-		return fail(p, "too many VMs: at most %u", max);
+		return fail(&p->out, "too many VMs: at most %u", max);
 	if (!parse_words(p, argv, argc, &specs[count]))
 		return false;
 	if (has_name(specs, count, specs[count].name))
-		return fail(p, "a VM named '%s' is already defined", specs[count].name);
+		return fail(&p->out, "a VM named '%s' is already defined", specs[count].name);
 	return true;
 }
 
@@ -317,6 +433,9 @@ unsigned int config_parse(const char *text, size_t len, struct vm_spec *specs, u
 	struct parser p = {.on_error = on_error, .ctx = ctx};
 	unsigned int count = 0;
 	size_t pos = 0;
+
+	p.out.problem = p.problem;
+	p.out.size = sizeof(p.problem);
 
 	while (pos < len) {
 		size_t end = pos;

@@ -3,9 +3,11 @@
  * The VM configuration file (avisor.cfg on the SD card; format in
  * docs/configuration.md): one VM per line,
  *
- *     name  image  load  entry  memory  [key=value ...]
+ *     name  image  load  entry  [memory]  [key=value ...]
  *
- * e.g. "uboot u-boot.bin 0x80000 0x80000 64M dtb=uboot.dtb". A bad line is
+ * e.g. "uboot u-boot.bin 80000 80000 64M dtb=uboot.dtb" (addresses are hex,
+ * 0x optional, as in U-Boot and the original aVisor). The shell's vmld takes
+ * the same words after the image (config_parse_vm). A bad line is
  * reported (file, line number, problem) and skipped; the good lines stand.
  * Pure: parsed from a buffer, unit-tested and fuzzed on the host.
  */
@@ -18,6 +20,8 @@
 #define CONFIG_PATH_MAX		64
 #define CONFIG_LINE_MAX		256
 #define CONFIG_DEFAULT_SLICE_MS 10
+#define CONFIG_DEFAULT_RAM_MIB	16   /* when a VM's line (or vmld) gives no memory size */
+#define CONFIG_PROBLEM_MAX	160  /* room for any problem in words */
 #define CONFIG_MAX_RAM_MIB	1008 /* RAM must end below the 0x3F000000 device window */
 
 struct vm_spec {
@@ -48,11 +52,23 @@ unsigned int config_parse(const char *text, size_t len, struct vm_spec *specs, u
 			  config_error_fn on_error, void *ctx);
 
 /*
- * Checks one spec's values (memory size, alignment, everything inside RAM).
- * Returns NULL if it is good, else the problem in words. Used by the parser
- * and by the shell's vmld.
+ * Parses one VM: its name, then the words "image load entry [memory]
+ * [key=value ...]", as a line of the file has them and as the shell's vmld
+ * takes them. Every field but `line` is set (defaults for what is not
+ * given) and checked; the option words are modified. False with the
+ * problem in words (quoting each value as written and as read) in problem.
  */
-const char *config_check_spec(const struct vm_spec *spec);
+bool config_parse_vm(const char *name, char **words, int count, struct vm_spec *spec, char *problem,
+		     size_t size);
+
+/*
+ * Checks one spec's values (memory size, alignment, everything inside RAM).
+ * True if it is good, else false with the problem in words in problem.
+ */
+bool config_check_spec(const struct vm_spec *spec, char *problem, size_t size);
+
+/* A character a VM's name may have: a letter, a digit, '-', '_' or '.'. */
+bool config_is_name_char(char c);
 
 /* Parses a memory size: "16", "16M", "16MiB" (MiB) or "1G"; false if malformed. */
 bool config_parse_size_mib(const char *s, uint64_t *mib);

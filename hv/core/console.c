@@ -9,6 +9,8 @@
 static uint8_t rx_storage[CONSOLE_RX_BUFFER];
 static struct ringbuf rx_ring;
 static uint32_t rx_pauses;
+/* The last byte sent to the terminal, whoever sent it (the shell, a VM, a report). */
+static char last_sent = '\n';
 
 static bool rx_has_room(void)
 {
@@ -36,11 +38,17 @@ void console_init(void)
 	board_console_set_rx_sink(&rx_sink);
 }
 
+static void send(char c)
+{
+	board_console_putc(c);
+	last_sent = c;
+}
+
 void console_putc(char c)
 {
 	if (c == '\n')
-		board_console_putc('\r');
-	board_console_putc(c);
+		send('\r');
+	send(c);
 }
 
 void console_write(const char *s, size_t len)
@@ -52,12 +60,18 @@ void console_write(const char *s, size_t len)
 void console_write_raw(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
-		board_console_putc(s[i]);
+		send(s[i]);
 }
 
 void console_putc_raw(char c)
 {
-	board_console_putc(c);
+	send(c);
+}
+
+void console_start_line(void)
+{
+	if (last_sent != '\n')
+		console_putc('\n');
 }
 
 void console_puts(const char *s)

@@ -17,6 +17,12 @@ void console_write(const char *s, size_t len);
 /* Writes bytes exactly as given (no newline translation): terminal echo, guest output. */
 void console_write_raw(const char *s, size_t len);
 void console_putc_raw(char c);
+/*
+ * Ends the terminal's current line unless it just ended: what the hypervisor
+ * says (a banner, a report) starts a line of its own, after a guest's output
+ * or the prompt, without an empty line after output that ended its line.
+ */
+void console_start_line(void);
 void console_puts(const char *s);
 int hv_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int hv_vprintf(const char *fmt, va_list ap);

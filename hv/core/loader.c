@@ -175,11 +175,11 @@ struct vm *loader_create_vm(const struct vm_spec *spec, char *err, size_t err_si
 	return vm;
 }
 
-uint64_t loader_speed_kbs(const struct load_report *report)
+uint64_t loader_bytes_per_s(const struct load_report *report)
 {
 	uint64_t bytes = report->image_bytes + report->dtb_bytes + report->initrd_bytes;
 
 	if (report->micros == 0)
 		return 0;
-	return bytes * 1000000 / 1024 / report->micros;
+	return bytes * 1000000 / report->micros;
 }

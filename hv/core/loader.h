@@ -32,5 +32,5 @@ struct vm *loader_create_vm(const struct vm_spec *spec, char *err, size_t err_si
  */
 int loader_load_files(struct vm *vm, char *err, size_t err_size, struct load_report *report);
 
-/* KB/s for a report (0 if too fast to measure). */
-uint64_t loader_speed_kbs(const struct load_report *report);
+/* Bytes per second for a report (0 if too fast to measure). */
+uint64_t loader_bytes_per_s(const struct load_report *report);

@@ -563,15 +563,23 @@ void sched_print_state(void)
 	uint64_t now = board_uptime_us();
 
 	hv_printf("scheduler: now %lu us; on the core: ", now);
-	if (sched_running)
-		hv_printf("VM %u vCPU %u, slice ends in %ld us\n", sched_running->vm->id,
-			  sched_running->index, (long)(slice_end_us - now));
+	if (sched_running && now < slice_end_us)
+		hv_printf("VM %u vCPU %u, slice ends in %lu us\n", sched_running->vm->id,
+			  sched_running->index, slice_end_us - now);
+	else if (sched_running)
+		/* Alone on the core, a vCPU runs on past its slice: no alarm ends it, and the
+		 * next reschedule renews it. */
+		hv_printf("VM %u vCPU %u, slice over (it keeps the core until another vCPU is "
+			  "runnable)\n",
+			  sched_running->vm->id, sched_running->index);
 	else
 		hv_printf("nothing\n");
 	if (alarm_deadline_us == UINT64_MAX)
 		hv_printf("  alarm: none\n");
+	else if (alarm_deadline_us > now)
+		hv_printf("  alarm: in %lu us\n", alarm_deadline_us - now);
 	else
-		hv_printf("  alarm: in %ld us\n", (long)(alarm_deadline_us - now));
+		hv_printf("  alarm: due now\n");
 	hv_printf("  pending work 0x%x; virtual timer interrupt %s\n", sched_pending_work,
 		  sched_vtimer_irq_masked ? "masked (waiting for the guest)" : "enabled");
 	for (unsigned int slot = 0; slot < SLOTS; slot++) {
@@ -587,8 +595,10 @@ void sched_print_state(void)
 						     : "off",
 			  vcpu_irq_pending(v, v == sched_running) ? "pending" : "none",
 			  v->sys.cntv_ctl_el0);
-		if (deadline != UINT64_MAX)
-			hv_printf(", timer due in %ld us", (long)(deadline - now));
+		if (deadline != UINT64_MAX && deadline > now)
+			hv_printf(", timer due in %lu us", deadline - now);
+		else if (deadline != UINT64_MAX)
+			hv_printf(", timer due");
 		hv_printf("\n");
 	}
 }

@@ -11,6 +11,7 @@ struct shell_command {
 	const char *usage; /* arguments, e.g. "<id>"; "" when none */
 	const char *help;  /* one line */
 	int (*run)(int argc, char **argv);
+	const char *details; /* more for `help <command>`, or NULL */
 };
 
 /* The command table, terminated by an entry with name == NULL. */

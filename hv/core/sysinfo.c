@@ -4,6 +4,7 @@
 #include "core/console.h"
 #include "core/layout.h"
 #include "core/version.h"
+#include "lib/printf.h"
 
 #include <stdint.h>
 
@@ -16,16 +17,10 @@ void sysinfo_set_entry_el(unsigned int el)
 	entry_el = el;
 }
 
-/* One line of the map: range, size in the largest whole unit, and what it is. */
+/* One line of the map: range, size, and what it is. */
 static void print_region(uint64_t start, uint64_t end, const char *what)
 {
-	uint64_t size = end - start;
-
-	if (size >= (1UL << 20) && size % (1UL << 20) == 0)
-		hv_printf("  0x%08lx-0x%08lx  %5lu MiB  %s\n", start, end - 1, size >> 20, what);
-	else
-		hv_printf("  0x%08lx-0x%08lx  %5lu KiB  %s\n", start, end - 1, (size + 1023) >> 10,
-			  what);
+	hv_printf("  0x%08lx-0x%08lx  %10s  %s\n", start, end - 1, SIZE_TEXT(end - start), what);
 }
 
 void sysinfo_print_memory_map(void)

@@ -7,6 +7,7 @@
 #include "core/sched.h"
 #include "core/shell.h"
 #include "core/vm.h"
+#include "lib/printf.h"
 
 #define ESCAPE_CHAR '@'
 
@@ -37,7 +38,8 @@ bool vconsole_attach(unsigned int id)
 	if (id == 0) {
 		attached = NULL;
 		escape_pending = false;
-		hv_printf("\n[hypervisor shell]\n");
+		console_start_line();
+		hv_printf("[hypervisor shell]\n");
 		shell_print_prompt();
 		return true;
 	}
@@ -46,8 +48,9 @@ bool vconsole_attach(unsigned int id)
 		return false;
 	attached = vm;
 	escape_pending = false;
+	console_start_line();
 	hv_printf("[attached to VM %u (%s), %s — @0 returns to the shell, @l lists VMs]\n", vm->id,
-		  vm->name, vm_state_name(vm->state));
+		  vm->name, vm_state_name(vm));
 	replay_log(vm);
 	return true;
 }
@@ -64,7 +67,8 @@ void vconsole_report(const char *fmt, ...)
 {
 	va_list ap;
 
-	hv_printf("\n[aVisor] ");
+	console_start_line();
+	hv_printf("[aVisor] ");
 	va_start(ap, fmt);
 	hv_vprintf(fmt, ap);
 	va_end(ap);
@@ -85,10 +89,12 @@ static bool send_to_vm(uint8_t byte)
 static void handle_escape(uint8_t byte)
 {
 	if (byte >= '0' && byte <= '9') {
-		if (!vconsole_attach((unsigned int)(byte - '0')))
-			hv_printf("\n[no VM %c — @l lists VMs]\n", byte);
+		if (!vconsole_attach((unsigned int)(byte - '0'))) {
+			console_start_line();
+			hv_printf("[no VM %c — @l lists VMs]\n", byte);
+		}
 	} else if (byte == 'l') {
-		hv_printf("\n");
+		console_start_line();
 		vconsole_print_vm_list();
 	} else if (byte == ESCAPE_CHAR) {
 		(void)send_to_vm(ESCAPE_CHAR);
@@ -131,18 +137,34 @@ void vconsole_poll(void)
 	}
 }
 
+/*
+ * The list's columns, one format for the header (conv "s") and the rows (conv
+ * "lu"), so that the two cannot drift apart. The name column holds the
+ * longest name a VM can have (15 characters).
+ */
+#define VM_LIST_FORMAT(conv)                                                                       \
+	"%c%2" conv " %-15s %-8s %8s %8" conv " %9" conv " %8" conv " %8" conv " %7" conv          \
+	" %7" conv " %7" conv " %7" conv "\n"
+
+/* A VM's CPU time: all its vCPUs'. */
+static uint64_t vm_cpu_time_us(const struct vm *vm)
+{
+	uint64_t us = 0;
+
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		us += vm->vcpus[i].cpu_time_us;
+	return us;
+}
+
+/* One VM's row of vml (and @l), and why it stopped when it did. */
 static void print_vm(const struct vm *vm)
 {
-	const struct vcpu *v = &vm->vcpus[0];
-	const char *state = vm->state != VM_RUNNING    ? vm_state_name(vm->state)
-			    : v->state == VCPU_WAITING ? "waiting"
-						       : "running";
+	const struct vm_stats *st = &vm->stats;
 
-	hv_printf("%c%2u %-15s %-8s %5luM %8lu %9lu %8lu %8lu %7lu %7lu %7lu %7lu\n",
-		  vm == attached ? '*' : ' ', vm->id, vm->name, state, vm->ram_size >> 20,
-		  v->cpu_time_us / 1000, vm_stats_exits(&vm->stats), vm->stats.mmio_reads,
-		  vm->stats.mmio_writes, vm->stats.traps[EC_HVC64], vm->stats.traps[EC_WFX],
-		  vm->stats.traps[EC_SYSREG], vm->stats.virq);
+	hv_printf(VM_LIST_FORMAT("lu"), vm == attached ? '*' : ' ', (unsigned long)vm->id, vm->name,
+		  vm_state_name(vm), SIZE_TEXT(vm->ram_size), vm_cpu_time_us(vm) / 1000,
+		  vm_stats_exits(st), st->mmio_reads, st->mmio_writes, st->traps[EC_HVC64],
+		  st->traps[EC_WFX], st->traps[EC_SYSREG], st->virq);
 	if (vm->state == VM_STOPPED)
 		hv_printf("      stopped: %s\n", vm->stop_reason);
 }
@@ -151,9 +173,8 @@ void vconsole_print_vm_list(void)
 {
 	unsigned int count = 0;
 
-	hv_printf(
-	    " ID NAME         STATE       MEM  CPU(ms)     EXITS  MMIO-RD  MMIO-WR     HVC     "
-	    "WFX  SYSREG    VIRQ\n");
+	hv_printf(VM_LIST_FORMAT("s"), ' ', "ID", "NAME", "STATE", "MEM", "CPU(ms)", "EXITS",
+		  "MMIO-RD", "MMIO-WR", "HVC", "WFX", "SYSREG", "VIRQ");
 	for (unsigned int i = 0; i < VM_MAX; i++) {
 		const struct vm *vm = vm_slot(i);
 		if (vm->state == VM_EMPTY)

@@ -37,11 +37,20 @@ struct vm *vm_by_id(unsigned int id)
 	return &vm_table[id - 1];
 }
 
-const char *vm_state_name(enum vm_state state)
+static bool any_vcpu_runnable(const struct vm *vm)
 {
-	switch (state) {
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		if (vm->vcpus[i].state == VCPU_RUNNABLE)
+			return true;
+	}
+	return false;
+}
+
+const char *vm_state_name(const struct vm *vm)
+{
+	switch (vm->state) {
 	case VM_RUNNING:
-		return "running";
+		return any_vcpu_runnable(vm) ? "running" : "waiting";
 	case VM_STOPPED:
 		return "stopped";
 	default:
@@ -124,14 +133,11 @@ static void fill_from_spec(struct vm *vm, const struct vm_spec *spec)
 
 struct vm *vm_create(const struct vm_spec *spec, char *err, size_t err_size)
 {
-	const char *problem = config_check_spec(spec);
 	struct vm *vm;
 	uint64_t ram;
 
-	if (problem) {
-		strlcpy(err, problem, err_size);
+	if (!config_check_spec(spec, err, err_size))
 		return NULL;
-	}
 	vm = free_slot();
 	if (!vm) {
 		fmt_snprintf(err, err_size, "no free VM slot (at most %d VMs)", VM_MAX);
@@ -139,9 +145,8 @@ struct vm *vm_create(const struct vm_spec *spec, char *err, size_t err_size)
 	}
 	ram = mm_alloc_vm_ram(spec->ram_size);
 	if (!ram) {
-		fmt_snprintf(err, err_size,
-			     "not enough free memory for %lu MiB (largest free %lu MiB)",
-			     spec->ram_size >> 20, block_largest_free(mm_pool()) >> 20);
+		fmt_snprintf(err, err_size, "not enough free memory for %s (largest free %s)",
+			     SIZE_TEXT(spec->ram_size), SIZE_TEXT(block_largest_free(mm_pool())));
 		return NULL;
 	}
 
@@ -165,7 +170,10 @@ void vm_reset(struct vm *vm)
 	clear_ram(vm);
 	tlb_flush_vmid(vm->vttbr);
 	init_devices(vm);
+	/* A reset VM starts counting from zero, like a new one: its vCPUs' CPU time
+	 * (init_vcpus) and the device counters (init_devices) are zero again too. */
 	init_vcpus(vm, vm->nr_vcpus);
+	memset(&vm->stats, 0, sizeof(vm->stats));
 	vm->request = VM_REQUEST_NONE;
 	vm->state = VM_STOPPED;
 	vm->started = false;

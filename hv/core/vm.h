@@ -134,6 +134,11 @@ static inline struct vm *vm_slot(unsigned int i)
 void *vm_guest_ptr(struct vm *vm, uint64_t ipa, uint64_t size);
 /* The VM's view of the 1 MHz system timer. */
 uint64_t vm_now_us(const struct vm *vm);
-const char *vm_state_name(enum vm_state state);
+/*
+ * The VM's state in one word, the same wherever it is shown (vml, vmi, the
+ * attach banner): "running" (a vCPU wants the core), "waiting" (every vCPU
+ * that is on waits in WFI for an interrupt), "stopped".
+ */
+const char *vm_state_name(const struct vm *vm);
 /* Every entry into the hypervisor from this VM: traps of every class, interrupts, faults. */
 uint64_t vm_stats_exits(const struct vm_stats *st);

@@ -66,29 +66,42 @@ static int digit_value(char c)
 	return -1;
 }
 
-bool cmdline_parse_u64(const char *s, uint64_t *out)
+enum cmdline_number cmdline_parse_number(const char *s, unsigned int base, uint64_t *out)
 {
-	unsigned base = 10;
+	bool too_big = false;
 	uint64_t value = 0;
 
 	if (s == NULL)
-		return false;
+		return CMDLINE_NOT_A_NUMBER;
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		base = 16;
 		s += 2;
 	}
 	if (*s == '\0')
-		return false;
+		return CMDLINE_NOT_A_NUMBER;
+	/* Every character is looked at, so "99999999999999999999x" is malformed, not too big. */
 	for (; *s; s++) {
 		int d = digit_value(*s);
 
 		if (d < 0 || (unsigned)d >= base)
-			return false;
+			return CMDLINE_NOT_A_NUMBER;
 		/* value * base + d must stay within 64 bits. */
 		if (value > (UINT64_MAX - (uint64_t)d) / base)
-			return false;
+			too_big = true;
 		value = value * base + (uint64_t)d;
 	}
+	if (too_big)
+		return CMDLINE_TOO_BIG;
 	*out = value;
-	return true;
+	return CMDLINE_NUMBER;
+}
+
+bool cmdline_parse_u64(const char *s, uint64_t *out)
+{
+	return cmdline_parse_number(s, 10, out) == CMDLINE_NUMBER;
+}
+
+bool cmdline_parse_hex_u64(const char *s, uint64_t *out)
+{
+	return cmdline_parse_number(s, 16, out) == CMDLINE_NUMBER;
 }

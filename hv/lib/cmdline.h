@@ -23,10 +23,25 @@
  */
 int cmdline_split(char *line, char *argv[], int max_args);
 
+enum cmdline_number {
+	CMDLINE_NUMBER,	      /* parsed, *out set */
+	CMDLINE_NOT_A_NUMBER, /* empty, a sign, a space, a character that is not a digit */
+	CMDLINE_TOO_BIG,      /* well-formed but above UINT64_MAX */
+};
+
 /*
- * Parses an unsigned 64-bit number, decimal or hex with 0x/0X. The whole
- * string must be the number: empty strings, "0x" alone, signs, spaces,
- * trailing characters and values above UINT64_MAX are rejected (false, *out
- * unchanged).
+ * Parses an unsigned 64-bit number in `base` (10 or 16); a 0x/0X prefix
+ * always means hex. The whole string must be the number: empty strings, "0x"
+ * alone, signs, spaces and trailing characters are not numbers. *out is only
+ * written for CMDLINE_NUMBER.
  */
+enum cmdline_number cmdline_parse_number(const char *s, unsigned int base, uint64_t *out);
+
+/* A count or an id: decimal, or hex with 0x. False for anything but CMDLINE_NUMBER. */
 bool cmdline_parse_u64(const char *s, uint64_t *out);
+
+/*
+ * An address, as U-Boot and the original aVisor read one: hex, with or
+ * without 0x ("80000" is 0x80000). False for anything but CMDLINE_NUMBER.
+ */
+bool cmdline_parse_hex_u64(const char *s, uint64_t *out);

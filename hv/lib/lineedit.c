@@ -100,9 +100,13 @@ static void set_line(struct lineedit *le, const char *s)
 static void insert_char(struct lineedit *le, char c)
 {
 	if (le->len >= LINEEDIT_MAX_LEN - 1) {
-		echo_str(le, "\a");
+		/* One bell per overflow: a long paste must not answer with a bell per byte. */
+		if (!le->bell_rung)
+			echo_str(le, "\a");
+		le->bell_rung = true;
 		return;
 	}
+	le->bell_rung = false;
 	memmove(le->buf + le->cursor + 1, le->buf + le->cursor, le->len - le->cursor + 1);
 	le->buf[le->cursor] = c;
 	le->len++;

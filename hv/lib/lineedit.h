@@ -47,6 +47,7 @@ struct lineedit {
 	size_t cursor;	/* insertion point, 0..len */
 	bool line_done; /* buf holds a finished line, cleared by the next feed */
 	bool after_cr;	/* the previous byte was '\r' (to swallow the '\n' of CRLF) */
+	bool bell_rung; /* the line is full and said so: silent until it has room again */
 
 	enum lineedit_esc esc;
 	unsigned esc_param;  /* first numeric parameter of a CSI sequence */

@@ -478,3 +478,27 @@ int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return len;
 }
+
+int fmt_size(char *buf, size_t size, uint64_t bytes)
+{
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+	unsigned int unit = 0;
+	uint64_t scale = 1, rest;
+
+	while (unit + 1 < sizeof(units) / sizeof(units[0]) && bytes / scale >= 1024) {
+		scale <<= 10;
+		unit++;
+	}
+	rest = bytes % scale;
+	if (rest == 0)
+		return fmt_snprintf(buf, size, "%lu %s", bytes / scale, units[unit]);
+	/* Tenths rounded down: a size never shows larger than it is. rest < 2^60: rest * 10 fits.
+	 */
+	return fmt_snprintf(buf, size, "%lu.%lu %s", bytes / scale, rest * 10 / scale, units[unit]);
+}
+
+const char *fmt_size_text(char *buf, uint64_t bytes)
+{
+	(void)fmt_size(buf, FMT_SIZE_MAX, bytes);
+	return buf;
+}

@@ -17,6 +17,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef void (*fmt_sink_fn)(void *ctx, char c);
 
@@ -32,3 +33,19 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
 int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/*
+ * A size in bytes as a person reads it, in binary units: exact bytes below
+ * 1 KiB ("512 B"), else the largest unit it reaches, whole when exact
+ * ("16 MiB") and with one decimal, rounded down, when not ("14.4 KiB",
+ * "2.7 MiB"). Every size the hypervisor prints goes through here, so the
+ * console has one convention. FMT_SIZE_MAX holds any of them.
+ */
+#define FMT_SIZE_MAX 16
+int fmt_size(char *buf, size_t size, uint64_t bytes);
+
+/* fmt_size into buf (FMT_SIZE_MAX bytes), returning buf, for use as a printf argument. */
+const char *fmt_size_text(char *buf, uint64_t bytes);
+
+/* A size as a string that lives to the end of the enclosing block: printf("%s", SIZE_TEXT(n)). */
+#define SIZE_TEXT(bytes) fmt_size_text((char[FMT_SIZE_MAX]){0}, (bytes))

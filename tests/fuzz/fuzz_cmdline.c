@@ -15,8 +15,9 @@
  *   - cmdline_split agrees with a reference splitter written here, its words
  *     lie inside the line in order, and a smaller max_args gives the same
  *     words or CMDLINE_ERR_TOO_MANY;
- *   - cmdline_parse_u64 agrees with a reference parser, leaves *out alone on
- *     failure, and reads back what it printed in decimal and in hex.
+ *   - cmdline_parse_u64 and cmdline_parse_hex_u64 agree with a reference
+ *     parser, leave *out alone on failure, and read back what was printed
+ *     in decimal and in hex (with and without 0x).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -180,9 +181,8 @@ static int ref_split(const char *s, char *out, size_t *starts, int max_args)
 	}
 }
 
-static bool ref_parse_u64(const char *s, uint64_t *out)
+static bool ref_parse(const char *s, unsigned int base, uint64_t *out)
 {
-	unsigned int base = 10;
 	unsigned __int128 value = 0;
 
 	if (strncmp(s, "0x", 2) == 0 || strncmp(s, "0X", 2) == 0) {
@@ -212,16 +212,23 @@ static void check_parse_u64(const char *s)
 	bool ok = cmdline_parse_u64(s, &got);
 	char text[32];
 
-	if (ok != ref_parse_u64(s, &want) || got != want)
+	if (ok != ref_parse(s, 10, &want) || got != want)
 		fail("cmdline_parse_u64 disagrees with the reference parser");
+	got = want = SENTINEL;
+	if (cmdline_parse_hex_u64(s, &got) != ref_parse(s, 16, &want) || got != want)
+		fail("cmdline_parse_hex_u64 disagrees with the reference parser");
 	if (!ok)
 		return;
+	cmdline_parse_u64(s, &got);
 	snprintf(text, sizeof(text), "%llu", (unsigned long long)got);
 	if (!cmdline_parse_u64(text, &again) || again != got)
 		fail("cmdline_parse_u64 does not read back its value in decimal");
 	snprintf(text, sizeof(text), "0x%llX", (unsigned long long)got);
 	if (!cmdline_parse_u64(text, &again) || again != got)
 		fail("cmdline_parse_u64 does not read back its value in hex");
+	snprintf(text, sizeof(text), "%llx", (unsigned long long)got);
+	if (!cmdline_parse_hex_u64(text, &again) || again != got)
+		fail("cmdline_parse_hex_u64 does not read back its value in hex without 0x");
 }
 
 /* Splits a copy of line (in a buffer of its exact size) with max_args; checks the words. */

@@ -104,7 +104,9 @@ static bool name_ok(const char *name)
 
 static void check_spec(const struct vm_spec *s, const struct vm_spec *specs, unsigned int i)
 {
-	if (config_check_spec(s) != NULL)
+	char problem[CONFIG_PROBLEM_MAX];
+
+	if (!config_check_spec(s, problem, sizeof(problem)))
 		fail("a returned spec fails config_check_spec", s->line);
 	if (!name_ok(s->name) || !terminated(s->image, sizeof(s->image)) ||
 	    !terminated(s->dtb, sizeof(s->dtb)))
@@ -135,7 +137,8 @@ static void check_round_trip(const struct vm_spec *s)
 	struct vm_spec again;
 	int n;
 
-	n = snprintf(line, sizeof(line), "\"%s\" \"%s\" 0x%llx %llu %lluM vcpus=%u slice=%u%s",
+	/* The entry without 0x: addresses are hex either way. */
+	n = snprintf(line, sizeof(line), "\"%s\" \"%s\" 0x%llx %llx %lluM vcpus=%u slice=%u%s",
 		     s->name, s->image, (unsigned long long)s->load_addr,
 		     (unsigned long long)s->entry, (unsigned long long)(s->ram_size >> 20),
 		     s->vcpus, s->slice_ms, s->autostart ? "" : " autostart=no");

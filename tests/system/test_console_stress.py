@@ -77,7 +77,7 @@ def vml_table(con):
     out = con.run("vml", timeout=20)
     rows = {}
     for line in out.splitlines():
-        m = re.match(r"[ *]\s*(\d+) (\S+)\s+(\S+)\s+(\d+)M\s+(\d+)\s+(\d+)", line)
+        m = re.match(r"[ *]\s*(\d+) (\S+)\s+(\S+)\s+(\d+) MiB\s+(\d+)\s+(\d+)", line)
         if m:
             rows[m.group(2)] = (m.group(3), int(m.group(5)), int(m.group(6)))
     return rows, out

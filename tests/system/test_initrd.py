@@ -43,6 +43,6 @@ def test_bad_initrd_lines_are_reported(boot):
                      r"initrd_addr 0x3ff000 \(\d+ bytes\) overlaps the device tree", log), log
     assert re.search(r"avisor.cfg:5: VM 'toobig' not started: initrd 'lrtos.bin' \(\d+ bytes\) "
                      r"does not fit in the VM's memory at 0xfff000", log), log
-    assert "avisor.cfg:6: initrd_addr is outside the VM's memory" in log, log
+    assert "avisor.cfg:6: initrd_addr 0x1000000 is outside the VM's memory (16 MiB)" in log, log
     out = con.run("vml")
     assert re.search(r"1 echo\s+(running|waiting)", out), out

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from conftest import KERNEL, LINUX_SDCARD, LOG_DIR, PROMPT, Console, normalize
+from conftest import KERNEL, LINUX_SDCARD, LOG_DIR, PROMPT, ROOT, Console, normalize
 
 LINUX_VM = 4
 ECHO_VM = 1
@@ -69,7 +69,7 @@ def timer_counts(con):
 
 def test_vm_is_created_with_kernel_dtb_and_initrd(linux):
     log = open(linux.log.name, encoding="utf-8").read()
-    assert re.search(r"boot: VM 4 \(linux\) started: linux/Image, \d+ KiB at 0x200000, "
+    assert re.search(r"boot: VM 4 \(linux\) started: linux/Image, [\d.]+ MiB at 0x200000, "
                      r"256 MiB RAM", log), log
     for vm in (ECHO_VM, LRTOS_VM, UBOOT_VM):
         assert re.search(r"boot: VM %d \(\w+\) started" % vm, log), log
@@ -224,3 +224,28 @@ def test_poweroff_goes_through_init_and_stops_the_vm(linux):
     assert re.search(r"^[ *]\s*4 linux\s+stopped", out, re.M), out
     for vm in (ECHO_VM, LRTOS_VM, UBOOT_VM):
         assert re.search(r"^[ *]\s*%d \S+\s+(running|waiting)" % vm, out, re.M), out
+
+
+def config_line_words(name):
+    """The words after the name on VM `name`'s line of config/avisor.cfg."""
+    with open(os.path.join(ROOT, "config", "avisor.cfg"), encoding="utf-8") as f:
+        for line in f:
+            words = line.split("#")[0].split()
+            if words and words[0] == name:
+                return words[1:]
+    raise AssertionError("config/avisor.cfg has no line for %s" % name)
+
+
+def test_vmld_recreates_the_linux_vm_by_hand(linux):
+    """vmld takes what a line of avisor.cfg takes (dtb, initrd, vcpus...): the same VM."""
+    assert "vmkill: VM 4 (linux) destroyed" in linux.run("vmkill %d" % LINUX_VM)
+    words = " ".join(config_line_words("linux"))
+    out = linux.run("vmld " + words, timeout=LOAD_TIMEOUT)
+    assert re.search(r"vmld: VM 4 \(Image\) started: linux/Image, [\d.]+ MiB loaded at "
+                     r"0x200000 .* 256 MiB RAM", out), out
+    info = linux.run("vmi %d" % LINUX_VM)
+    assert "device tree linux/linux.dtb" in info and "initrd linux/initrd.gz at 0x4000000" in info
+    assert "vCPU 1:" in info, info
+    linux.attach(LINUX_VM)
+    linux.expect(r"aVisor Linux guest: kernel 6\.1[^,]*, 2 CPUs", timeout=BOOT_TIMEOUT)
+    wait_for_shell_prompt(linux, timeout=60)

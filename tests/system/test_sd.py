@@ -21,12 +21,12 @@ def image_blocks(path, lba, count=1):
 
 
 def parse_dump(out):
-    """{lba: bytes} from `sd read` output ("LBA n:" then "off: 16 hex bytes  |ascii|" lines)."""
+    """{lba: bytes} from `sd read` output ("LBA 0xn:" then "off: 16 hex bytes  |ascii|" lines)."""
     blocks, lba = {}, None
     for line in out.splitlines():
-        m = re.match(r"LBA (\d+):$", line)
+        m = re.match(r"LBA 0x([0-9a-f]+):$", line)
         if m:
-            lba = int(m.group(1))
+            lba = int(m.group(1), 16)
             blocks[lba] = bytearray()
             continue
         m = re.match(r"([0-9a-f]{3}):((?: [0-9a-f]{2}){16})  \|", line)
@@ -37,7 +37,7 @@ def parse_dump(out):
 
 
 def read_blocks(con, lba, count=1):
-    out = con.run("sd read %d %d" % (lba, count))
+    out = con.run("sd read %x %d" % (lba, count))  # the LBA is hex, as every address
     blocks = parse_dump(out)
     assert sorted(blocks) == list(range(lba, lba + count)), out
     assert all(len(b) == BLOCK for b in blocks.values()), out
@@ -77,14 +77,14 @@ def test_sd_multi_block_read_matches_the_image(hv):
     for start in (0, first_nonzero_run(SDCARD, 64, 8), first_nonzero_run(SDCARD, 2048, 8)):
         data, out = read_blocks(hv, start, 8)
         assert data == image_blocks(SDCARD, start, 8), "blocks %d-%d differ" % (start, start + 7)
-        assert re.search(r"read 8 block\(s\) in \d+ us: \d+ KB/s", out), out
+        assert re.search(r"read 8 block\(s\) in \d+ us: [\d.]+ (B|KiB|MiB)/s", out), out
 
 
 def test_sd_read_of_the_last_block_works_and_beyond_it_is_refused(hv):
     blocks = os.path.getsize(SDCARD) // BLOCK
     data, _ = read_blocks(hv, blocks - 1)
     assert data == image_blocks(SDCARD, blocks - 1)
-    for request in ("%d" % blocks, "%d 2" % (blocks - 1), "0xffffffffffff 8"):
+    for request in ("%x" % blocks, "0x%x 2" % (blocks - 1), "0xffffffffffff 8"):
         out = hv.run("sd read " + request)
         assert "request beyond the end of the card (the card has %d blocks)" % blocks in out, out
         assert parse_dump(out) == {}, out
@@ -96,7 +96,7 @@ def test_sd_read_of_the_last_block_works_and_beyond_it_is_refused(hv):
 
 def test_sd_read_rejects_bad_arguments(hv):
     assert "usage: sd" in hv.run("sd write 0")
-    assert "LBA 'zero' is not a number" in hv.run("sd read zero")
+    assert "LBA 'zero' is not a hex number" in hv.run("sd read zero")
     assert "count '9' must be 1 to 8" in hv.run("sd read 0 9")
     assert "count '0' must be 1 to 8" in hv.run("sd read 0 0")
 
@@ -107,7 +107,7 @@ def test_without_a_card_the_hypervisor_boots_and_sd_says_so(boot):
     out = con.run("sd")
     assert "no usable SD card: no SD card" in out, out
     out = con.run("sd read 0")
-    assert "no SD card" in out and "LBA 0:" not in out, out
+    assert "no SD card" in out and "LBA 0x0:" not in out, out
     assert "aVisor" in con.run("version")
 
 
@@ -131,7 +131,7 @@ def test_an_sdhc_card_is_block_addressed(boot, tmp_path):
         assert data == text.ljust(BLOCK, b".")
     data, _ = read_blocks(con, size // BLOCK - 8, 8)
     assert data == image_blocks(path, size // BLOCK - 8, 8)
-    assert "beyond the end of the card" in con.run("sd read %d" % (size // BLOCK))
+    assert "beyond the end of the card" in con.run("sd read %x" % (size // BLOCK))
 
 
 def qemu_monitor(con, command):
@@ -146,7 +146,7 @@ def qemu_monitor(con, command):
 def test_a_card_pulled_out_gives_an_error_not_a_hang(hv):
     qemu_monitor(hv, "eject -f sd0")
     out = hv.run("sd read 0 2")
-    assert re.search(r"sd read: LBA 0, 2 block\(s\): \S.*\(the card has \d+ blocks\)", out), out
+    assert re.search(r"sd read: LBA 0x0, 2 block\(s\): \S.*\(the card has \d+ blocks\)", out), out
     assert parse_dump(out) == {}, out
     assert re.search(r"last error: .+ \(CMD18\), while reading", hv.run("sd")), out
     assert "aVisor" in hv.run("version")

@@ -212,6 +212,52 @@ static void test_parse_rejects_overflow(void **state)
 	check_u64_rejected("0xffffffffffffffff0");
 }
 
+static void check_hex(const char *s, uint64_t expect)
+{
+	uint64_t v = 0xdeadbeef;
+
+	assert_true(cmdline_parse_hex_u64(s, &v));
+	assert_int_equal(v, expect);
+}
+
+/* Addresses are hex with 0x optional, as U-Boot and the original aVisor read them. */
+static void test_parse_address(void **state)
+{
+	uint64_t v = 0xdeadbeef;
+
+	(void)state;
+	check_hex("80000", 0x80000);
+	check_hex("0x80000", 0x80000);
+	check_hex("0X80000", 0x80000);
+	check_hex("10", 0x10);
+	check_hex("DeadBeef", 0xdeadbeef);
+	check_hex("ffffffffffffffff", UINT64_MAX);
+	assert_false(cmdline_parse_hex_u64("", &v));
+	assert_false(cmdline_parse_hex_u64("0x", &v));
+	assert_false(cmdline_parse_hex_u64("80000g", &v));
+	assert_false(cmdline_parse_hex_u64("10000000000000000", &v));
+	assert_int_equal(v, 0xdeadbeef);
+}
+
+/* Too big is told apart from malformed, so an error can say which. */
+static void test_parse_number_status(void **state)
+{
+	uint64_t v = 7;
+
+	(void)state;
+	assert_int_equal(cmdline_parse_number("12", 10, &v), CMDLINE_NUMBER);
+	assert_int_equal(v, 12);
+	assert_int_equal(cmdline_parse_number("12", 16, &v), CMDLINE_NUMBER);
+	assert_int_equal(v, 0x12);
+	assert_int_equal(cmdline_parse_number("99999999999999999999", 10, &v), CMDLINE_TOO_BIG);
+	assert_int_equal(cmdline_parse_number("0x10000000000000000", 10, &v), CMDLINE_TOO_BIG);
+	assert_int_equal(cmdline_parse_number("99999999999999999999x", 10, &v),
+			 CMDLINE_NOT_A_NUMBER);
+	assert_int_equal(cmdline_parse_number("ab", 10, &v), CMDLINE_NOT_A_NUMBER);
+	assert_int_equal(cmdline_parse_number("-1", 16, &v), CMDLINE_NOT_A_NUMBER);
+	assert_int_equal(v, 0x12);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +271,8 @@ int main(void)
 	    cmocka_unit_test(test_parse_hex),
 	    cmocka_unit_test(test_parse_rejects),
 	    cmocka_unit_test(test_parse_rejects_overflow),
+	    cmocka_unit_test(test_parse_address),
+	    cmocka_unit_test(test_parse_number_status),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -97,35 +97,107 @@ static void test_bad_lines_are_reported_and_good_ones_kept(void **state)
 	assert_string_equal(specs[1].name, "lrtos");
 	assert_int_equal(e.count, 2);
 	assert_int_equal(e.lines[0], 2);
-	assert_non_null(strstr(e.text[0], "expected: name image load entry memory"));
+	assert_non_null(strstr(e.text[0], "expected: name image load entry [memory]"));
 	assert_int_equal(e.lines[1], 4);
 	assert_non_null(strstr(e.text[1], "a VM named 'echo' is already defined"));
+}
+
+/* Each problem names the value: as written, and as read when that looks different. */
+static void check_reject(const char *line, const char *problem)
+{
+	const char *got = reject(line);
+
+	if (!strstr(got, problem))
+		fail_msg("'%s': expected '%s', got '%s'", line, problem, got);
 }
 
 static void test_each_kind_of_bad_value(void **state)
 {
 	(void)state;
-	assert_non_null(strstr(reject("a.very.long.vm.name x 0 0 16M"), "longer than 15"));
-	assert_non_null(strstr(reject("bad/name x 0 0 16M"), "may only have letters"));
-	assert_non_null(strstr(reject("\"\" x 0 0 16M"), "the name is empty"));
-	assert_non_null(strstr(reject("vm x zero 0 16M"), "load address 'zero' is not a number"));
-	assert_non_null(strstr(reject("vm x 0 0x8000g 16M"), "entry '0x8000g' is not a number"));
-	assert_non_null(strstr(reject("vm x 0 0 lots"), "memory 'lots' is not a size"));
-	assert_non_null(strstr(reject("vm x 0 0 3M"), "multiple of 2 MiB"));
-	assert_non_null(strstr(reject("vm x 0 0 0M"), "multiple of 2 MiB"));
-	assert_non_null(strstr(reject("vm x 0 0 2G"), "multiple of 2 MiB, from 2 MiB to 1008"));
-	assert_non_null(strstr(reject("vm x 0x80001 0x80000 16M"), "4 KiB aligned"));
-	assert_non_null(strstr(reject("vm x 0x2000000 0x80000 16M"), "load address is outside"));
-	assert_non_null(strstr(reject("vm x 0x80000 0x80002 16M"), "entry point must be"));
-	assert_non_null(strstr(reject("vm x 0x80000 0x1000000 16M"), "entry point must be"));
-	assert_non_null(strstr(reject("vm x 0 0 16M color=red"), "unknown option 'color'"));
-	assert_non_null(strstr(reject("vm x 0 0 16M slice"), "'slice' is not an option"));
-	assert_non_null(strstr(reject("vm x 0 0 16M slice=0"), "slice=0: must be a number"));
-	assert_non_null(strstr(reject("vm x 0 0 16M vcpus=5"), "vcpus=5: must be a number"));
-	assert_non_null(strstr(reject("vm x 0 0 16M autostart=maybe"), "must be yes or no"));
-	assert_non_null(strstr(reject("vm x 0 0 16M dtb=a dtb_addr=0x1000001"), "dtb_addr must"));
-	assert_non_null(strstr(reject("vm \"x 0 0 16M"), "unterminated quote"));
-	assert_non_null(strstr(reject("vm x 0 0 16M \x01"), "byte 0x01 at column 14 is not text"));
+	check_reject("a.very.long.vm.name x 0 0 16M", "longer than 15");
+	check_reject("bad/name x 0 0 16M", "may only have letters");
+	check_reject("\"\" x 0 0 16M", "the name is empty");
+	check_reject("vm x zero 0 16M", "load address 'zero' is not a hex address");
+	check_reject("vm x 0 0x8000g 16M", "entry '0x8000g' is not a hex address");
+	check_reject("vm x 0 10000000000000000 16M",
+		     "entry '10000000000000000' is out of range (more than 64 bits)");
+	check_reject("vm x 0 0 lots", "memory 'lots' is not a size");
+	check_reject("vm x 0 0 3M", "memory 3M (3 MiB) must be a multiple of 2 MiB");
+	check_reject("vm x 0 0 0M", "memory 0M (0 B) must be a multiple of 2 MiB");
+	check_reject("vm x 0 0 2G",
+		     "memory 2G (2 GiB) must be a multiple of 2 MiB, from 2 MiB to 1008");
+	check_reject("vm x 80001 80000 16M", "load address 80001 (0x80001) must be 4 KiB aligned");
+	check_reject("vm x 0x80001 0x80000 16M", "load address 0x80001 must be 4 KiB aligned");
+	check_reject("vm x 0x2000000 0x80000 16M",
+		     "load address 0x2000000 is outside the VM's memory (16 MiB)");
+	check_reject("vm x 80000 80002 16M", "entry 80002 (0x80002) must be 4-byte aligned");
+	check_reject("vm x 0x80000 0x1000000 16M", "entry 0x1000000 is outside the VM's memory");
+	check_reject("vm x 0 0 16M color=red", "unknown option 'color'");
+	check_reject("vm x 0 0 16M slice", "'slice' is not an option");
+	check_reject("vm x 0 0 16M slice=0", "slice=0: must be from 1 to 1000");
+	check_reject("vm x 0 0 16M vcpus=5", "vcpus=5: must be from 1 to 4");
+	check_reject("vm x 0 0 16M vcpus=0x5", "vcpus=0x5 (5): must be from 1 to 4");
+	check_reject("vm x 0 0 16M vcpus=two", "vcpus=two: not a number");
+	check_reject("vm x 0 0 16M autostart=maybe", "must be yes or no");
+	check_reject("vm x 0 0 16M dtb=a dtb_addr=1000001",
+		     "dtb_addr 1000001 (0x1000001) must be 8-byte aligned");
+	check_reject("vm \"x 0 0 16M", "unterminated quote");
+	check_reject("vm x 0 0 16M \x01", "byte 0x01 at column 14 is not text");
+}
+
+/* Addresses are hex with 0x optional, as in the original aVisor; sizes keep their units. */
+static void test_hex_addresses_and_optional_memory(void **state)
+{
+	const char *text = "freertos freertos.bin 80000 80000\n"
+			   "mixed m.bin 0x200000 200000 128M dtb_addr=1e00000 dtb=d initrd=r "
+			   "initrd_addr=4000000\n";
+	struct vm_spec specs[CONFIG_MAX_VMS];
+	struct errors e;
+
+	(void)state;
+	assert_int_equal(parse(text, specs, &e), 2);
+	assert_int_equal(e.count, 0);
+	assert_int_equal(specs[0].load_addr, 0x80000);
+	assert_int_equal(specs[0].entry, 0x80000);
+	assert_int_equal(specs[0].ram_size, CONFIG_DEFAULT_RAM_MIB * MIB);
+	assert_int_equal(specs[1].load_addr, 0x200000);
+	assert_int_equal(specs[1].entry, 0x200000);
+	assert_int_equal(specs[1].ram_size, 128 * MIB);
+	assert_int_equal(specs[1].dtb_addr, 0x1e00000);
+	assert_int_equal(specs[1].initrd_addr, 0x4000000);
+}
+
+/* vmld's words: the same parser as a line after its name. */
+static void test_parse_vm_words(void **state)
+{
+	char image[] = "linux/Image", load[] = "200000", entry[] = "0x200000", mem[] = "256M",
+	     dtb[] = "dtb=linux/linux.dtb", initrd[] = "initrd=linux/initrd.gz",
+	     initrd_addr[] = "initrd_addr=4000000", vcpus[] = "vcpus=2", bad[] = "vcpus=9";
+	char *words[] = {image, load, entry, mem, dtb, initrd, initrd_addr, vcpus};
+	char *no_memory[] = {image, load, entry, vcpus};
+	char *wrong[] = {image, load, entry, bad};
+	char problem[CONFIG_PROBLEM_MAX];
+	struct vm_spec spec;
+
+	(void)state;
+	assert_true(config_parse_vm("Image", words, 8, &spec, problem, sizeof(problem)));
+	assert_string_equal(spec.name, "Image");
+	assert_int_equal(spec.load_addr, 0x200000);
+	assert_int_equal(spec.ram_size, 256 * MIB);
+	assert_string_equal(spec.dtb, "linux/linux.dtb");
+	assert_int_equal(spec.dtb_addr, 254 * MIB);
+	assert_string_equal(spec.initrd, "linux/initrd.gz");
+	assert_int_equal(spec.initrd_addr, 0x4000000);
+	assert_int_equal(spec.vcpus, 2);
+	assert_true(spec.autostart);
+
+	vcpus[5] = '='; /* the parser cut "vcpus=2" at its '=' */
+	assert_true(config_parse_vm("x", no_memory, 4, &spec, problem, sizeof(problem)));
+	assert_int_equal(spec.ram_size, CONFIG_DEFAULT_RAM_MIB * MIB);
+	assert_false(config_parse_vm("x", wrong, 4, &spec, problem, sizeof(problem)));
+	assert_string_equal(problem, "vcpus=9: must be from 1 to 4");
+	assert_false(config_parse_vm("x", words, 2, &spec, problem, sizeof(problem)));
+	assert_non_null(strstr(problem, "expected: image load entry"));
 }
 
 static void test_initrd(void **state)
@@ -155,16 +227,16 @@ static void test_bad_initrd_options(void **state)
 	    strstr(reject("vm x 0 0 16M initrd=r.gz"), "initrd needs initrd_addr=ADDR"));
 	assert_non_null(
 	    strstr(reject("vm x 0 0 16M initrd_addr=0x400000"), "initrd_addr without initrd=FILE"));
-	assert_non_null(strstr(reject("vm x 0 0 16M initrd=r initrd_addr=0x400010"),
-			       "initrd_addr must be 4 KiB aligned"));
-	assert_non_null(strstr(reject("vm x 0 0 16M initrd=r initrd_addr=0x1000000"),
-			       "initrd_addr is outside the VM's memory"));
-	assert_non_null(strstr(reject("vm x 0 0 16M initrd=r initrd_addr=ten"),
-			       "initrd_addr 'ten' is not a number"));
-	assert_non_null(strstr(reject("vm x 0x80000 0x80000 16M initrd=r initrd_addr=0x80000"),
-			       "initrd_addr is the image's load address"));
-	assert_non_null(strstr(reject("vm x 0 0 16M dtb=d initrd=r initrd_addr=0xe00000"),
-			       "initrd_addr is the device tree's address"));
+	check_reject("vm x 0 0 16M initrd=r initrd_addr=400010",
+		     "initrd_addr 400010 (0x400010) must be 4 KiB aligned");
+	check_reject("vm x 0 0 16M initrd=r initrd_addr=0x1000000",
+		     "initrd_addr 0x1000000 is outside the VM's memory");
+	check_reject("vm x 0 0 16M initrd=r initrd_addr=tent",
+		     "initrd_addr 'tent' is not a hex address");
+	check_reject("vm x 0x80000 0x80000 16M initrd=r initrd_addr=80000",
+		     "initrd_addr 80000 (0x80000) is the image's load address");
+	check_reject("vm x 0 0 16M dtb=d initrd=r initrd_addr=0xe00000",
+		     "initrd_addr 0xe00000 is the device tree's address");
 	assert_non_null(
 	    strstr(reject("vm x 0 0 16M initrd="
 			  "a234567890123456789012345678901234567890123456789012345678901234"
@@ -228,6 +300,8 @@ int main(void)
 	    cmocka_unit_test(test_good_file_with_comments_and_blank_lines),
 	    cmocka_unit_test(test_bad_lines_are_reported_and_good_ones_kept),
 	    cmocka_unit_test(test_each_kind_of_bad_value),
+	    cmocka_unit_test(test_hex_addresses_and_optional_memory),
+	    cmocka_unit_test(test_parse_vm_words),
 	    cmocka_unit_test(test_initrd),
 	    cmocka_unit_test(test_bad_initrd_options),
 	    cmocka_unit_test(test_long_line_and_too_many_vms),

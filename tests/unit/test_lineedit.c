@@ -354,6 +354,24 @@ static void test_ctrl_c_while_browsing_history(void **state)
 	assert_string_equal(lineedit_line(&f->le), "two");
 }
 
+/* A paste far longer than a line rings the bell once, not once per refused byte. */
+static void test_long_paste_rings_once(void **state)
+{
+	struct fixture *f = *state;
+	static char paste[5001];
+
+	memset(paste, 'x', sizeof(paste) - 1);
+	paste[sizeof(paste) - 1] = '\0';
+	feed(f, paste);
+	assert_int_equal(f->le.len, LINEEDIT_MAX_LEN - 1);
+	assert_int_equal(f->term.bells, 1);
+
+	/* A new line starts with room: overflowing it rings once more. */
+	assert_int_equal(feed(f, "\r"), LINEEDIT_LINE_READY);
+	feed(f, paste);
+	assert_int_equal(f->term.bells, 2);
+}
+
 static void test_full_buffer(void **state)
 {
 	struct fixture *f = *state;
@@ -371,14 +389,16 @@ static void test_full_buffer(void **state)
 	assert_int_equal(f->term.bells, 1);
 	assert_string_equal(lineedit_line(&f->le), full);
 
-	/* Inserting in the middle of a full line is refused the same way. */
+	/* Inserting in the middle of a full line is refused, silently: it already rang. */
 	feed(f, KEY_LEFT KEY_LEFT "z");
-	assert_int_equal(f->term.bells, 2);
+	assert_int_equal(f->term.bells, 1);
 	assert_string_equal(lineedit_line(&f->le), full);
 
-	/* Making room allows one more character again. */
+	/* Making room allows one more character again, and the next overflow rings again. */
 	feed(f, KEY_END "\x7f"
 			"y");
+	assert_int_equal(f->term.bells, 1);
+	feed(f, "w");
 	assert_int_equal(f->term.bells, 2);
 	assert_int_equal(feed(f, "\r"), LINEEDIT_LINE_READY);
 	assert_int_equal(strlen(lineedit_line(&f->le)), LINEEDIT_MAX_LEN - 1);
@@ -934,6 +954,7 @@ int main(void)
 	    TEST(test_ctrl_u_clears_line),
 	    TEST(test_ctrl_c_cancels),
 	    TEST(test_ctrl_c_while_browsing_history),
+	    TEST(test_long_paste_rings_once),
 	    TEST(test_full_buffer),
 	    TEST(test_history_up_down),
 	    TEST(test_history_recall_echo),

@@ -641,6 +641,30 @@ static int format_twice(char *a, char *b, size_t size, const char *fmt, ...)
 	return n;
 }
 
+static void check_size(uint64_t bytes, const char *expect)
+{
+	char buf[FMT_SIZE_MAX];
+
+	assert_int_equal(fmt_size(buf, sizeof(buf), bytes), strlen(expect));
+	assert_string_equal(buf, expect);
+}
+
+/* One convention for every size: binary units, exact bytes when small, else one decimal. */
+static void test_size(void **state)
+{
+	(void)state;
+	check_size(0, "0 B");
+	check_size(1023, "1023 B");
+	check_size(1024, "1 KiB");
+	check_size(14760, "14.4 KiB");	   /* echo.bin: 14.41 KiB, rounded down */
+	check_size(1048575, "1023.9 KiB"); /* never rounded up into the next unit */
+	check_size(16UL << 20, "16 MiB");
+	check_size(2840000, "2.7 MiB");
+	check_size((1UL << 30) + 1, "1.0 GiB");
+	check_size(1008UL << 20, "1008 MiB");
+	check_size(UINT64_MAX, "15.9 EiB");
+}
+
 static void test_vsnprintf_with_copied_va_list(void **state)
 {
 	(void)state;
@@ -674,6 +698,7 @@ int main(void)
 	    cmocka_unit_test(test_nul_character_is_counted),
 	    cmocka_unit_test(test_vprint_to_sink),
 	    cmocka_unit_test(test_vsnprintf_with_copied_va_list),
+	    cmocka_unit_test(test_size),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
