@@ -203,6 +203,12 @@ void sched_init(void)
 	write_sysreg(mdcr_el2,
 		     MDCR_EL2_GUEST | (PMCR_N(read_sysreg(pmcr_el0)) & MDCR_EL2_HPMN_MASK));
 	vdebug_hw_init();
+	/*
+	 * MIDR_EL1 read at EL1 returns VPIDR_EL2, whose reset value is UNKNOWN:
+	 * guests see the real core's identification (MPIDR_EL1 comes from
+	 * VMPIDR_EL2, set per vCPU on every switch).
+	 */
+	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	trap_fp_simd(true);
 	isb();
 }
