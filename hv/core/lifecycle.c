@@ -3,15 +3,24 @@
 #include "core/vconsole.h"
 #include "core/vm.h"
 
+/* The restarted VM's files are in and it runs again (errors were reported by the loader). */
+static void restart_done(struct vm *vm, const struct load_report *report, const char *err)
+{
+	if (err)
+		return;
+	vconsole_report("VM %u (%s) reloaded from %s and started (%lu KiB in %lu ms, %lu KB/s)",
+			vm->id, vm->name, vm->image,
+			(report->image_bytes + report->dtb_bytes + report->initrd_bytes + 1023) /
+			    1024,
+			report->elapsed_us / 1000, loader_speed_kbs(report));
+}
+
 int lifecycle_restart(struct vm *vm, char *err, size_t err_size)
 {
-	struct load_report report;
-
 	vm_reset(vm);
-	if (loader_load_files(vm, err, err_size, &report) < 0)
+	if (loader_queue(vm, true, restart_done, err, err_size) < 0)
 		return -1;
 	vm->restarts++;
-	vm_start(vm);
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #include "board/board.h"
 #include "core/console.h"
 #include "core/lifecycle.h"
+#include "core/loader.h"
 #include "core/sched_policy.h"
 #include "core/vconsole.h"
 #include "core/vm.h"
@@ -278,8 +279,27 @@ static unsigned int runnable_slots(bool runnable[SLOTS])
 }
 
 /*
+ * Loading files (loader.h) has a turn of its own in the round robin, after
+ * the last slot: when the round robin wraps round while a load waits, the
+ * loader goes first, once, then the round robin goes on. With n busy vCPUs
+ * a load gets one turn in n + 1, and every vCPU still gets its own.
+ */
+static bool loader_had_turn;
+
+static bool loader_takes_turn(int slot)
+{
+	if (slot > round_robin_slot || loader_had_turn || !loader_pending()) {
+		loader_had_turn = false;
+		return false;
+	}
+	loader_had_turn = true;
+	return true;
+}
+
+/*
  * A vCPU that just woke goes first; otherwise the current vCPU keeps the
- * core until its slice ends, then the next runnable one in turn.
+ * core until its slice ends, then the next runnable one in turn (or the
+ * loader, NULL, in its turn).
  */
 static struct vcpu *choose_next(uint64_t now_us, struct vcpu *woken, unsigned int *runnable_count)
 {
@@ -293,7 +313,7 @@ static struct vcpu *choose_next(uint64_t now_us, struct vcpu *woken, unsigned in
 	    sched_running->vm->state == VM_RUNNING && now_us < slice_end_us)
 		return sched_running;
 	slot = sched_pick_round_robin(runnable, SLOTS, round_robin_slot);
-	if (slot < 0)
+	if (slot < 0 || loader_takes_turn(slot))
 		return NULL;
 	round_robin_slot = slot;
 	return slot_vcpu((unsigned int)slot);
@@ -352,6 +372,22 @@ static void idle(void)
 	irq_mask();
 }
 
+/*
+ * Nothing to run, or the loader's turn: load files for up to a time slice,
+ * instead of sleeping. Interrupts are on, as for the shell: the steps stop
+ * as soon as one asks for work (a key, an alarm), so the console is served
+ * within one step.
+ */
+static bool run_loader(void)
+{
+	if (!loader_pending())
+		return false;
+	irq_unmask();
+	loader_run(VM_DEFAULT_SLICE_US);
+	irq_mask();
+	return true;
+}
+
 static void recheck_vtimer(void)
 {
 	if (sched_vtimer_irq_masked && (!sched_running || !vcpu_vtimer_line(sched_running, true))) {
@@ -407,8 +443,12 @@ static void reschedule(struct trap_frame *frame)
 		next = choose_next(now, woken, &runnable);
 		if (next)
 			break;
+		/* NULL with vCPUs runnable: the loader's turn, which ends like a time slice. */
+		if (runnable)
+			slice_end_us = now + VM_DEFAULT_SLICE_US;
 		program_alarm(now, deadline, runnable);
-		idle();
+		if (!run_loader())
+			idle();
 	}
 	if (next != sched_running) {
 		switch_to(frame, next, now);

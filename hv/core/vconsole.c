@@ -4,6 +4,7 @@
 
 #include "arch/arm64/esr.h"
 #include "core/console.h"
+#include "core/loader.h"
 #include "core/sched.h"
 #include "core/shell.h"
 #include "core/vm.h"
@@ -70,7 +71,7 @@ void vconsole_report(const char *fmt, ...)
 	va_end(ap);
 	hv_printf("\n");
 	if (!attached)
-		shell_print_prompt();
+		shell_reprint_prompt();
 }
 
 /* Delivers one typed byte to the attached VM; false when its input buffer is full. */
@@ -134,6 +135,7 @@ void vconsole_poll(void)
 static void print_vm(const struct vm *vm)
 {
 	const struct vcpu *v = &vm->vcpus[0];
+	char progress[96];
 	const char *state = vm->state != VM_RUNNING    ? vm_state_name(vm->state)
 			    : v->state == VCPU_WAITING ? "waiting"
 						       : "running";
@@ -145,6 +147,8 @@ static void print_vm(const struct vm *vm)
 		  vm->stats.traps[EC_SYSREG], vm->stats.virq);
 	if (vm->state == VM_STOPPED)
 		hv_printf("      stopped: %s\n", vm->stop_reason);
+	if (vm->state == VM_LOADING && loader_progress_text(vm, progress, sizeof(progress)))
+		hv_printf("      loading: %s\n", progress);
 }
 
 void vconsole_print_vm_list(void)
