@@ -109,7 +109,6 @@ static void spec_of(const struct vm *vm, struct vm_spec *spec)
 	spec->ram_size = vm->ram_size;
 }
 
-
 /* What a job is doing: zeroing the VM's RAM, then reading file after file. */
 enum load_phase {
 	PHASE_CLEAR,
@@ -138,12 +137,12 @@ struct load_job {
 	enum load_phase phase;
 	uint64_t cleared; /* bytes of RAM zeroed */
 	struct load_file files[FILE_COUNT];
-	unsigned int file;	   /* the one being read */
-	bool open;		   /* cursor is that file, open */
-	struct fat32_file cursor;  /* where the next chunk comes from */
-	uint64_t read, total;	   /* file bytes read, and to read */
-	uint64_t queued_us;	   /* board time when it was queued */
-	uint64_t read_us;	   /* time spent reading from the card */
+	unsigned int file;	  /* the one being read */
+	bool open;		  /* cursor is that file, open */
+	struct fat32_file cursor; /* where the next chunk comes from */
+	uint64_t read, total;	  /* file bytes read, and to read */
+	uint64_t queued_us;	  /* board time when it was queued */
+	uint64_t read_us;	  /* time spent reading from the card */
 };
 
 static struct load_job jobs[VM_MAX];
@@ -176,7 +175,8 @@ static void describe_files(struct load_job *job, const struct file_sizes *sizes)
 {
 	const struct vm *vm = job->vm;
 
-	job->files[FILE_IMAGE] = (struct load_file){"image", vm->image, vm->load_addr, sizes->image};
+	job->files[FILE_IMAGE] =
+	    (struct load_file){"image", vm->image, vm->load_addr, sizes->image};
 	job->files[FILE_DTB] = (struct load_file){"device tree", vm->dtb, vm->dtb_addr, sizes->dtb};
 	job->files[FILE_INITRD] =
 	    (struct load_file){"initrd", vm->initrd, vm->initrd_addr, sizes->initrd};

@@ -59,8 +59,8 @@ struct vm {
 	enum vm_state state;
 	enum vm_request request;
 	unsigned int restarts;
-	bool started;	/* it has run since it was created or last reset */
-	bool resumable; /* stopped by the user (vmstop): vmstart resumes it where it was */
+	bool started;	   /* it has run since it was created or last reset */
+	bool resumable;	   /* stopped by the user (vmstop): vmstart resumes it where it was */
 	bool files_loaded; /* its RAM holds its files since it was created or last reset */
 	char stop_reason[256];
 	char image[CONFIG_PATH_MAX];
