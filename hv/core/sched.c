@@ -281,18 +281,30 @@ static unsigned int runnable_slots(bool runnable[SLOTS])
 /*
  * Loading files (loader.h) has a turn of its own in the round robin, after
  * the last slot: when the round robin wraps round while a load waits, the
- * loader goes first, once, then the round robin goes on. With n busy vCPUs
- * a load gets one turn in n + 1, and every vCPU still gets its own.
+ * loader gets the core for a time slice (slice_end_us), then the round
+ * robin goes on. With n busy vCPUs a load gets one turn in n + 1, and every
+ * vCPU still gets its own. A vCPU that wakes runs out of turn as always; a
+ * key for the shell is served; then the loader's turn goes on.
  */
-static bool loader_had_turn;
+static bool loader_had_turn; /* the round robin wrapped round to the loader last time */
+static bool loader_turn;     /* the slice ending at slice_end_us is the loader's */
 
-static bool loader_takes_turn(int slot)
+static bool loader_turn_goes_on(uint64_t now_us)
+{
+	if (loader_turn && (now_us >= slice_end_us || !loader_pending()))
+		loader_turn = false;
+	return loader_turn;
+}
+
+static bool loader_takes_turn(int slot, uint64_t now_us)
 {
 	if (slot > round_robin_slot || loader_had_turn || !loader_pending()) {
 		loader_had_turn = false;
 		return false;
 	}
 	loader_had_turn = true;
+	loader_turn = true;
+	slice_end_us = now_us + VM_DEFAULT_SLICE_US;
 	return true;
 }
 
@@ -309,11 +321,13 @@ static struct vcpu *choose_next(uint64_t now_us, struct vcpu *woken, unsigned in
 	*runnable_count = runnable_slots(runnable);
 	if (woken)
 		return woken;
+	if (loader_turn_goes_on(now_us))
+		return NULL;
 	if (sched_running && sched_running->state == VCPU_RUNNABLE &&
 	    sched_running->vm->state == VM_RUNNING && now_us < slice_end_us)
 		return sched_running;
 	slot = sched_pick_round_robin(runnable, SLOTS, round_robin_slot);
-	if (slot < 0 || loader_takes_turn(slot))
+	if (slot < 0 || loader_takes_turn(slot, now_us))
 		return NULL;
 	round_robin_slot = slot;
 	return slot_vcpu((unsigned int)slot);
@@ -404,7 +418,8 @@ static void program_alarm(uint64_t now_us, uint64_t device_deadline, unsigned in
 
 	if (vtimer_next < deadline)
 		deadline = vtimer_next;
-	if (runnable > 1 && slice_end_us < deadline)
+	/* A waiting load is one more turn: the slice of a lone vCPU ends too. */
+	if ((runnable > 1 || loader_pending()) && slice_end_us < deadline)
 		deadline = slice_end_us;
 	if (sched_vtimer_irq_masked && now_us + VTIMER_RECHECK_US < deadline)
 		deadline = now_us + VTIMER_RECHECK_US;
@@ -443,9 +458,6 @@ static void reschedule(struct trap_frame *frame)
 		next = choose_next(now, woken, &runnable);
 		if (next)
 			break;
-		/* NULL with vCPUs runnable: the loader's turn, which ends like a time slice. */
-		if (runnable)
-			slice_end_us = now + VM_DEFAULT_SLICE_US;
 		program_alarm(now, deadline, runnable);
 		if (!run_loader())
 			idle();
