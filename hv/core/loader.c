@@ -311,6 +311,17 @@ static const char *fat32_detail(const struct fat32_volume *vol, int rc)
 	return detail[0] ? detail : fat32_strerror(rc);
 }
 
+/*
+ * A device error: the card may have been pulled, or changed for another (a
+ * new card must be initialised before it answers). The next load or shell
+ * command mounts it again.
+ */
+static void card_failed(int rc)
+{
+	if (rc == FAT32_ERR_IO)
+		storage_forget(fat32_strerror(rc));
+}
+
 /* Opens the job's current file, checking it is still the size it was when queued. */
 static bool open_file(struct fat32_volume *vol, struct load_job *job, char *err, size_t err_size)
 {
@@ -318,7 +329,9 @@ static bool open_file(struct fat32_volume *vol, struct load_job *job, char *err,
 	int rc = fat32_open(vol, f->path, &job->cursor);
 
 	if (rc < 0) {
-		fmt_snprintf(err, err_size, "%s '%s': %s", f->what, f->path, fat32_detail(vol, rc));
+		card_failed(rc);
+		/* As when the load was queued (check_file): "not found", "device read error". */
+		fmt_snprintf(err, err_size, "%s '%s': %s", f->what, f->path, fat32_strerror(rc));
 		return false;
 	}
 	if (job->cursor.entry.size != f->size) {
@@ -333,7 +346,7 @@ static bool open_file(struct fat32_volume *vol, struct load_job *job, char *err,
 /* Reads the next chunk of the current file into the VM's RAM. */
 static bool read_step(struct load_job *job, char *err, size_t err_size)
 {
-	struct fat32_volume *vol = storage_volume();
+	struct fat32_volume *vol = storage_require();
 	const struct load_file *f;
 	uint64_t offset, size, got = 0;
 	void *dst;
@@ -352,6 +365,7 @@ static bool read_step(struct load_job *job, char *err, size_t err_size)
 	dst = vm_guest_ptr(job->vm, f->ipa + offset, size);
 	rc = size ? fat32_read_next(vol, &job->cursor, dst, READ_STEP_BYTES, &got) : 0;
 	if (rc < 0 || got != size) {
+		card_failed(rc);
 		fmt_snprintf(err, err_size, "reading %s '%s' at byte %lu: %s", f->what, f->path,
 			     offset, rc < 0 ? fat32_detail(vol, rc) : "short read");
 		return false;

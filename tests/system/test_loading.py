@@ -13,11 +13,12 @@ few seconds, to stop, restart, kill and fail loads part way.
 
 import os
 import re
+import shutil
 import time
 
 import pytest
 
-from conftest import FULL_SDCARD, PROMPT
+from conftest import FULL_SDCARD, SDCARD, edit_card
 
 LINUX_VM = 4
 UBOOT_VM = 3
@@ -234,3 +235,34 @@ def test_card_pulled_mid_load_stops_only_that_vm(big):
     echo_answers(big, 1, "the card is gone")
     assert "up " in big.run("uptime")
     print(line)
+
+
+def test_file_gone_mid_load_stops_only_that_vm(boot, tmp_path):
+    """The card is swapped mid-load for the same card without big.img (QEMU's monitor
+    `change`): the load in progress finds the file's clusters freed, the queued one
+    finds no file; each VM stops with its own line, the rest goes on."""
+    data = random_bytes(BIG_BYTES)
+    con = boot(card_files={"avisor.cfg": BIG_CONFIG, "big.img": data})
+    con.expect_prompt(timeout=15)
+    # The same edits in the same order give the same layout, then big.img goes.
+    other, scratch = str(tmp_path / "without-big.img"), []
+    shutil.copyfile(SDCARD, other)
+    edit_card(other, {"avisor.cfg": BIG_CONFIG, "big.img": data}, [], scratch)
+    edit_card(other, {}, ["big.img"], scratch)
+    for path in scratch:
+        os.unlink(path)
+    wait_until_loading(con, BIG_VM, percent=5)
+    con.send("\x01c")
+    con.expect_exact("(qemu)")
+    con.send("change sd0 %s raw\r" % other)
+    con.expect_exact("(qemu)")
+    con.send("\x01c")
+    m = wait_in_log(con, r"\[aVisor\] VM 2 \(big\) stopped: loading failed: reading initrd "
+                    r"'big.img' at byte \d+: [^\r\n]+", 30)
+    print(m.group(0))
+    m = wait_in_log(con, r"\[aVisor\] VM 3 \(big2\) stopped: loading failed: initrd 'big.img': "
+                    r"[^\r\n]*not found[^\r\n]*", 30)
+    print(m.group(0))
+    echo_answers(con, 1, "the file is gone")
+    out = con.run("vmrestart %d" % BIG_VM)
+    assert "restart failed: initrd 'big.img': not found" in out, out
