@@ -178,6 +178,8 @@ def test_loads_queue_and_vmkill_frees_a_loading_vm(big):
     assert state == "loading" and pct2 == 0, out
     assert re.search(r"^ +%d big2 .*\n +loading: 0 KiB of 24\.0 MiB \(0%%\), queued behind "
                      r"another load" % BIG2_VM, out, re.M), out
+    out = big.run("vmi %d" % BIG2_VM)
+    assert re.search(r"VM 3 \(big2\): loading\n  loading: 0 KiB of 24\.0 MiB \(0%\), queued", out), out
     before = free_mib(big)
     assert "destroyed (its load cancelled), 64 MiB of memory freed" in big.run("vmkill %d" % BIG_VM)
     assert free_mib(big) == before + 64
