@@ -203,10 +203,13 @@ static const char *vcpu_state_name(enum vcpu_state state)
 static void print_vm_details(const struct vm *vm)
 {
 	const struct vm_stats *st = &vm->stats;
+	char progress[96];
 
 	hv_printf("VM %u (%s): %s\n", vm->id, vm->name, vm_state_name(vm));
 	if (vm->state == VM_STOPPED)
 		hv_printf("  stopped: %s\n", vm->stop_reason);
+	if (vm->state == VM_LOADING && loader_progress_text(vm, progress, sizeof(progress)))
+		hv_printf("  loading: %s\n", progress);
 	hv_printf("  image %s, loaded at 0x%lx, entry 0x%lx\n", vm->image, vm->load_addr,
 		  vm->entry);
 	if (vm->dtb[0])
@@ -255,12 +258,34 @@ static struct vm *vm_argument(int argc, char **argv)
 	return vm_by_id(id);
 }
 
+/* Reloads the VM's files in the background; it starts when they are in. */
+static int vmrestart(struct vm *vm, const char *cmd)
+{
+	char err[160];
+
+	if (lifecycle_restart(vm, err, sizeof(err)) < 0) {
+		vm_stop(vm, "restart failed: %s", err);
+		return 1;
+	}
+	hv_printf("%s: VM %u (%s) loading %s from the SD card; it starts when its files are in "
+		  "(vml shows how far)\n",
+		  cmd, vm->id, vm->name, vm->image);
+	return 0;
+}
+
 static int cmd_vmstop(int argc, char **argv)
 {
 	struct vm *vm = vm_argument(argc, argv);
 
 	if (!vm)
 		return 1;
+	if (vm->state == VM_LOADING) {
+		loader_cancel(vm);
+		hv_printf("vmstop: VM %u (%s) stopped while loading: the load is cancelled; "
+			  "vmstart or vmrestart loads it again\n",
+			  vm->id, vm->name);
+		return 0;
+	}
 	if (vm->state != VM_RUNNING) {
 		hv_printf("vmstop: VM %u (%s) is not running\n", vm->id, vm->name);
 		return 1;
@@ -281,6 +306,14 @@ static int cmd_vmstart(int argc, char **argv)
 		hv_printf("vmstart: VM %u (%s) is already running\n", vm->id, vm->name);
 		return 1;
 	}
+	if (vm->state == VM_LOADING) {
+		hv_printf("vmstart: VM %u (%s) is loading; vml shows how far\n", vm->id, vm->name);
+		return 1;
+	}
+	if (!vm->files_loaded) {
+		/* Its load was cancelled or failed: load again, then it starts. */
+		return vmrestart(vm, "vmstart");
+	}
 	if (vm->resumable) {
 		vm_resume(vm);
 		hv_printf("vmstart: VM %u (%s) resumed\n", vm->id, vm->name);
@@ -298,17 +331,10 @@ static int cmd_vmstart(int argc, char **argv)
 static int cmd_vmrestart(int argc, char **argv)
 {
 	struct vm *vm = vm_argument(argc, argv);
-	char err[160];
 
 	if (!vm)
 		return 1;
-	if (lifecycle_restart(vm, err, sizeof(err)) < 0) {
-		vm_stop(vm, "restart failed: %s", err);
-		return 1;
-	}
-	hv_printf("vmrestart: VM %u (%s) reloaded from %s and started\n", vm->id, vm->name,
-		  vm->image);
-	return 0;
+	return vmrestart(vm, "vmrestart");
 }
 
 static int cmd_vmkill(int argc, char **argv)
@@ -317,15 +343,17 @@ static int cmd_vmkill(int argc, char **argv)
 	unsigned int id;
 	char name[VM_NAME_MAX];
 	uint64_t ram_size;
+	bool loading;
 
 	if (!vm)
 		return 1;
+	loading = vm->state == VM_LOADING;
 	id = vm->id;
 	ram_size = vm->ram_size;
 	strlcpy(name, vm->name, sizeof(name));
 	vm_destroy(vm);
-	hv_printf("vmkill: VM %u (%s) destroyed, %s of memory freed\n", id, name,
-		  SIZE_TEXT(ram_size));
+	hv_printf("vmkill: VM %u (%s) destroyed%s, %s of memory freed\n", id, name,
+		  loading ? " (its load cancelled)" : "", SIZE_TEXT(ram_size));
 	return 0;
 }
 
@@ -429,11 +457,23 @@ static void name_from_image(const char *image, char *name, size_t size)
 		fmt_snprintf(name + (len > size - 4 ? size - 4 : len), 4, "-%u", n);
 }
 
+/* The VM vmld made is in: the line vmld printed before loading was asynchronous. */
+static void vmld_done(struct vm *vm, const struct load_report *report, const char *err)
+{
+	if (err)
+		return;
+	vconsole_report("vmld: VM %u (%s) %s: %s, %s loaded at 0x%lx in %lu ms (%s/s), entry "
+			"0x%lx, %s RAM",
+			vm->id, vm->name,
+			vm->state == VM_RUNNING ? "started" : "created (autostart=no)", vm->image,
+			SIZE_TEXT(report->image_bytes), vm->load_addr, report->elapsed_us / 1000,
+			SIZE_TEXT(loader_bytes_per_s(report)), vm->entry, SIZE_TEXT(vm->ram_size));
+}
+
 static int cmd_vmld(int argc, char **argv)
 {
 	char name[VM_NAME_MAX], problem[CONFIG_PROBLEM_MAX], err[160];
 	struct vm_spec spec;
-	struct load_report report;
 	struct vm *vm;
 
 	if (argc < 4) {
@@ -447,16 +487,14 @@ static int cmd_vmld(int argc, char **argv)
 		hv_printf("vmld: %s\n", problem);
 		return 1;
 	}
-	vm = loader_create_vm(&spec, err, sizeof(err), &report);
+	vm = loader_create_vm(&spec, vmld_done, err, sizeof(err));
 	if (!vm) {
 		hv_printf("vmld: %s\n", err);
 		return 1;
 	}
-	hv_printf("vmld: VM %u (%s) %s: %s, %s loaded at 0x%lx in %lu ms (%s/s), entry 0x%lx, "
-		  "%s RAM\n",
-		  vm->id, vm->name, spec.autostart ? "started" : "created (autostart=no)",
-		  spec.image, SIZE_TEXT(report.image_bytes), spec.load_addr, report.micros / 1000,
-		  SIZE_TEXT(loader_bytes_per_s(&report)), spec.entry, SIZE_TEXT(spec.ram_size));
+	hv_printf("vmld: VM %u (%s) loading %s into %s RAM; a line follows when it starts "
+		  "(vml shows how far)\n",
+		  vm->id, vm->name, spec.image, SIZE_TEXT(spec.ram_size));
 	return 0;
 }
 

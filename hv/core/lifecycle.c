@@ -2,16 +2,25 @@
 #include "core/loader.h"
 #include "core/vconsole.h"
 #include "core/vm.h"
+#include "lib/printf.h"
+
+/* The restarted VM's files are in and it runs again (errors were reported by the loader). */
+static void restart_done(struct vm *vm, const struct load_report *report, const char *err)
+{
+	if (err)
+		return;
+	vconsole_report("VM %u (%s) reloaded from %s and started (%s in %lu ms, %s/s)", vm->id,
+			vm->name, vm->image,
+			SIZE_TEXT(report->image_bytes + report->dtb_bytes + report->initrd_bytes),
+			report->elapsed_us / 1000, SIZE_TEXT(loader_bytes_per_s(report)));
+}
 
 int lifecycle_restart(struct vm *vm, char *err, size_t err_size)
 {
-	struct load_report report;
-
 	vm_reset(vm);
-	if (loader_load_files(vm, err, err_size, &report) < 0)
+	if (loader_queue(vm, true, restart_done, err, err_size) < 0)
 		return -1;
 	vm->restarts++;
-	vm_start(vm);
 	return 0;
 }
 

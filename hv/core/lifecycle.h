@@ -12,6 +12,9 @@ struct vm;
 /* Carries out every pending VM request (called by the scheduler's slow path). */
 void lifecycle_carry_out_requests(void);
 
-/* Resets the VM, reloads its image and device tree from the card and starts it; 0 or -1 with err.
+/*
+ * Resets the VM and queues the reload of its files from the card (any load
+ * in progress starts over); it starts by itself when they are in, with a
+ * report line. 0, or -1 with err when the files are not there or do not fit.
  */
 int lifecycle_restart(struct vm *vm, char *err, size_t err_size);

@@ -1,10 +1,23 @@
 #include "core/loader.h"
 #include "board/board.h"
+#include "core/sched.h"
 #include "core/storage.h"
 #include "core/vm.h"
 #include "fs/fat32.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+
+/*
+ * The size of one step. In QEMU the SD card reads 4-10 MB/s (PIO, one
+ * emulated register access per word) and clearing RAM runs at 150-700 MB/s
+ * (slower where QEMU's host pages are touched for the first time): either
+ * step takes 1.5-8 ms, 15 ms on a busy host. The shell, served between
+ * steps, answers a key within 50 ms, and a guest's timer interrupt waits at
+ * most that long. On a real Pi 3 the card is faster (about 20 MB/s at
+ * 50 MHz, 4 bits) and steps are shorter still.
+ */
+#define READ_STEP_BYTES	 (32UL << 10)
+#define CLEAR_STEP_BYTES (1UL << 20)
 
 /* Checks that `path` is a file that fits at guest-physical [ipa, ram end); returns its size. */
 static bool check_file(struct fat32_volume *vol, const char *what, const char *path, uint64_t ipa,
@@ -29,27 +42,6 @@ static bool check_file(struct fat32_volume *vol, const char *what, const char *p
 		return false;
 	}
 	*size = entry.size;
-	return true;
-}
-
-static bool read_into_vm(struct fat32_volume *vol, struct vm *vm, const char *what,
-			 const char *path, uint64_t ipa, uint64_t size, char *err, size_t err_size)
-{
-	void *dst = vm_guest_ptr(vm, ipa, size);
-	uint64_t got = 0;
-	int rc;
-
-	if (!dst) {
-		fmt_snprintf(err, err_size, "%s '%s' does not fit in the VM's memory", what, path);
-		return false;
-	}
-	rc = fat32_read_file(vol, path, dst, size, &got);
-	if (rc < 0 || got != size) {
-		fmt_snprintf(err, err_size, "reading %s '%s': %s", what, path,
-			     rc < 0 ? fat32_strerror(rc) : "short read");
-		return false;
-	}
-	vm_finish_load(vm, ipa, size);
 	return true;
 }
 
@@ -117,14 +109,87 @@ static void spec_of(const struct vm *vm, struct vm_spec *spec)
 	spec->ram_size = vm->ram_size;
 }
 
-int loader_load_files(struct vm *vm, char *err, size_t err_size, struct load_report *report)
+/* What a job is doing: zeroing the VM's RAM, then reading file after file. */
+enum load_phase {
+	PHASE_CLEAR,
+	PHASE_FILES,
+};
+
+/* The files of a VM, in the order they are read. */
+enum load_file_index {
+	FILE_IMAGE,
+	FILE_DTB,
+	FILE_INITRD,
+	FILE_COUNT,
+};
+
+struct load_file {
+	const char *what, *path; /* path "" = not named */
+	uint64_t ipa, size;
+};
+
+/* A VM's load: one per VM slot; vm NULL = no job. */
+struct load_job {
+	struct vm *vm;
+	uint64_t ticket; /* queue order: the lowest runs first */
+	bool autostart;
+	load_done_fn done;
+	enum load_phase phase;
+	uint64_t cleared; /* bytes of RAM zeroed */
+	struct load_file files[FILE_COUNT];
+	unsigned int file;	  /* the one being read */
+	bool open;		  /* cursor is that file, open */
+	struct fat32_file cursor; /* where the next chunk comes from */
+	uint64_t read, total;	  /* file bytes read, and to read */
+	uint64_t queued_us;	  /* board time when it was queued */
+	uint64_t read_us;	  /* time spent reading from the card */
+};
+
+static struct load_job jobs[VM_MAX];
+static uint64_t next_ticket;
+static unsigned int jobs_queued;
+
+static struct load_job *job_of(const struct vm *vm)
+{
+	return &jobs[vm->id - 1];
+}
+
+bool loader_pending(void)
+{
+	return jobs_queued != 0;
+}
+
+/* The job that runs now: the one queued first. */
+static struct load_job *current_job(void)
+{
+	struct load_job *first = NULL;
+
+	for (unsigned int i = 0; i < VM_MAX; i++) {
+		if (jobs[i].vm && (!first || jobs[i].ticket < first->ticket))
+			first = &jobs[i];
+	}
+	return first;
+}
+
+static void describe_files(struct load_job *job, const struct file_sizes *sizes)
+{
+	const struct vm *vm = job->vm;
+
+	job->files[FILE_IMAGE] =
+	    (struct load_file){"image", vm->image, vm->load_addr, sizes->image};
+	job->files[FILE_DTB] = (struct load_file){"device tree", vm->dtb, vm->dtb_addr, sizes->dtb};
+	job->files[FILE_INITRD] =
+	    (struct load_file){"initrd", vm->initrd, vm->initrd_addr, sizes->initrd};
+	job->total = sizes->image + sizes->dtb + sizes->initrd;
+}
+
+int loader_queue(struct vm *vm, bool autostart, load_done_fn done, char *err, size_t err_size)
 {
 	struct fat32_volume *vol = storage_require();
 	struct file_sizes sizes;
+	struct load_job *job;
 	struct vm_spec spec;
-	uint64_t start;
 
-	*report = (struct load_report){0};
 	if (!vol) {
 		fmt_snprintf(err, err_size, "%s", storage_error());
 		return -1;
@@ -132,30 +197,258 @@ int loader_load_files(struct vm *vm, char *err, size_t err_size, struct load_rep
 	spec_of(vm, &spec);
 	if (!files_fit(vol, &spec, &sizes, err, err_size))
 		return -1;
-	start = board_uptime_us();
-	if (!read_into_vm(vol, vm, "image", spec.image, spec.load_addr, sizes.image, err, err_size))
-		return -1;
-	if (spec.dtb[0] && !read_into_vm(vol, vm, "device tree", spec.dtb, spec.dtb_addr, sizes.dtb,
-					 err, err_size))
-		return -1;
-	if (spec.initrd[0] && !read_into_vm(vol, vm, "initrd", spec.initrd, spec.initrd_addr,
-					    sizes.initrd, err, err_size))
-		return -1;
-	report->micros = board_uptime_us() - start;
-	report->image_bytes = sizes.image;
-	report->dtb_bytes = sizes.dtb;
-	report->initrd_bytes = sizes.initrd;
+	loader_cancel(vm);
+	job = job_of(vm);
+	*job = (struct load_job){
+	    .vm = vm,
+	    .ticket = next_ticket++,
+	    .autostart = autostart,
+	    .done = done,
+	    .queued_us = board_uptime_us(),
+	};
+	describe_files(job, &sizes);
+	jobs_queued++;
+	vm->files_loaded = false;
+	vm->state = VM_LOADING;
+	vm->stop_reason[0] = '\0';
 	return 0;
 }
 
-struct vm *loader_create_vm(const struct vm_spec *spec, char *err, size_t err_size,
-			    struct load_report *report)
+/* The job is over: its slot is free again. */
+static void drop_job(struct load_job *job)
+{
+	job->vm = NULL;
+	jobs_queued--;
+}
+
+static void fill_report(const struct load_job *job, struct load_report *report)
+{
+	*report = (struct load_report){
+	    .image_bytes = job->files[FILE_IMAGE].size,
+	    .dtb_bytes = job->files[FILE_DTB].size,
+	    .initrd_bytes = job->files[FILE_INITRD].size,
+	    .micros = job->read_us,
+	    .elapsed_us = board_uptime_us() - job->queued_us,
+	};
+}
+
+void loader_cancel(struct vm *vm)
+{
+	struct load_job *job = job_of(vm);
+	struct load_report report;
+	load_done_fn done = job->done;
+
+	if (job->vm != vm)
+		return;
+	fill_report(job, &report);
+	drop_job(job);
+	vm->state = VM_STOPPED;
+	strlcpy(vm->stop_reason, "loading cancelled (vmstart or vmrestart loads it again)",
+		sizeof(vm->stop_reason));
+	if (done)
+		done(vm, &report, "cancelled");
+}
+
+/* The files are in: the guest may start. */
+static void finish(struct load_job *job)
+{
+	struct vm *vm = job->vm;
+	struct load_report report;
+	load_done_fn done = job->done;
+	bool autostart = job->autostart;
+
+	fill_report(job, &report);
+	drop_job(job);
+	vm->files_loaded = true;
+	vm->state = VM_STOPPED;
+	strlcpy(vm->stop_reason, "not started", sizeof(vm->stop_reason));
+	if (autostart)
+		vm_start(vm);
+	if (done)
+		done(vm, &report, NULL);
+}
+
+/* Loading failed: the VM stops, with one report line saying which file and why. */
+static void fail(struct load_job *job, const char *err)
+{
+	struct vm *vm = job->vm;
+	struct load_report report;
+	load_done_fn done = job->done;
+
+	fill_report(job, &report);
+	drop_job(job);
+	vm_stop(vm, "loading failed: %s (vmrestart tries again)", err);
+	if (done)
+		done(vm, &report, err);
+}
+
+static void clear_step(struct load_job *job)
+{
+	struct vm *vm = job->vm;
+	uint64_t size = vm->ram_size - job->cleared;
+
+	if (size > CLEAR_STEP_BYTES)
+		size = CLEAR_STEP_BYTES;
+	vm_clear_ram(vm, job->cleared, size);
+	job->cleared += size;
+	if (job->cleared == vm->ram_size)
+		job->phase = PHASE_FILES;
+}
+
+/* Moves job->file past the files already read and those not named; false after the last. */
+static bool next_file(struct load_job *job)
+{
+	while (job->file < FILE_COUNT && !job->open && !job->files[job->file].path[0])
+		job->file++;
+	return job->file < FILE_COUNT;
+}
+
+/* The volume's message for the last error, or the error's name. */
+static const char *fat32_detail(const struct fat32_volume *vol, int rc)
+{
+	const char *detail = fat32_last_error_detail(vol);
+
+	return detail[0] ? detail : fat32_strerror(rc);
+}
+
+/*
+ * A device error: the card may have been pulled, or changed for another (a
+ * new card must be initialised before it answers). The next load or shell
+ * command mounts it again.
+ */
+static void card_failed(int rc)
+{
+	if (rc == FAT32_ERR_IO)
+		storage_forget(fat32_strerror(rc));
+}
+
+/* Opens the job's current file, checking it is still the size it was when queued. */
+static bool open_file(struct fat32_volume *vol, struct load_job *job, char *err, size_t err_size)
+{
+	const struct load_file *f = &job->files[job->file];
+	int rc = fat32_open(vol, f->path, &job->cursor);
+
+	if (rc < 0) {
+		card_failed(rc);
+		/* As when the load was queued (check_file): "not found", "device read error". */
+		fmt_snprintf(err, err_size, "%s '%s': %s", f->what, f->path, fat32_strerror(rc));
+		return false;
+	}
+	if (job->cursor.entry.size != f->size) {
+		fmt_snprintf(err, err_size, "%s '%s' changed on the card (%lu bytes, was %lu)",
+			     f->what, f->path, job->cursor.entry.size, f->size);
+		return false;
+	}
+	job->open = true;
+	return true;
+}
+
+/* Reads the next chunk of the current file into the VM's RAM. */
+static bool read_step(struct load_job *job, char *err, size_t err_size)
+{
+	struct fat32_volume *vol = storage_require();
+	const struct load_file *f;
+	uint64_t offset, size, got = 0;
+	void *dst;
+	int rc;
+
+	if (!vol) {
+		fmt_snprintf(err, err_size, "%s", storage_error());
+		return false;
+	}
+	if (!job->open && !open_file(vol, job, err, err_size))
+		return false;
+	f = &job->files[job->file];
+	offset = job->cursor.offset;
+	size = f->size - offset < READ_STEP_BYTES ? f->size - offset : READ_STEP_BYTES;
+	/* Checked when queued: the file fits in RAM at f->ipa. */
+	dst = vm_guest_ptr(job->vm, f->ipa + offset, size);
+	rc = size ? fat32_read_next(vol, &job->cursor, dst, READ_STEP_BYTES, &got) : 0;
+	if (rc < 0 || got != size) {
+		card_failed(rc);
+		fmt_snprintf(err, err_size, "reading %s '%s' at byte %lu: %s", f->what, f->path,
+			     offset, rc < 0 ? fat32_detail(vol, rc) : "short read");
+		return false;
+	}
+	vm_finish_load(job->vm, f->ipa + offset, size);
+	job->read += size;
+	if (job->cursor.offset == f->size) {
+		job->open = false;
+		job->file++;
+	}
+	return true;
+}
+
+/* One bounded piece of the current job. */
+static void step(struct load_job *job)
+{
+	char err[200];
+	uint64_t start;
+	bool ok;
+
+	if (job->phase == PHASE_CLEAR) {
+		clear_step(job);
+		return;
+	}
+	if (!next_file(job)) {
+		finish(job);
+		return;
+	}
+	start = board_uptime_us();
+	ok = read_step(job, err, sizeof(err));
+	job->read_us += board_uptime_us() - start;
+	if (!ok)
+		fail(job, err);
+}
+
+void loader_run(uint64_t budget_us)
+{
+	uint64_t start = board_uptime_us();
+	struct load_job *job;
+
+	do {
+		job = current_job();
+		if (!job)
+			return;
+		step(job);
+	} while (sched_can_resume_guest() && board_uptime_us() - start < budget_us);
+}
+
+/* Bytes as a person reads them: KiB below 1 MiB, else MiB with one decimal. */
+static size_t format_bytes(char *buf, size_t size, uint64_t bytes)
+{
+	uint64_t tenths = bytes * 10 >> 20;
+
+	if (bytes < (1UL << 20))
+		return (size_t)fmt_snprintf(buf, size, "%lu KiB", (bytes + 1023) >> 10);
+	return (size_t)fmt_snprintf(buf, size, "%lu.%lu MiB", tenths / 10, tenths % 10);
+}
+
+bool loader_progress_text(const struct vm *vm, char *buf, size_t size)
+{
+	const struct load_job *job = job_of(vm);
+	char done[24], total[24];
+
+	buf[0] = '\0';
+	if (job->vm != vm)
+		return false;
+	format_bytes(done, sizeof(done), job->read);
+	format_bytes(total, sizeof(total), job->total);
+	fmt_snprintf(buf, size, "%s of %s (%lu%%)%s", done, total,
+		     job->total ? job->read * 100 / job->total : 0,
+		     current_job() != job	 ? ", queued behind another load"
+		     : job->phase == PHASE_CLEAR ? ", clearing its memory first"
+						 : "");
+	return true;
+}
+
+struct vm *loader_create_vm(const struct vm_spec *spec, load_done_fn done, char *err,
+			    size_t err_size)
 {
 	struct fat32_volume *vol = storage_require();
 	struct file_sizes sizes;
 	struct vm *vm;
 
-	*report = (struct load_report){0};
 	if (!vol) {
 		fmt_snprintf(err, err_size, "%s", storage_error());
 		return NULL;
@@ -166,12 +459,10 @@ struct vm *loader_create_vm(const struct vm_spec *spec, char *err, size_t err_si
 	vm = vm_create(spec, err, err_size);
 	if (!vm)
 		return NULL;
-	if (loader_load_files(vm, err, err_size, report) < 0) {
+	if (loader_queue(vm, spec->autostart, done, err, err_size) < 0) {
 		vm_destroy(vm);
 		return NULL;
 	}
-	if (spec->autostart)
-		vm_start(vm);
 	return vm;
 }
 

@@ -74,11 +74,6 @@ void hv_main(unsigned int entry_el)
 	vm_init_all();
 	sched_init();
 	boot_vms_create();
-	/*
-	 * The system timer counts from power-on. Under QEMU -icount shift=0 a
-	 * microsecond is 1000 instructions: make bench reports this line.
-	 */
-	hv_printf("boot: VMs started %lu us after power-on\n", board_uptime_us());
 
 	hv_printf(
 	    "Type 'help' for commands, 'vmc <id>' to attach to a VM. In QEMU, Ctrl-A X quits.\n");

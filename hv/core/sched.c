@@ -4,6 +4,7 @@
 #include "board/board.h"
 #include "core/console.h"
 #include "core/lifecycle.h"
+#include "core/loader.h"
 #include "core/sched_policy.h"
 #include "core/vconsole.h"
 #include "core/vdebug_hw.h"
@@ -351,8 +352,39 @@ static unsigned int runnable_slots(bool runnable[SLOTS])
 }
 
 /*
+ * Loading files (loader.h) has a turn of its own in the round robin, after
+ * the last slot: when the round robin wraps round while a load waits, the
+ * loader gets the core for a time slice (slice_end_us), then the round
+ * robin goes on. With n busy vCPUs a load gets one turn in n + 1, and every
+ * vCPU still gets its own. A vCPU that wakes runs out of turn as always; a
+ * key for the shell is served; then the loader's turn goes on.
+ */
+static bool loader_had_turn; /* the round robin wrapped round to the loader last time */
+static bool loader_turn;     /* the slice ending at slice_end_us is the loader's */
+
+static bool loader_turn_goes_on(uint64_t now_us)
+{
+	if (loader_turn && (now_us >= slice_end_us || !loader_pending()))
+		loader_turn = false;
+	return loader_turn;
+}
+
+static bool loader_takes_turn(int slot, uint64_t now_us)
+{
+	if (slot > round_robin_slot || loader_had_turn || !loader_pending()) {
+		loader_had_turn = false;
+		return false;
+	}
+	loader_had_turn = true;
+	loader_turn = true;
+	slice_end_us = now_us + VM_DEFAULT_SLICE_US;
+	return true;
+}
+
+/*
  * A vCPU that just woke goes first; otherwise the current vCPU keeps the
- * core until its slice ends, then the next runnable one in turn.
+ * core until its slice ends, then the next runnable one in turn (or the
+ * loader, NULL, in its turn).
  */
 static struct vcpu *choose_next(uint64_t now_us, struct vcpu *woken, unsigned int *runnable_count)
 {
@@ -362,11 +394,13 @@ static struct vcpu *choose_next(uint64_t now_us, struct vcpu *woken, unsigned in
 	*runnable_count = runnable_slots(runnable);
 	if (woken)
 		return woken;
+	if (loader_turn_goes_on(now_us))
+		return NULL;
 	if (sched_running && sched_running->state == VCPU_RUNNABLE &&
 	    sched_running->vm->state == VM_RUNNING && now_us < slice_end_us)
 		return sched_running;
 	slot = sched_pick_round_robin(runnable, SLOTS, round_robin_slot);
-	if (slot < 0)
+	if (slot < 0 || loader_takes_turn(slot, now_us))
 		return NULL;
 	round_robin_slot = slot;
 	return slot_vcpu((unsigned int)slot);
@@ -440,6 +474,22 @@ static void expire_vtimer_taken(void)
 		v->vtimer_taken = false;
 }
 
+/*
+ * Nothing to run, or the loader's turn: load files for up to a time slice,
+ * instead of sleeping. Interrupts are on, as for the shell: the steps stop
+ * as soon as one asks for work (a key, an alarm), so the console is served
+ * within one step.
+ */
+static bool run_loader(void)
+{
+	if (!loader_pending())
+		return false;
+	irq_unmask();
+	loader_run(VM_DEFAULT_SLICE_US);
+	irq_mask();
+	return true;
+}
+
 static void recheck_vtimer(void)
 {
 	if (sched_vtimer_irq_masked && (!sched_running || !vcpu_vtimer_line(sched_running, true))) {
@@ -456,7 +506,8 @@ static void program_alarm(uint64_t now_us, uint64_t device_deadline, unsigned in
 
 	if (vtimer_next < deadline)
 		deadline = vtimer_next;
-	if (runnable > 1 && slice_end_us < deadline)
+	/* A waiting load is one more turn: the slice of a lone vCPU ends too. */
+	if ((runnable > 1 || loader_pending()) && slice_end_us < deadline)
 		deadline = slice_end_us;
 	if (sched_vtimer_irq_masked && now_us + VTIMER_RECHECK_US < deadline)
 		deadline = now_us + VTIMER_RECHECK_US;
@@ -497,7 +548,8 @@ static void reschedule(struct trap_frame *frame)
 		if (next)
 			break;
 		program_alarm(now, deadline, runnable);
-		idle();
+		if (!run_loader())
+			idle();
 	}
 	if (next != sched_running) {
 		switch_to(frame, next, now);

@@ -25,6 +25,17 @@ void shell_print_prompt(void)
 	console_puts(SHELL_PROMPT);
 }
 
+void shell_reprint_prompt(void)
+{
+	shell_print_prompt();
+	/* During a command the editor holds the finished line: nothing is being typed. */
+	if (editor.line_done || editor.len == 0)
+		return;
+	console_write_raw(editor.buf, editor.len);
+	for (size_t i = editor.cursor; i < editor.len; i++)
+		console_putc_raw('\b');
+}
+
 static const struct shell_command *find_command(const char *name)
 {
 	for (const struct shell_command *cmd = shell_commands; cmd->name; cmd++) {

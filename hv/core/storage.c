@@ -35,6 +35,12 @@ struct fat32_volume *storage_volume(void)
 	return mounted ? &volume : NULL;
 }
 
+void storage_forget(const char *why)
+{
+	mounted = false;
+	fmt_snprintf(error, sizeof(error), "SD card failed (%s); not mounted again yet", why);
+}
+
 struct fat32_volume *storage_require(void)
 {
 	if (!mounted)

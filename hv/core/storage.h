@@ -13,6 +13,12 @@ int storage_init(void);
 struct fat32_volume *storage_volume(void);
 /* Why there is no volume, in words ("no SD card", "not FAT32: ..."). */
 const char *storage_error(void);
+/*
+ * The card failed a read (pulled out, or changed for another): the volume is
+ * mounted again, with the card initialised again, the next time
+ * storage_require is called, so that a card put back in is found.
+ */
+void storage_forget(const char *why);
 /* Ensures the volume is mounted, mounting it now if the first attempt failed (card inserted later).
  */
 struct fat32_volume *storage_require(void);

@@ -4,6 +4,7 @@
 
 #include "arch/arm64/esr.h"
 #include "core/console.h"
+#include "core/loader.h"
 #include "core/sched.h"
 #include "core/shell.h"
 #include "core/vm.h"
@@ -74,7 +75,7 @@ void vconsole_report(const char *fmt, ...)
 	va_end(ap);
 	hv_printf("\n");
 	if (!attached)
-		shell_print_prompt();
+		shell_reprint_prompt();
 }
 
 /* Delivers one typed byte to the attached VM; false when its input buffer is full. */
@@ -160,6 +161,7 @@ static uint64_t vm_cpu_time_us(const struct vm *vm)
 static void print_vm(const struct vm *vm)
 {
 	const struct vm_stats *st = &vm->stats;
+	char progress[96];
 
 	hv_printf(VM_LIST_FORMAT("lu"), vm == attached ? '*' : ' ', (unsigned long)vm->id, vm->name,
 		  vm_state_name(vm), SIZE_TEXT(vm->ram_size), vm_cpu_time_us(vm) / 1000,
@@ -167,6 +169,8 @@ static void print_vm(const struct vm *vm)
 		  st->traps[EC_WFX], st->traps[EC_SYSREG], st->virq);
 	if (vm->state == VM_STOPPED)
 		hv_printf("      stopped: %s\n", vm->stop_reason);
+	if (vm->state == VM_LOADING && loader_progress_text(vm, progress, sizeof(progress)))
+		hv_printf("      loading: %s\n", progress);
 }
 
 void vconsole_print_vm_list(void)

@@ -26,6 +26,7 @@ enum vm_state {
 	VM_EMPTY,   /* free slot */
 	VM_RUNNING, /* its vCPUs are scheduled */
 	VM_STOPPED, /* stopped by a fault or by the user; its log is kept */
+	VM_LOADING, /* its RAM is being cleared and its files read (loader.c); not scheduled */
 };
 
 #define VM_TRAP_CLASSES 64 /* ESR_EL2.EC is 6 bits */
@@ -58,8 +59,9 @@ struct vm {
 	enum vm_state state;
 	enum vm_request request;
 	unsigned int restarts;
-	bool started;	/* it has run since it was created or last reset */
-	bool resumable; /* stopped by the user (vmstop): vmstart resumes it where it was */
+	bool started;	   /* it has run since it was created or last reset */
+	bool resumable;	   /* stopped by the user (vmstop): vmstart resumes it where it was */
+	bool files_loaded; /* its RAM holds its files since it was created or last reset */
 	char stop_reason[256];
 	char image[CONFIG_PATH_MAX];
 	char dtb[CONFIG_PATH_MAX];
@@ -88,12 +90,19 @@ struct vm {
 
 void vm_init_all(void);
 /*
- * Creates a VM from a spec: a slot, zeroed RAM, stage-2 tables, device
- * models, vCPUs at their reset state; not started yet (stopped, "not
- * started"). Returns it, or NULL with a message in err naming what was
- * wrong (bad values, no free slot, not enough memory).
+ * Creates a VM from a spec: a slot, RAM, stage-2 tables, device models,
+ * vCPUs at their reset state; not started yet (stopped, "not started").
+ * Its RAM still holds what a previous owner left: the load job clears it
+ * (vm_clear_ram) before any file is read, and the VM cannot start before
+ * its files are in. Returns it, or NULL with a message in err naming what
+ * was wrong (bad values, no free slot, not enough memory).
  */
 struct vm *vm_create(const struct vm_spec *spec, char *err, size_t err_size);
+/*
+ * Zeroes guest-physical [offset, offset + size) of the VM's RAM, cleaned to
+ * the Point of Coherency (see vm.c, why).
+ */
+void vm_clear_ram(struct vm *vm, uint64_t offset, uint64_t size);
 /*
  * Makes `size` bytes just written at guest-physical `ipa` visible to a guest
  * whose MMU and caches are still off (clean to the Point of Coherency) and
@@ -103,12 +112,16 @@ void vm_finish_load(struct vm *vm, uint64_t ipa, uint64_t size);
 /* Starts vCPU 0 at the entry point, with x0 = the device tree address (or 0). */
 void vm_start(struct vm *vm);
 /*
- * Puts the VM back to its state right after vm_create: RAM zeroed, devices
- * and vCPUs reset, not running. Its files must be loaded again. Its
- * console log and counters stay.
+ * Puts the VM back to its state right after vm_create: devices and vCPUs
+ * reset, not running, a load in progress cancelled. Its files must be
+ * loaded again (the load clears its RAM first). Its console log and
+ * counters stay.
  */
 void vm_reset(struct vm *vm);
-/* Frees everything the VM has: its RAM goes back to the pool and its slot and id are free. */
+/*
+ * Frees everything the VM has (a load in progress is cancelled): its RAM
+ * goes back to the pool and its slot and id are free.
+ */
 void vm_destroy(struct vm *vm);
 /* Stops a VM and prints a one-line report with the reason. */
 void vm_stop(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -187,7 +187,7 @@ int fat32_stat(struct fat32_volume *vol, const char *path, struct fat32_entry *o
 /* ---- Reading files ---- */
 
 /* What the directory entry says must hold before the chain is followed. */
-static int check_file(struct fat32_volume *vol, const struct fat32_entry *e, uint64_t buf_size)
+static int check_file(struct fat32_volume *vol, const struct fat32_entry *e)
 {
 	uint64_t volume_bytes = (uint64_t)vol->cluster_count * vol->bytes_per_cluster;
 
@@ -199,10 +199,6 @@ static int check_file(struct fat32_volume *vol, const struct fat32_entry *e, uin
 				  "clusters",
 				  e->name, (unsigned long long)e->size,
 				  (unsigned long long)volume_bytes);
-	if (e->size > buf_size)
-		return fat32_fail(vol, FAT32_ERR_TOO_BIG,
-				  "\"%s\" is %llu bytes, the buffer holds only %llu", e->name,
-				  (unsigned long long)e->size, (unsigned long long)buf_size);
 	if (e->size > 0 && !fat32_cluster_valid(vol, e->first_cluster))
 		return fat32_fail(vol, FAT32_ERR_CORRUPT,
 				  "\"%s\" (%llu bytes) starts at cluster %u, outside the volume's "
@@ -212,14 +208,37 @@ static int check_file(struct fat32_volume *vol, const struct fat32_entry *e, uin
 	return 0;
 }
 
-/*
- * Reads `bytes` from contiguous clusters starting at `first`: the whole
- * sectors with one device read straight into dst, a last partial sector
- * through the cache (the device reads only whole blocks).
- */
-static int read_run(struct fat32_volume *vol, uint32_t first, uint64_t bytes, uint8_t *dst)
+/* The file is larger than its chain: the chain ended after `clusters` clusters. */
+static int chain_too_short(struct fat32_volume *vol, const struct fat32_file *f, uint64_t bytes)
 {
-	uint64_t sector = fat32_cluster_sector(vol, first);
+	return fat32_fail(
+	    vol, FAT32_ERR_CORRUPT, "\"%s\" is %llu bytes but its cluster chain ends after %llu",
+	    f->entry.name, (unsigned long long)f->entry.size, (unsigned long long)bytes);
+}
+
+/* One step along the file's chain: chain.cluster becomes the one after it. */
+static int next_cluster(struct fat32_volume *vol, struct fat32_file *f)
+{
+	int rc = fat32_chain_next(vol, &f->chain);
+
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return chain_too_short(vol, f, f->cluster_start + vol->bytes_per_cluster);
+	f->cluster_start += vol->bytes_per_cluster;
+	return 0;
+}
+
+/*
+ * Reads `bytes` (whole sectors, but for the file's last partial sector)
+ * starting `in` bytes into cluster `first` of a run of contiguous ones: the
+ * whole sectors with one device read straight into dst, a last partial
+ * sector through the cache (the device reads only whole blocks).
+ */
+static int read_run(struct fat32_volume *vol, uint32_t first, uint64_t in, uint64_t bytes,
+		    uint8_t *dst)
+{
+	uint64_t sector = fat32_cluster_sector(vol, first) + in / BLOCK_SIZE;
 	uint32_t whole = (uint32_t)(bytes / BLOCK_SIZE);
 	uint32_t tail = (uint32_t)(bytes % BLOCK_SIZE);
 	int rc = fat32_read_sectors(vol, sector, whole, dst);
@@ -234,46 +253,91 @@ static int read_run(struct fat32_volume *vol, uint32_t first, uint64_t bytes, ui
 }
 
 /*
- * Follows the file's chain as far as its size needs, gathering adjacent
- * clusters into runs and reading each run at once. At the top of the outer
- * loop, chain.cluster is the first cluster of the next run.
+ * Reads up to `want` bytes from the cluster holding the file's next byte and
+ * the clusters adjacent to it on the card, as one device read; *done is how
+ * many. The chain is left at the cluster holding the byte after them (or
+ * at their last cluster, which may hold more of them).
  */
-static int read_clusters(struct fat32_volume *vol, const struct fat32_entry *e, uint8_t *dst)
+static int read_contiguous(struct fat32_volume *vol, struct fat32_file *f, uint8_t *dst,
+			   uint64_t want, uint64_t *done)
 {
 	uint64_t cluster_bytes = vol->bytes_per_cluster;
-	uint64_t remaining = e->size;
-	struct fat32_chain chain;
+	uint64_t in, avail;
+	uint32_t first, run = 1;
 	int rc;
 
-	fat32_chain_start(&chain, e->first_cluster);
-	while (remaining > 0) {
-		uint32_t run_start = chain.cluster;
-		uint64_t run_clusters = 1;
-		uint64_t bytes;
-
-		while (run_clusters * cluster_bytes < remaining) {
-			rc = fat32_chain_next(vol, &chain);
-			if (rc < 0)
-				return rc;
-			if (rc == 0)
-				return fat32_fail(
-				    vol, FAT32_ERR_CORRUPT,
-				    "\"%s\" is %llu bytes but its cluster chain ends "
-				    "after %llu",
-				    e->name, (unsigned long long)e->size,
-				    (unsigned long long)(e->size - remaining +
-							 run_clusters * cluster_bytes));
-			if (chain.cluster != run_start + run_clusters)
-				break;
-			run_clusters++;
-		}
-		bytes = run_clusters * cluster_bytes < remaining ? run_clusters * cluster_bytes
-								 : remaining;
-		rc = read_run(vol, run_start, bytes, dst);
+	if (f->offset == f->cluster_start + cluster_bytes && (rc = next_cluster(vol, f)) < 0)
+		return rc;
+	first = f->chain.cluster;
+	in = f->offset - f->cluster_start;
+	avail = cluster_bytes - in;
+	while (avail < want) {
+		rc = next_cluster(vol, f);
 		if (rc < 0)
 			return rc;
-		dst += bytes;
-		remaining -= bytes;
+		/* A gap on the card: this run ends; chain.cluster starts the next one. */
+		if (f->chain.cluster != first + run)
+			break;
+		run++;
+		avail += cluster_bytes;
+	}
+	*done = avail < want ? avail : want;
+	rc = read_run(vol, first, in, *done, dst);
+	if (rc == 0)
+		f->offset += *done;
+	return rc;
+}
+
+int fat32_open(struct fat32_volume *vol, const char *path, struct fat32_file *file)
+{
+	int rc;
+
+	if (!vol)
+		return FAT32_ERR_INVAL;
+	rc = begin(vol);
+	if (rc < 0)
+		return rc;
+	if (!path || !file)
+		return fat32_fail(vol, FAT32_ERR_INVAL, "fat32_open needs a path and a file");
+	memset(file, 0, sizeof(*file));
+	rc = resolve(vol, path, &file->entry);
+	if (rc == 0)
+		rc = check_file(vol, &file->entry);
+	if (rc == 0)
+		fat32_chain_start(&file->chain, file->entry.first_cluster);
+	return finish(vol, path, rc);
+}
+
+int fat32_read_next(struct fat32_volume *vol, struct fat32_file *file, void *buf, uint64_t max,
+		    uint64_t *got)
+{
+	uint64_t want, done;
+	uint8_t *dst = buf;
+	int rc;
+
+	if (got)
+		*got = 0;
+	if (!vol)
+		return FAT32_ERR_INVAL;
+	rc = begin(vol);
+	if (rc < 0)
+		return rc;
+	if (!file || !got || (!buf && max > 0) || max < BLOCK_SIZE)
+		return fat32_fail(vol, FAT32_ERR_INVAL,
+				  "fat32_read_next needs a file, a buffer of a sector or more");
+	/* Whole sectors, so that every read but the file's last starts on a sector. */
+	want = max - max % BLOCK_SIZE;
+	if (want > file->entry.size - file->offset)
+		want = file->entry.size - file->offset;
+	while (want > 0) {
+		rc = read_contiguous(vol, file, dst, want, &done);
+		if (rc < 0) {
+			*got = 0;
+			return rc;
+		}
+		dst += done;
+		want -= done;
+		*got += done;
 	}
 	return 0;
 }
@@ -281,7 +345,8 @@ static int read_clusters(struct fat32_volume *vol, const struct fat32_entry *e, 
 int fat32_read_file(struct fat32_volume *vol, const char *path, void *buf, uint64_t buf_size,
 		    uint64_t *out_size)
 {
-	struct fat32_entry e;
+	struct fat32_file file;
+	uint64_t got = 0;
 	int rc;
 
 	if (out_size)
@@ -294,13 +359,18 @@ int fat32_read_file(struct fat32_volume *vol, const char *path, void *buf, uint6
 	if (!path || (!buf && buf_size > 0))
 		return fat32_fail(vol, FAT32_ERR_INVAL,
 				  "fat32_read_file needs a path and a buffer");
-	rc = resolve(vol, path, &e);
-	if (rc == 0)
-		rc = check_file(vol, &e, buf_size);
-	if (rc == 0)
-		rc = read_clusters(vol, &e, buf);
+	rc = fat32_open(vol, path, &file);
+	if (rc < 0)
+		return rc;
+	if (file.entry.size > buf_size)
+		rc = fat32_fail(vol, FAT32_ERR_TOO_BIG,
+				"\"%s\" is %llu bytes, the buffer holds only %llu", file.entry.name,
+				(unsigned long long)file.entry.size, (unsigned long long)buf_size);
+	/* One read of it all: max is the size rounded up to whole sectors. */
+	else if (file.entry.size > 0)
+		rc = fat32_read_next(vol, &file, buf, file.entry.size + BLOCK_SIZE - 1, &got);
 	if (rc == 0 && out_size)
-		*out_size = e.size;
+		*out_size = got;
 	return finish(vol, path, rc);
 }
 

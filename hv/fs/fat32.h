@@ -74,6 +74,22 @@ struct fat32_sector_cache {
 };
 
 /*
+ * A walk along a cluster chain. `cluster` is the current cluster. Loops are
+ * caught two ways: Brent's cycle detection (compare with a saved cluster,
+ * saving a new one at power-of-two step counts) catches a loop within a few
+ * times its length, and no chain can take more steps than the volume has
+ * clusters.
+ */
+struct fat32_chain {
+	uint32_t cluster;
+	uint32_t first;
+	uint32_t steps;
+	uint32_t saved;
+	uint32_t steps_since_saved;
+	uint32_t save_interval;
+};
+
+/*
  * A mounted volume: everything the reader needs, buffers included, so that
  * it can be a static variable. Sector numbers are relative to the volume's
  * first block (start_lba). Read the fields, never write them.
@@ -125,6 +141,36 @@ int fat32_stat(struct fat32_volume *vol, const char *path, struct fat32_entry *o
  */
 int fat32_read_file(struct fat32_volume *vol, const char *path, void *buf, uint64_t buf_size,
 		    uint64_t *out_size);
+
+/*
+ * A file being read piece by piece (fat32_open, fat32_read_next): where the
+ * next byte is, and the cluster that holds it, so that each read continues
+ * along the cluster chain instead of walking it again from the start.
+ * Read the fields, never write them.
+ */
+struct fat32_file {
+	struct fat32_entry entry;
+	uint64_t offset;	  /* bytes read so far */
+	uint64_t cluster_start;	  /* file offset of the first byte of chain.cluster */
+	struct fat32_chain chain; /* byte `offset` is in chain.cluster, or just past its end */
+};
+
+/*
+ * Opens the file at path for fat32_read_next: 0, or an error (a directory,
+ * a size or first cluster the volume cannot hold). Nothing is read yet.
+ */
+int fat32_open(struct fat32_volume *vol, const char *path, struct fat32_file *file);
+
+/*
+ * Reads the next bytes of an open file into buf: at most max (rounded down
+ * to whole 512-byte sectors; at least one sector), fewer only at the end of
+ * the file. *got is the number of bytes read (0 at the end, and on error).
+ * The file's chain is followed from where the last read stopped, so reading
+ * a file in n pieces costs what reading it at once does, plus n device
+ * commands. The volume may be used for other things between two reads.
+ */
+int fat32_read_next(struct fat32_volume *vol, struct fat32_file *file, void *buf, uint64_t max,
+		    uint64_t *got);
 
 /* A short description of an error code, e.g. "cluster chain loops". */
 const char *fat32_strerror(int err);

@@ -111,22 +111,6 @@ int fat32_load_sector(struct fat32_volume *vol, struct fat32_sector_cache *cache
 
 /* fat32_chain.c */
 
-/*
- * A walk along a cluster chain. `cluster` is the current cluster. Loops are
- * caught two ways: Brent's cycle detection (compare with a saved cluster,
- * saving a new one at power-of-two step counts) catches a loop within a few
- * times its length, and no chain can take more steps than the volume has
- * clusters.
- */
-struct fat32_chain {
-	uint32_t cluster;
-	uint32_t first;
-	uint32_t steps;
-	uint32_t saved;
-	uint32_t steps_since_saved;
-	uint32_t save_interval;
-};
-
 bool fat32_cluster_valid(const struct fat32_volume *vol, uint32_t cluster);
 uint64_t fat32_cluster_sector(const struct fat32_volume *vol, uint32_t cluster);
 /* Starts a walk at `first`, which the caller has checked with fat32_cluster_valid. */

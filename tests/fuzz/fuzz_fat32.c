@@ -42,6 +42,7 @@ struct walk {
 };
 
 static uint8_t file_buf[64 * 1024];
+static uint8_t piece_buf[3 * 512];
 
 static int memory_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
 {
@@ -102,6 +103,37 @@ static void expect_error(struct fat32_volume *vol, const char *path, int rc, int
 	}
 }
 
+/*
+ * The file read again a piece at a time (as the VM loader reads): the same
+ * bytes when the whole read succeeded, an error with a message otherwise,
+ * never a piece larger than asked for.
+ */
+static void read_in_pieces(struct walk *w, const char *path, uint64_t size, bool whole_ok)
+{
+	static const uint64_t piece = 3 * 512;
+	struct fat32_file f;
+	uint64_t offset = 0, got;
+	int rc = fat32_open(w->vol, path, &f);
+
+	check_error_message(w->vol, rc);
+	while (rc == 0 && offset < size) {
+		rc = fat32_read_next(w->vol, &f, piece_buf, piece, &got);
+		check_error_message(w->vol, rc);
+		if (got > piece || (rc == 0 && got == 0) ||
+		    (whole_ok && rc == 0 && memcmp(piece_buf, file_buf + offset, got) != 0)) {
+			fprintf(stderr, "%s: piece at %llu differs (%llu bytes, rc %d)\n", path,
+				(unsigned long long)offset, (unsigned long long)got, rc);
+			abort();
+		}
+		offset += got;
+	}
+	if (whole_ok && rc != 0) {
+		fprintf(stderr, "%s: read whole, but not in pieces (rc %d at %llu)\n", path, rc,
+			(unsigned long long)offset);
+		abort();
+	}
+}
+
 static void read_file(struct walk *w, const char *path, const struct fat32_entry *e)
 {
 	uint64_t got = 1;
@@ -113,6 +145,8 @@ static void read_file(struct walk *w, const char *path, const struct fat32_entry
 			(unsigned long long)got, (unsigned long long)e->size, rc);
 		abort();
 	}
+	if (e->size <= sizeof(file_buf))
+		read_in_pieces(w, path, e->size, rc == 0);
 }
 
 static void visit(struct walk *w, const char *dir, const char *name, int depth)

@@ -103,12 +103,33 @@ class Console:
     def expect_prompt(self, timeout=10):
         self.expect_exact(PROMPT, timeout=timeout)
 
+    def expect_booted(self, timeout=30):
+        """Waits until the VMs of the card's avisor.cfg are loaded and started and the
+        prompt is back. They load in the background after the first prompt; the
+        hypervisor reports each, then "boot: VMs started" (also before the first
+        prompt when there is nothing to load)."""
+        self.expect(r"boot: VMs started \d+ us after power-on", timeout=timeout)
+        self.expect_prompt(timeout=timeout)
+
     def run(self, command, timeout=10):
         """Runs a shell command and returns its output (without echo and prompt)."""
         self.sendline(command)
         self.expect(re.escape(command) + r"\r+\n", timeout=timeout)
         self.expect_prompt(timeout=timeout)
         return normalize(self.before)
+
+    def vmld(self, args, timeout=30):
+        """Runs `vmld args` and waits until the VM is loaded and started (vmld loads in
+        the background and reports the start). Returns (VM id, the report line)."""
+        out = self.run("vmld " + args)
+        m = re.search(r"vmld: VM (\d+) \((.+?)\) loading", out)
+        assert m, out
+        self.expect(r"vmld: VM %s \(%s\) started[^\r\n]*\r*\n" % (m.group(1),
+                                                                   re.escape(m.group(2))),
+                    timeout=timeout)
+        line = self.match.group(0).rstrip()
+        self.expect_prompt(timeout=timeout)
+        return int(m.group(1)), line
 
     def attach(self, vm_id, timeout=10):
         """Attaches the console to VM `vm_id` (the shell's vmc command)."""
@@ -176,7 +197,7 @@ def boot(request):
 
 @pytest.fixture
 def hv(boot):
-    """The hypervisor, booted, at its first prompt."""
+    """The hypervisor, booted, its VMs loaded and started, at its prompt."""
     con = boot()
-    con.expect_prompt(timeout=15)
+    con.expect_booted(timeout=30)
     return con

@@ -36,7 +36,7 @@ def test_bench_quick_run_matches_native_checksum(boot):
     assert native_rows == ROWS
 
     hv = boot(card_files={"avisor.cfg": "bench " + BENCH_VM})
-    hv.expect_prompt(timeout=15)
+    hv.expect_booted(timeout=30)
     hv.attach(1)
     virt_rows, virt_sum = quick_run(hv)
     assert virt_rows == ROWS | {"hvc"}
@@ -45,7 +45,7 @@ def test_bench_quick_run_matches_native_checksum(boot):
 
 def test_bench_vm_switch_keeps_fpsimd_state(boot):
     hv = boot(card_files={"avisor.cfg": "bench-a " + BENCH_VM + "bench-b " + BENCH_VM})
-    hv.expect_prompt(timeout=15)
+    hv.expect_booted(timeout=30)
     hv.attach(2)
     hv.expect_exact("bench: press a key to start", timeout=15)
     hv.send("p")

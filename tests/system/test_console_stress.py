@@ -24,7 +24,7 @@ def test_64k_paste_into_echo_comes_back_byte_exact(boot):
     # echo next to lrtos (U-Boot's busy polling only makes QEMU's own input path slower).
     hv = boot(card_files={"avisor.cfg": "echo echo.bin 0x80000 0x80000 16M\n"
                                         "lrtos lrtos.bin 0x80000 0x80000 32M\n"})
-    hv.expect_prompt(timeout=15)
+    hv.expect_booted(timeout=30)
     hv.attach(1)
     hv.expect_exact("echo: ready")
     rng = random.Random(64)
@@ -48,7 +48,7 @@ def test_typing_at_the_shell_while_vms_print(boot):
               "lrtos lrtos.bin 0x80000 0x80000 32M\n"
               "lrtos2 lrtos.bin 0x80000 0x80000 32M\n")
     con = boot(card_files={"avisor.cfg": config})
-    con.expect_prompt(timeout=15)
+    con.expect_booted(timeout=30)
     # Both lrtos VMs print continuously while we type, fast, at the shell.
     word = "".join(random.Random(7).choice(string.ascii_lowercase) for _ in range(200))
     for _ in range(5):
@@ -85,7 +85,7 @@ def vml_table(con):
 
 def test_soak_eight_vms(boot):
     con = boot(card_files={"avisor.cfg": soak_config()})
-    con.expect_prompt(timeout=30)
+    con.expect_booted(timeout=60)
     first, out = vml_table(con)
     assert len(first) == 8, out
     deadline = time.monotonic() + SOAK_SECONDS

@@ -15,7 +15,7 @@ def boot_log(con):
 def test_initrd_is_loaded_and_shown(boot):
     con = boot(card_files={"avisor.cfg": "rd echo.bin 0x80000 0x80000 16M initrd=lrtos.bin "
                                           "initrd_addr=0x400000\n"})
-    con.expect_prompt(timeout=15)
+    con.expect_booted(timeout=30)
     assert re.search(r"boot: VM 1 \(rd\) started: echo.bin", boot_log(con))
     out = con.run("vmi 1")
     assert "initrd lrtos.bin at 0x400000" in out, out
@@ -33,7 +33,7 @@ def test_bad_initrd_lines_are_reported(boot):
               "outside echo.bin 0x80000 0x80000 16M initrd=lrtos.bin initrd_addr=0x1000000\n"
               "echo echo.bin 0x80000 0x80000 16M\n")
     con = boot(card_files={"avisor.cfg": config})
-    con.expect_prompt(timeout=15)
+    con.expect_booted(timeout=30)
     log = boot_log(con)
     assert "avisor.cfg:1: VM 'nofile' not started: initrd 'nope.gz': not found" in log, log
     assert "avisor.cfg:2: initrd needs initrd_addr=ADDR" in log, log

@@ -39,7 +39,9 @@ def test_stop_keeps_log_and_start_resumes(hv):
 
 def test_restart_boots_again(hv):
     out = hv.run("vmrestart 2")
-    assert "vmrestart: VM 2 (lrtos) reloaded from lrtos.bin and started" in out, out
+    assert "vmrestart: VM 2 (lrtos) loading lrtos.bin from the SD card" in out, out
+    hv.expect(r"VM 2 \(lrtos\) reloaded from lrtos.bin and started", timeout=20)
+    hv.expect_prompt()
     hv.attach(2)
     hv.expect_exact("lrtos: a tiny OS", timeout=10)
     hv.send("@0")
@@ -54,12 +56,12 @@ def test_kill_frees_memory_and_id(hv):
     after, _ = free_mib(hv)
     assert after == before + 32
     assert "no VM with id 2" in hv.run("vmi 2")
-    out = hv.run("vmld echo.bin 0x80000 0x80000")
-    assert "VM 2 (echo-2) started" in out, out  # the id is free again
+    vm, line = hv.vmld("echo.bin 0x80000 0x80000")
+    assert vm == 2 and "VM 2 (echo-2) started" in line, line  # the id is free again
 
 
 def test_killing_the_attached_vm_returns_to_the_shell(hv):
-    hv.run("vmld echo.bin 0x80000 0x80000")
+    hv.vmld("echo.bin 0x80000 0x80000")
     hv.attach(4)
     hv.expect_exact("echo: ready")
     hv.send("@0")
@@ -85,10 +87,8 @@ def test_lifecycle_commands_reject_bad_ids(hv):
 def test_hundred_create_destroy_cycles_return_all_memory(hv):
     start, _ = free_mib(hv)
     for i in range(100):
-        out = hv.run("vmld tests/irq_spin.bin 0x80000 0x80000 6")
-        m = re.search(r"vmld: VM (\d+) \(irq_spin\) started", out)
-        assert m, (i, out)
-        out = hv.run("vmkill %s" % m.group(1))
+        vm, _ = hv.vmld("tests/irq_spin.bin 0x80000 0x80000 6")
+        out = hv.run("vmkill %d" % vm)
         assert "6 MiB of memory freed" in out, (i, out)
     end, out = free_mib(hv)
     assert end == start, out

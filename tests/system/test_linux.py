@@ -28,14 +28,16 @@ BOOT_TIMEOUT = 300  # Linux to its shell in QEMU's TCG, one core shared with 3 V
 
 @pytest.fixture(scope="module")
 def linux(tmp_path_factory):
-    """The hypervisor booted from the full card, at its prompt (Linux is booting)."""
+    """The hypervisor booted from the full card, every VM loaded, at its prompt (Linux is
+    booting)."""
     if not os.path.exists(LINUX_SDCARD):
         pytest.fail("%s is missing: run make first" % LINUX_SDCARD)
     card = str(tmp_path_factory.mktemp("linux") / "sdcard.img")
     shutil.copyfile(LINUX_SDCARD, card)
     os.makedirs(LOG_DIR, exist_ok=True)
     con = Console(KERNEL, card, log_path=os.path.join(LOG_DIR, "test_linux.log"), timeout=30)
-    con.expect_exact(PROMPT, timeout=LOAD_TIMEOUT)
+    con.expect_exact(PROMPT, timeout=30)
+    con.expect_booted(timeout=LOAD_TIMEOUT)
     yield con
     con.close()
 

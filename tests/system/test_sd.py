@@ -103,7 +103,7 @@ def test_sd_read_rejects_bad_arguments(hv):
 
 def test_without_a_card_the_hypervisor_boots_and_sd_says_so(boot):
     con = boot(sdcard=None)
-    con.expect_prompt(timeout=15)
+    con.expect_booted(timeout=30)
     out = con.run("sd")
     assert "no usable SD card: no SD card" in out, out
     out = con.run("sd read 0")
@@ -123,7 +123,7 @@ def test_an_sdhc_card_is_block_addressed(boot, tmp_path):
             dst.write(text.ljust(BLOCK, b"."))
         dst.truncate(size)
     con = boot(sdcard=path, private_sdcard=False)
-    con.expect_prompt(timeout=15)
+    con.expect_booted(timeout=30)
     out = con.run("sd")
     assert "SDHC card, 4096 MiB (8388608 blocks)" in out, out
     for lba, text in markers.items():

@@ -17,7 +17,7 @@ def hv_with_renamed_guest(boot):
     """The hypervisor with echo.bin also on the card under a long name with spaces."""
     guest = open(os.path.join(BUILD, "guests", "echo.bin"), "rb").read()
     con = boot(card_files={"My Echo Guest.bin": guest})
-    con.expect_prompt(timeout=15)
+    con.expect_booted(timeout=30)
     return con
 
 
@@ -80,12 +80,12 @@ def test_vmld_validates_each_argument(hv):
 
 
 def test_vmld_starts_a_vm_and_reports_size_and_speed(hv):
-    out = hv.run("vmld echo.bin 0x80000 0x80000 4")
+    vm, line = hv.vmld("echo.bin 0x80000 0x80000 4")
     size = os.path.getsize(os.path.join(BUILD, "guests", "echo.bin"))
     m = re.search(r"vmld: VM 4 \(echo-2\) started: echo.bin, %s loaded at 0x80000 in "
                   r"\d+ ms \([\d.]+ (B|KiB|MiB)/s\), entry 0x80000, 4 MiB RAM"
-                  % re.escape(size_text(size)), out)
-    assert m, out
+                  % re.escape(size_text(size)), line)
+    assert vm == 4 and m, line
     rows = hv.run("vml")
     assert re.search(r"4 echo-2\s+(running|waiting)\s+4 MiB", rows), rows
     hv.attach(4)
@@ -129,7 +129,7 @@ def test_bad_config_lines_are_reported_and_good_vms_start(boot):
               "big lrtos.bin 0x80000 0x80000 1008M\n"
               "bare echo.bin 80000 80000\n")
     con = boot(card_files={"avisor.cfg": config})
-    con.expect_prompt(timeout=15)
+    con.expect_booted(timeout=30)
     log = boot_log(con)
     assert "avisor.cfg:3: expected: name image load entry [memory]" in log, log
     assert "avisor.cfg:4: memory 3M (3 MiB) must be a multiple of 2 MiB" in log, log
@@ -169,7 +169,7 @@ def test_no_sd_card_at_all(boot):
 def test_config_with_garbage_bytes(boot):
     garbage = bytes(range(256)) * 8 + b"\necho echo.bin 0x80000 0x80000 16M\n"
     con = boot(card_files={"avisor.cfg": garbage})
-    con.expect_prompt(timeout=15)
+    con.expect_booted(timeout=30)
     log = boot_log(con)
     assert re.search(r"avisor.cfg:1: (byte 0x00 at column 1 is not text|line is longer)", log), log
     assert re.search(r"boot: VM 1 \(echo\) started", log), log
@@ -193,11 +193,10 @@ def test_vmld_of_a_guest_copied_under_a_new_name(hv_with_renamed_guest):
     hv = hv_with_renamed_guest
     out = hv.run("ls")
     assert re.search(r"\d+\.\d KiB  My Echo Guest\.bin$", out, re.M), out
-    out = hv.run('vmld "My Echo Guest.bin" 0x80000 0x80000')
     # A VM name has what a config line's name may have: the spaces become '_'.
-    m = re.search(r"vmld: VM (\d+) \(My_Echo_Guest\) started", out)
-    assert m, out
-    hv.attach(int(m.group(1)))
+    vm, line = hv.vmld('"My Echo Guest.bin" 0x80000 0x80000')
+    assert "(My_Echo_Guest) started" in line, line
+    hv.attach(vm)
     hv.expect_exact("echo: ready")
     hv.send("renamed guest\r")
     hv.expect(r"renamed guest\r*\n")

@@ -14,7 +14,7 @@ smp  tests/smp.bin 0x80000 0x80000 16M vcpus=2
 
 def boot_smp(boot):
     con = boot(card_files={"avisor.cfg": CONFIG})
-    con.expect_prompt(timeout=15)
+    con.expect_booted(timeout=30)
     return con
 
 

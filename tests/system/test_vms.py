@@ -248,7 +248,7 @@ def test_timer_match_reaches_a_guest_spinning_alone(boot):
     hypervisor's alarm must already cover the match.
     """
     con = boot(card_files={"avisor.cfg": "spin tests/timer_spin.bin 0x80000 0x80000 16M\n"})
-    con.expect_prompt(timeout=15)
+    con.expect_booted(timeout=30)
     con.attach(1)
     con.expect(r"timer_spin: (\d+) matches in (\d+) ms", timeout=10)
     assert con.match.group(1) == "5"

@@ -377,6 +377,57 @@ static void test_fragmented_file_is_read_in_runs(void **state)
 	assert_int_equal(f->img.largest_read, 8 * 8);
 }
 
+/*
+ * Reading a file in pieces (the VM loader's way) gives what reading it at
+ * once does, whatever the piece size: smaller than a cluster, not a multiple
+ * of one, larger than a run; and never more device reads than one per piece
+ * and run (the chain is not walked again from the start).
+ */
+static void test_file_read_in_pieces(void **state)
+{
+	static const uint64_t pieces[] = {512, 1536, 4096, 5120, 12288, 300 * 1024};
+	struct fixture *f = *state;
+	static uint8_t whole[41 * 4096], part[41 * 4096];
+	uint64_t size, got;
+
+	assert_int_equal(
+	    fat32_read_file(&f->vol, "/frag/fragmented.bin", whole, sizeof(whole), &size), 0);
+	for (size_t i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++) {
+		struct fat32_file file;
+		uint64_t offset = 0;
+		unsigned int reads = 0;
+
+		memset(part, 0xa5, sizeof(part));
+		assert_int_equal(fat32_open(&f->vol, "/frag/fragmented.bin", &file), 0);
+		test_image_reset_counts(&f->img);
+		do {
+			assert_int_equal(
+			    fat32_read_next(&f->vol, &file, part + offset, pieces[i], &got), 0);
+			assert_true(got <= pieces[i]);
+			offset += got;
+			reads++;
+		} while (got > 0);
+		assert_int_equal(offset, size);
+		assert_memory_equal(part, whole, size);
+		/* Runs (33) + pieces, plus the FAT sectors and the last partial sector. */
+		assert_true(f->img.reads <= 33 + reads + 4);
+	}
+}
+
+static void test_read_next_needs_a_sector(void **state)
+{
+	struct fixture *f = *state;
+	struct fat32_file file;
+	uint8_t buf[512];
+	uint64_t got = 7;
+
+	assert_int_equal(fat32_open(&f->vol, "/big.bin", &file), 0);
+	assert_int_equal(fat32_read_next(&f->vol, &file, buf, 511, &got), FAT32_ERR_INVAL);
+	assert_int_equal(got, 0);
+	assert_int_equal(fat32_open(&f->vol, "/frag", &file), FAT32_ERR_IS_DIR);
+	assert_int_equal(fat32_open(&f->vol, "/nope.bin", &file), FAT32_ERR_NOT_FOUND);
+}
+
 static void test_buffer_exactly_the_size(void **state)
 {
 	struct fixture *f = *state;
@@ -494,6 +545,8 @@ int main(int argc, char **argv)
 	    ON(test_files_read_during_listing, mbr),
 	    ON(test_contiguous_file_is_one_read, super),
 	    ON(test_fragmented_file_is_read_in_runs, super),
+	    ON(test_file_read_in_pieces, super),
+	    ON(test_read_next_needs_a_sector, super),
 	    ON(test_buffer_exactly_the_size, super),
 	    ON(test_empty_file, compact),
 	    ON(test_path_errors, super),
