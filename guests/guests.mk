@@ -24,6 +24,7 @@ GUEST_LIB_SRCS   := $(wildcard guests/lib/*.c guests/lib/*.S) $(GUEST_HVLIB_SRCS
 GUEST_ECHO_SRCS  := $(wildcard guests/echo/*.c guests/echo/*.S)
 GUEST_BENCH_SRCS := $(wildcard guests/bench/*.c guests/bench/*.S)
 GUEST_LRTOS_SRCS := $(wildcard guests/lrtos/*.c guests/lrtos/*.S)
+GUEST_HELLO_SRCS := guests/hello/main.c
 GUEST_USER_SRCS  := $(wildcard guests/lrtos/user/*.c guests/lrtos/user/*.S) \
 	hv/lib/printf.c hv/lib/string.c
 
@@ -31,17 +32,19 @@ GUEST_LIB_OBJS   := $(call guest_objs,$(GUEST_LIB_SRCS))
 GUEST_ECHO_OBJS  := $(call guest_objs,$(GUEST_ECHO_SRCS))
 GUEST_BENCH_OBJS := $(call guest_objs,$(GUEST_BENCH_SRCS))
 GUEST_LRTOS_OBJS := $(call guest_objs,$(GUEST_LRTOS_SRCS))
+GUEST_HELLO_OBJS := $(call guest_objs,$(GUEST_HELLO_SRCS))
 GUEST_USER_OBJS  := $(call guest_objs,$(GUEST_USER_SRCS))
 
 GUEST_ALL_OBJS := $(sort $(GUEST_LIB_OBJS) $(GUEST_ECHO_OBJS) $(GUEST_BENCH_OBJS) $(GUEST_LRTOS_OBJS) \
-	$(GUEST_USER_OBJS))
+	$(GUEST_USER_OBJS) $(GUEST_HELLO_OBJS))
 GUEST_C_OBJS   := $(filter %.c.o,$(GUEST_ALL_OBJS))
 GUEST_S_OBJS   := $(filter %.S.o,$(GUEST_ALL_OBJS))
 
 GUEST_USER_ELF := $(GUEST_BUILD)/lrtos/user.elf
 GUEST_USER_BIN := $(GUEST_BUILD)/lrtos/user.bin
-GUEST_ELFS     := $(GUEST_BUILD)/echo.elf $(GUEST_BUILD)/lrtos.elf $(GUEST_BUILD)/bench.elf
-GUEST_BINS     := $(GUEST_BUILD)/echo.bin $(GUEST_BUILD)/lrtos.bin $(GUEST_BUILD)/bench.bin
+GUEST_ELFS     := $(GUEST_BUILD)/echo.elf $(GUEST_BUILD)/lrtos.elf $(GUEST_BUILD)/bench.elf \
+	$(GUEST_BUILD)/hello.elf
+GUEST_BINS     := $(GUEST_ELFS:.elf=.bin)
 
 .PHONY: guests
 guests: $(GUEST_BINS)
@@ -71,6 +74,7 @@ $(GUEST_USER_ELF): $(GUEST_USER_OBJS) guests/lrtos/user/user.ld
 $(GUEST_BUILD)/bench.elf: $(GUEST_BENCH_OBJS)
 $(GUEST_BUILD)/echo.elf: $(GUEST_ECHO_OBJS)
 $(GUEST_BUILD)/lrtos.elf: $(GUEST_LRTOS_OBJS)
+$(GUEST_BUILD)/hello.elf: $(GUEST_HELLO_OBJS)
 $(GUEST_ELFS): $(GUEST_BUILD)/%.elf: $(GUEST_LIB_OBJS) $(GUEST_LDS)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"

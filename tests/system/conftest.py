@@ -124,9 +124,8 @@ class Console:
         out = self.run("vmld " + args)
         m = re.search(r"vmld: VM (\d+) \((.+?)\) loading", out)
         assert m, out
-        self.expect(r"vmld: VM %s \(%s\) started[^\r\n]*\r*\n" % (m.group(1),
-                                                                   re.escape(m.group(2))),
-                    timeout=timeout)
+        self.expect(r"vmld: VM %s \(%s\) (started|created \(autostart=no\))[^\r\n]*\r*\n"
+                    % (m.group(1), re.escape(m.group(2))), timeout=timeout)
         line = self.match.group(0).rstrip()
         self.expect_prompt(timeout=timeout)
         return int(m.group(1)), line

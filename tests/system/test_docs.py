@@ -39,3 +39,25 @@ def test_every_quoted_error_is_what_the_shell_says(hv):
             wrong.append("%s\n  docs: %s\n  shell: %s" % (command, message, out.strip()))
     assert not wrong, "docs/console.md quotes messages the shell does not give:\n" + \
         "\n".join(wrong)
+
+
+GUESTS_MD = os.path.join(ROOT, "docs", "guests.md")
+
+
+def test_the_worked_example_shows_the_real_source():
+    """docs/guests.md, "Writing a guest": the code shown is guests/hello/main.c, byte for byte."""
+    text = open(GUESTS_MD, encoding="utf-8").read()
+    m = re.search(r"<!-- guest-example: (\S+) -->\n```c\n(.*?)```\n", text, re.S)
+    assert m, "docs/guests.md has no marked guest example"
+    with open(os.path.join(ROOT, m.group(1)), encoding="utf-8") as f:
+        assert m.group(2) == f.read()
+
+
+def test_hello_guest_from_the_worked_example(hv):
+    """Steps 4 and 5 of the worked example: vmld as the original aVisor, attach, type."""
+    vm, line = hv.vmld("hello.bin 80000 80000")
+    assert "(hello) started: hello.bin" in line, line
+    hv.attach(vm)
+    hv.expect_exact("hello: a new guest, running in its own VM")
+    hv.send("hello there\r")
+    hv.expect_exact("HELLO THERE")

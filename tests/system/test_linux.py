@@ -242,9 +242,9 @@ def test_vmld_recreates_the_linux_vm_by_hand(linux):
     """vmld takes what a line of avisor.cfg takes (dtb, initrd, vcpus...): the same VM."""
     assert "vmkill: VM 4 (linux) destroyed" in linux.run("vmkill %d" % LINUX_VM)
     words = " ".join(config_line_words("linux"))
-    out = linux.run("vmld " + words, timeout=LOAD_TIMEOUT)
-    assert re.search(r"vmld: VM 4 \(Image\) started: linux/Image, [\d.]+ MiB loaded at "
-                     r"0x200000 .* 256 MiB RAM", out), out
+    vm, line = linux.vmld(words, timeout=LOAD_TIMEOUT)
+    assert vm == LINUX_VM and re.search(r"vmld: VM 4 \(Image\) started: linux/Image, [\d.]+ MiB "
+                                        r"loaded at 0x200000 .* 256 MiB RAM", line), line
     info = linux.run("vmi %d" % LINUX_VM)
     assert "device tree linux/linux.dtb" in info and "initrd linux/initrd.gz at 0x4000000" in info
     assert "vCPU 1:" in info, info

@@ -96,9 +96,9 @@ def test_vmld_starts_a_vm_and_reports_size_and_speed(hv):
 
 def test_vmld_takes_the_original_avisors_command_line(hv):
     """calinyara/avisor: `vmld freertos.bin 80000 80000`, hex without 0x, as U-Boot reads it."""
-    out = hv.run("vmld echo.bin 80000 80000")
-    assert re.search(r"vmld: VM 4 \(echo-2\) started: echo.bin, .* loaded at 0x80000 .*"
-                     r"entry 0x80000, 16 MiB RAM", out), out
+    vm, line = hv.vmld("echo.bin 80000 80000")
+    assert vm == 4 and re.search(r"vmld: VM 4 \(echo-2\) started: echo.bin, .* loaded at "
+                                 r"0x80000 .*entry 0x80000, 16 MiB RAM", line), line
     hv.attach(4)
     hv.expect_exact("echo: ready")
     hv.send("hex without 0x\r")
@@ -110,8 +110,8 @@ def test_vmld_takes_the_original_avisors_command_line(hv):
 
 
 def test_vmld_takes_the_options_of_a_config_line(hv):
-    out = hv.run("vmld tests/smp.bin 80000 80000 8M vcpus=2 slice=5 autostart=no")
-    assert re.search(r"vmld: VM 4 \(smp\) created \(autostart=no\)", out), out
+    vm, line = hv.vmld("tests/smp.bin 80000 80000 8M vcpus=2 slice=5 autostart=no")
+    assert vm == 4 and "vmld: VM 4 (smp) created (autostart=no)" in line, line
     info = hv.run("vmi 4")
     assert "time slice 5 ms" in info and "vCPU 1:" in info and "memory 8 MiB" in info, info
     assert "vmstart: VM 4 (smp) started" in hv.run("vmstart 4")
