@@ -61,3 +61,21 @@ def test_hello_guest_from_the_worked_example(hv):
     hv.expect_exact("hello: a new guest, running in its own VM")
     hv.send("hello there\r")
     hv.expect_exact("HELLO THERE")
+
+
+def code_blocks(path):
+    with open(os.path.join(ROOT, path), encoding="utf-8") as f:
+        return re.findall(r"```\w*\n(.*?)```", f.read(), re.S)
+
+
+def test_the_chinese_readme_keeps_in_step():
+    """README.zh-CN.md shows the same example session as README.md, and each links the other."""
+    english, chinese = code_blocks("README.md"), code_blocks("README.zh-CN.md")
+    session = [b for b in english if b.startswith("avisor:/# vml")]
+    assert session and session[0] in chinese
+    make_en = [l.split("#")[0].strip() for b in english for l in b.splitlines() if l.startswith("make ")]
+    make_zh = [l.split("#")[0].strip() for b in chinese for l in b.splitlines() if l.startswith("make ")]
+    assert make_en == make_zh
+    for path, other in (("README.md", "README.zh-CN.md"), ("README.zh-CN.md", "README.md")):
+        with open(os.path.join(ROOT, path), encoding="utf-8") as f:
+            assert "(%s)" % other in f.read()
