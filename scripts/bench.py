@@ -170,6 +170,13 @@ def table(native, virt, boot_insns, boot_seconds):
         n = native.get(name)
         rows.append("%-14s %12s %12s %12s" % (
             name, fmt(n), fmt(v), fmt(None if n is None else round(v) - round(n))))
+    if virt.get("uart_char"):
+        # -icount shift=0: one instruction per nanosecond of guest time.
+        rows += ["",
+                 "console output, mini UART polled (uart_char): %d instructions a character,"
+                 % round(virt["uart_char"]),
+                 "  %d characters per second of guest time (the line rate at 115200 baud: 11520)"
+                 % round(1e9 / virt["uart_char"])]
     rows += ["",
              "boot to the shell prompt, default avisor.cfg, all its VMs started:",
              "  %d instructions (QEMU -icount shift=0)" % boot_insns,

@@ -341,6 +341,12 @@ void vdev_timer_armed(struct vm *vm)
 	sched_request(WORK_TIMER);
 }
 
+void vdev_guest_spinning(struct vm *vm)
+{
+	(void)vm;
+	sched_yield();
+}
+
 void vm_request(struct vm *vm, enum vm_request request)
 {
 	/* Stop running now; the scheduler does the rest outside this trap. */

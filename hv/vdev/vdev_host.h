@@ -23,6 +23,12 @@ uint32_t vdev_now_us_low(struct vm *vm);
  */
 void vdev_timer_armed(struct vm *vm);
 
+/*
+ * The guest is polling a device that has nothing new for it (the hint a WFE
+ * gives): let another vCPU run before this one goes on.
+ */
+void vdev_guest_spinning(struct vm *vm);
+
 /* Sets the level of one BCM2835 interrupt line (0-63) of this VM. */
 void vdev_set_irq_line(struct vm *vm, unsigned int line, bool level);
 

@@ -128,6 +128,12 @@ void vdev_timer_armed(struct vm *vm)
 	fake_host.timers_armed++;
 }
 
+void vdev_guest_spinning(struct vm *vm)
+{
+	check_vm(vm);
+	fake_host.spins++;
+}
+
 void vdev_request_reset(struct vm *vm, bool power_off)
 {
 	check_vm(vm);

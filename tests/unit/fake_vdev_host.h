@@ -39,6 +39,7 @@ struct fake_vdev_host {
 	unsigned int syncs;		       /* vdev_guest_sync calls */
 	unsigned int resets, power_offs;       /* vdev_request_reset calls */
 	unsigned int timers_armed;	       /* vdev_timer_armed calls */
+	unsigned int spins;		       /* vdev_guest_spinning calls */
 	bool vtimer_line[FAKE_VCPUS];	       /* what vdev_vtimer_line reports */
 	unsigned int vtimer_taken[FAKE_VCPUS]; /* vdev_vtimer_taken calls per vCPU */
 	unsigned int vm_id;

@@ -1,7 +1,8 @@
 /*
  * Unit tests for hv/vdev/bcm2837/aux.c: the AUX mini UART model (receive and
- * transmit through the fake console, LSR/IIR/STAT levels, the AUX
- * interrupt line following input and IER, DLAB, access sizes).
+ * transmit through the fake console, LSR/IIR/STAT levels, the transmit FIFO's
+ * fill level and when it empties, the AUX interrupt line following input,
+ * the FIFO and IER, a guest polling status registers, DLAB, access sizes).
  */
 
 #include <stdarg.h>
@@ -209,6 +210,105 @@ static void test_tx_interrupt_follows_console_space(void **state)
 	assert_false(aux_line());
 }
 
+#define BAUD_115200	 270 /* at the 250 MHz system clock */
+#define CHAR_TIME_US	 86  /* 10 bits at 115200 baud, rounded down */
+#define STAT_TX_LEVEL(n) ((uint32_t)(n) << 24)
+
+/* Bytes go to the console at once; the FIFO shows them until the line has sent them. */
+static void test_tx_fifo_level_follows_the_line(void **state)
+{
+	(void)state;
+	wr(MU_BAUD, BAUD_115200);
+	wr(MU_IER, 2);
+	assert_true(aux_line());
+	fake_host.now_us = 1000;
+	wr(MU_IO, 'a');
+	wr(MU_IO, 'b');
+	wr(MU_IO, 'c');
+	assert_string_equal((const char *)fake_host.output, "abc");
+	assert_int_equal(fake_host.timers_armed, 1); /* the first byte gives a deadline */
+	assert_false(aux_line());		     /* not empty: no TX interrupt */
+	assert_int_equal(rd(MU_IIR), IIR_NONE);
+	assert_int_equal(rd(MU_LSR), LSR_TX_EMPTY); /* room, but not idle */
+	assert_int_equal(rd(MU_STAT) & (0xfU << 24 | 0x30c), STAT_TX_LEVEL(3) | (1U << 2));
+	assert_int_equal(vaux_poll(&aux, 1000), 1000 + 3 * CHAR_TIME_US);
+	fake_host.now_us = 1000 + 3 * CHAR_TIME_US - 1;
+	assert_int_equal(rd(MU_LSR), LSR_TX_EMPTY);
+	assert_int_equal(vaux_poll(&aux, fake_host.now_us), 1000 + 3 * CHAR_TIME_US);
+	assert_false(aux_line());
+	fake_host.now_us++;
+	assert_int_equal(vaux_poll(&aux, fake_host.now_us), UINT64_MAX);
+	assert_true(aux_line()); /* the poll raised it: no register access needed */
+	assert_int_equal(rd(MU_LSR), LSR_TX_EMPTY | LSR_TX_IDLE);
+	assert_int_equal(rd(MU_STAT), STAT_IDLE_EMPTY);
+}
+
+/* A register read sees the FIFO empty on time even before the hypervisor polls. */
+static void test_tx_fifo_empties_for_a_polling_guest(void **state)
+{
+	(void)state;
+	wr(MU_BAUD, BAUD_115200);
+	wr(MU_IER, 2);
+	wr(MU_IO, 'x');
+	fake_host.now_us = CHAR_TIME_US;
+	assert_int_equal(rd(MU_IIR), IIR_TX_IDLE);
+	assert_true(aux_line());
+}
+
+/* Eight bytes fill the FIFO, which is taken at once: a guest writing back to back never waits. */
+static void test_full_tx_fifo_is_taken_at_once(void **state)
+{
+	(void)state;
+	wr(MU_BAUD, BAUD_115200);
+	wr(MU_IER, 2);
+	for (unsigned int i = 0; i < 7; i++)
+		wr(MU_IO, 'a' + i);
+	assert_int_equal(rd(MU_STAT) >> 24, 7);
+	assert_false(aux_line());
+	wr(MU_IO, 'h');
+	assert_int_equal(rd(MU_LSR), LSR_TX_EMPTY | LSR_TX_IDLE);
+	assert_true(aux_line());
+	wr(MU_IO, 'i');
+	assert_int_equal(rd(MU_STAT) >> 24, 1);
+	assert_string_equal((const char *)fake_host.output, "abcdefghi");
+	assert_int_equal(aux.tx_dropped, 0);
+}
+
+/* IIR bit 2 written clears the transmit FIFO; its bytes were already sent. */
+static void test_tx_fifo_clear(void **state)
+{
+	(void)state;
+	wr(MU_IER, 2);
+	wr(MU_BAUD, BAUD_115200);
+	wr(MU_IO, 'a');
+	assert_false(aux_line());
+	wr(MU_IIR, 0x4);
+	assert_true(aux_line());
+	assert_int_equal(rd(MU_STAT), STAT_IDLE_EMPTY);
+	assert_string_equal((const char *)fake_host.output, "a");
+}
+
+/* The same LSR value read many times in a row is a guest spinning: it is told so once per 64. */
+static void test_repeated_status_polls_count_as_spinning(void **state)
+{
+	(void)state;
+	for (unsigned int i = 0; i < 64; i++)
+		(void)rd(MU_LSR);
+	assert_int_equal(fake_host.spins, 0); /* the first read sets the value, 63 repeat it */
+	(void)rd(MU_LSR);
+	assert_int_equal(fake_host.spins, 1);
+	for (unsigned int i = 0; i < 63; i++)
+		(void)rd(MU_STAT); /* another value starts the count again */
+	assert_int_equal(fake_host.spins, 1);
+	wr(MU_IO, 'z'); /* so does a write */
+	for (unsigned int i = 0; i < 63; i++)
+		(void)rd(MU_STAT);
+	assert_int_equal(fake_host.spins, 1);
+	fake_host_type("k"); /* input changes LSR: not spinning */
+	(void)rd(MU_LSR);
+	assert_int_equal(fake_host.spins, 1);
+}
+
 static void test_iir_prefers_receive(void **state)
 {
 	(void)state;
@@ -297,6 +397,7 @@ static void test_byte_and_halfword_accesses(void **state)
 	(void)state;
 	assert_int_equal(vaux_write(&aux, MU_IO, 1, 'b'), MMIO_HANDLED);
 	assert_string_equal((const char *)fake_host.output, "b");
+	fake_host.now_us = 1; /* at AUX_MU_BAUD 0 the byte is sent within 1 us */
 	fake_host_type("r");
 	assert_int_equal(vaux_read(&aux, MU_IO, 1, &value), MMIO_HANDLED);
 	assert_int_equal(value, 'r');
@@ -341,6 +442,15 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_rx_interrupt_follows_input_and_ier, setup,
 					    fake_host_teardown),
 	    cmocka_unit_test_setup_teardown(test_tx_interrupt_follows_console_space, setup,
+					    fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_tx_fifo_level_follows_the_line, setup,
+					    fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_tx_fifo_empties_for_a_polling_guest, setup,
+					    fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_full_tx_fifo_is_taken_at_once, setup,
+					    fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_tx_fifo_clear, setup, fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_repeated_status_polls_count_as_spinning, setup,
 					    fake_host_teardown),
 	    cmocka_unit_test_setup_teardown(test_iir_prefers_receive, setup, fake_host_teardown),
 	    cmocka_unit_test_setup_teardown(test_line_recomputed_when_an_access_can_move_it, setup,

@@ -39,10 +39,11 @@
 #define IER_MASK      0xfU
 
 /* IIR (§2.2.2, AUX_MU_IIR_REG). */
-#define IIR_NO_INTERRUPT (1U << 0) /* clear while an interrupt is pending */
-#define IIR_ID_TX_EMPTY	 (1U << 1) /* bits 2:1 = 01 */
-#define IIR_ID_RX_DATA	 (2U << 1) /* bits 2:1 = 10 */
-#define IIR_FIFOS_ON	 (3U << 6) /* "both bits always read as 1" */
+#define IIR_NO_INTERRUPT  (1U << 0) /* clear while an interrupt is pending */
+#define IIR_ID_TX_EMPTY	  (1U << 1) /* bits 2:1 = 01 */
+#define IIR_ID_RX_DATA	  (2U << 1) /* bits 2:1 = 10 */
+#define IIR_FIFOS_ON	  (3U << 6) /* "both bits always read as 1" */
+#define IIR_CLEAR_TX_FIFO (1U << 2) /* on write */
 
 #define LCR_DLAB (1U << 7)
 
@@ -68,6 +69,23 @@
 #define STAT_TX_LEVEL_SHIFT   24
 
 #define FIFO_DEPTH 8U /* both FIFOs are 8 symbols deep (§2.2) */
+
+/*
+ * One character on the line: start bit, 8 data bits, stop bit, at
+ * baud = system clock / (8 * (AUX_MU_BAUD + 1)) (§2.2.1). The system clock
+ * is the 250 MHz core clock the device tree gives Linux (scripts/mkvmdtb.sh),
+ * so AUX_MU_BAUD = 270 is 115200 baud, 86 us a character.
+ */
+#define SYSTEM_CLOCK_MHZ 250U
+#define BITS_PER_CHAR	 10U
+
+/*
+ * A guest that reads LSR or STAT over and over and sees the same value is
+ * waiting for something (U-Boot's console loop polls for input and never
+ * sleeps): after this many such reads in a row it is treated as spinning,
+ * like a WFE, and lets another vCPU run. Any write starts the count again.
+ */
+#define IDLE_POLLS_BEFORE_YIELD 64U
 
 void vaux_init(struct vaux *a, struct vm *vm)
 {
@@ -97,9 +115,23 @@ static uint32_t rx_count(const struct vaux *a)
 	return receiver_on(a) ? vdev_console_input_count(a->vm) : 0;
 }
 
+/* LSR bit 5: the transmit FIFO can accept at least one byte. */
 static bool tx_space(const struct vaux *a)
 {
-	return vdev_console_can_write(a->vm);
+	return a->tx_level < FIFO_DEPTH && vdev_console_can_write(a->vm);
+}
+
+/* LSR bit 6 and the transmit interrupt: the FIFO is empty and the line idle. */
+static bool tx_idle(const struct vaux *a)
+{
+	return a->tx_level == 0 && vdev_console_can_write(a->vm);
+}
+
+static uint64_t char_time_us(const struct vaux *a)
+{
+	uint64_t us = (uint64_t)BITS_PER_CHAR * 8U * ((uint64_t)a->baud + 1U) / SYSTEM_CLOCK_MHZ;
+
+	return us ? us : 1;
 }
 
 static bool rx_interrupt(const struct vaux *a)
@@ -109,7 +141,7 @@ static bool rx_interrupt(const struct vaux *a)
 
 static bool tx_interrupt(const struct vaux *a)
 {
-	return (a->ier & IER_TX_ENABLE) && transmitter_on(a) && tx_space(a);
+	return (a->ier & IER_TX_ENABLE) && transmitter_on(a) && tx_idle(a);
 }
 
 bool vaux_irq_level(const struct vaux *a)
@@ -125,6 +157,54 @@ void vaux_update_irq(struct vaux *a)
 void vaux_input_changed(struct vaux *a)
 {
 	vaux_update_irq(a);
+}
+
+/* Empties the transmit FIFO once the line has sent its bytes; true if it did. */
+static bool settle_tx_fifo(struct vaux *a, uint64_t now_us)
+{
+	if (a->tx_level == 0 || now_us < a->tx_empty_us)
+		return false;
+	a->tx_level = 0;
+	return true;
+}
+
+/* Before a register read: the FIFO may have emptied since the last access. */
+static void settle_tx_fifo_now(struct vaux *a)
+{
+	if (a->tx_level && settle_tx_fifo(a, vdev_now_us(a->vm)))
+		vaux_update_irq(a);
+}
+
+uint64_t vaux_poll(struct vaux *a, uint64_t now_us)
+{
+	if (settle_tx_fifo(a, now_us))
+		vaux_update_irq(a);
+	a->tx_deadline_known = a->tx_level != 0;
+	return a->tx_level ? a->tx_empty_us : UINT64_MAX;
+}
+
+/*
+ * A byte written takes a FIFO place until the line has sent it and those
+ * before it. The first byte into an empty FIFO gives the hypervisor a new
+ * deadline (unless it already has an earlier one: then the FIFO shows empty
+ * to the interrupt at most one FIFO time late; register reads see it on time).
+ * A full FIFO is taken at once, so a guest writing back to back never waits.
+ */
+static void occupy_tx_place(struct vaux *a)
+{
+	uint64_t now = vdev_now_us(a->vm);
+
+	(void)settle_tx_fifo(a, now);
+	if (a->tx_level == 0) {
+		a->tx_empty_us = now;
+		if (!a->tx_deadline_known) {
+			a->tx_deadline_known = true;
+			vdev_timer_armed(a->vm);
+		}
+	}
+	a->tx_empty_us += char_time_us(a);
+	if (++a->tx_level == FIFO_DEPTH)
+		a->tx_level = 0;
 }
 
 static uint32_t receive_byte(struct vaux *a)
@@ -150,6 +230,7 @@ static void transmit_byte(struct vaux *a, uint8_t byte)
 	}
 	vdev_console_write(a->vm, byte);
 	a->bytes_out++;
+	occupy_tx_place(a);
 }
 
 /* IIR read: receive data first (QEMU's choice; the manual says both cannot happen). */
@@ -169,14 +250,17 @@ static uint32_t read_lsr(const struct vaux *a)
 	if (rx_count(a) > 0)
 		value |= LSR_DATA_READY;
 	if (tx_space(a))
-		value |= LSR_TX_EMPTY | LSR_TX_IDLE;
+		value |= LSR_TX_EMPTY;
+	if (tx_idle(a))
+		value |= LSR_TX_IDLE;
 	return value;
 }
 
 /*
  * STAT mirrors the FIFO state: the receive level is the waiting input (at
- * most the FIFO depth), the transmit FIFO is empty when the console can take
- * a byte and full when it cannot. The receiver is never busy with a symbol.
+ * most the FIFO depth), the transmit level the modelled fill level (full
+ * while the console cannot take a byte). The receiver is never busy with a
+ * symbol; the transmitter is idle exactly when its FIFO is empty.
  */
 static uint32_t read_stat(const struct vaux *a)
 {
@@ -188,11 +272,25 @@ static uint32_t read_stat(const struct vaux *a)
 	if (rx > 0)
 		value |= STAT_SYMBOL_AVAILABLE;
 	value |= rx << STAT_RX_LEVEL_SHIFT;
-	if (tx_space(a))
-		value |= STAT_SPACE_AVAILABLE | STAT_TX_IDLE | STAT_TX_FIFO_EMPTY | STAT_TX_DONE;
-	else
-		value |= STAT_TX_FIFO_FULL | (FIFO_DEPTH << STAT_TX_LEVEL_SHIFT);
+	if (!vdev_console_can_write(a->vm))
+		return value | STAT_TX_FIFO_FULL | (FIFO_DEPTH << STAT_TX_LEVEL_SHIFT);
+	value |= STAT_SPACE_AVAILABLE | ((uint32_t)a->tx_level << STAT_TX_LEVEL_SHIFT);
+	if (a->tx_level == 0)
+		value |= STAT_TX_IDLE | STAT_TX_FIFO_EMPTY | STAT_TX_DONE;
 	return value;
+}
+
+static void note_status_poll(struct vaux *a, uint32_t value)
+{
+	if (value != a->polled_status) {
+		a->polled_status = value;
+		a->idle_polls = 0;
+		return;
+	}
+	if (++a->idle_polls < IDLE_POLLS_BEFORE_YIELD)
+		return;
+	a->idle_polls = 0;
+	vdev_guest_spinning(a->vm);
 }
 
 static enum mmio_result read_register(void *opaque, uint64_t offset, uint32_t *value)
@@ -200,6 +298,7 @@ static enum mmio_result read_register(void *opaque, uint64_t offset, uint32_t *v
 	struct vaux *a = opaque;
 	bool dlab = a->lcr & LCR_DLAB;
 
+	settle_tx_fifo_now(a);
 	switch (offset) {
 	case REG_AUX_IRQ:
 		*value = vaux_irq_level(a) ? AUX_IRQ_MINI_UART : 0;
@@ -225,6 +324,7 @@ static enum mmio_result read_register(void *opaque, uint64_t offset, uint32_t *v
 		break;
 	case REG_MU_LSR:
 		*value = read_lsr(a);
+		note_status_poll(a, *value);
 		break;
 	case REG_MU_MSR: /* the virtual line is always clear to send */
 		*value = MSR_CTS_ASSERTED;
@@ -237,6 +337,7 @@ static enum mmio_result read_register(void *opaque, uint64_t offset, uint32_t *v
 		break;
 	case REG_MU_STAT:
 		*value = read_stat(a);
+		note_status_poll(a, *value);
 		break;
 	case REG_MU_BAUD:
 		*value = a->baud;
@@ -276,11 +377,14 @@ static enum mmio_result write_register_file(void *opaque, uint64_t offset, uint3
 	case REG_MU_IIR:
 		/*
 		 * Bit 1 clears the receive FIFO, bit 2 the transmit FIFO. The
-		 * transmit FIFO never holds anything. The receive FIFO is the
-		 * VM's console input: clearing it would silently throw away
-		 * what the user typed (guests clear it at start-up, while the
-		 * user may already be typing), so both clears are no-ops.
+		 * transmit FIFO's bytes have already gone to the console: the
+		 * clear only empties it. The receive FIFO is the VM's console
+		 * input: clearing it would silently throw away what the user
+		 * typed (guests clear it at start-up, while the user may
+		 * already be typing), so that clear is a no-op.
 		 */
+		if (value & IIR_CLEAR_TX_FIFO)
+			a->tx_level = 0;
 		break;
 	case REG_MU_LCR:
 		a->lcr = (uint8_t)value;
@@ -311,12 +415,15 @@ static enum mmio_result write_register_file(void *opaque, uint64_t offset, uint3
 static bool write_moves_irq(uint64_t offset)
 {
 	return offset == REG_MU_IO || offset == REG_MU_IER || offset == REG_AUX_ENABLES ||
-	       offset == REG_MU_CNTL;
+	       offset == REG_MU_CNTL || offset == REG_MU_IIR;
 }
 
 static enum mmio_result write_register(void *opaque, uint64_t offset, uint32_t value)
 {
 	enum mmio_result result = write_register_file(opaque, offset, value);
+	struct vaux *a = opaque;
+
+	a->idle_polls = 0;
 
 	if (write_moves_irq(offset))
 		vaux_update_irq(opaque);

@@ -6,15 +6,22 @@
  * from the VM's console input (vdev_console_read), transmitted bytes go to
  * its console output (vdev_console_write). SPI1/SPI2 are not modelled.
  *
- * There is no FIFO inside the model: the receive FIFO is a window on the
- * VM's console input buffer, and transmitted bytes go straight out, so the
- * transmit FIFO is empty whenever the console can take a byte.
+ * The receive FIFO is a window on the VM's console input buffer.
+ * Transmitted bytes go straight to the console, but the transmit FIFO's
+ * fill level is modelled, because Linux's 8250 driver batches by it: a
+ * byte written into an empty FIFO starts it; it shows as empty again once
+ * the line would have sent its bytes at the programmed baud rate
+ * (vaux_poll), or at once when the guest fills all 8 places (the model never
+ * makes a guest wait on a full FIFO, so output can run faster than the
+ * line). While the FIFO is not empty the transmit interrupt is low, so a
+ * driver that enables it after writing a few bytes does not take an
+ * interrupt per write (docs/benchmarks.md, "Console output").
  *
  * The AUX interrupt (GPU IRQ 29) is high when
- *   (IER bit 0 and a received byte is waiting) or (IER bit 1 and the console can take a byte).
- * The model recomputes it after every register access; the core must call
- * vaux_input_changed() when input arrives for the VM and when its console
- * output drains (both change the level outside any register access).
+ *   (IER bit 0 and a received byte is waiting) or (IER bit 1 and the transmit FIFO is empty).
+ * The model recomputes it after every register access and in vaux_poll; the
+ * core must call vaux_input_changed() when input arrives for the VM and
+ * vaux_poll() when the deadline it returned has passed.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -29,13 +36,18 @@ struct vm;
 
 struct vaux {
 	struct vm *vm;
-	uint32_t enables; /* AUX_ENABLES: bit 0 mini UART, bits 1-2 SPI1/2 (stored only) */
-	uint8_t ier;	  /* AUX_MU_IER bits 3:0; bit 0 RX, bit 1 TX interrupt enable */
-	uint8_t lcr;	  /* AUX_MU_LCR: bit 7 DLAB, bit 6 break, bits 1:0 data size */
-	uint8_t mcr;	  /* AUX_MU_MCR: bit 1 RTS */
-	uint8_t scratch;  /* AUX_MU_SCRATCH */
-	uint8_t cntl;	  /* AUX_MU_CNTL: bit 0 receiver enable, bit 1 transmitter enable */
-	uint16_t baud;	  /* AUX_MU_BAUD, also reached through IO/IER with LCR.DLAB set */
+	uint32_t enables;     /* AUX_ENABLES: bit 0 mini UART, bits 1-2 SPI1/2 (stored only) */
+	uint8_t ier;	      /* AUX_MU_IER bits 3:0; bit 0 RX, bit 1 TX interrupt enable */
+	uint8_t lcr;	      /* AUX_MU_LCR: bit 7 DLAB, bit 6 break, bits 1:0 data size */
+	uint8_t mcr;	      /* AUX_MU_MCR: bit 1 RTS */
+	uint8_t scratch;      /* AUX_MU_SCRATCH */
+	uint8_t cntl;	      /* AUX_MU_CNTL: bit 0 receiver enable, bit 1 transmitter enable */
+	uint16_t baud;	      /* AUX_MU_BAUD, also reached through IO/IER with LCR.DLAB set */
+	uint8_t tx_level;     /* bytes the transmit FIFO shows (0-7; a full FIFO empties at once) */
+	uint64_t tx_empty_us; /* VM time at which the line has sent them all (tx_level > 0) */
+	bool tx_deadline_known; /* the hypervisor will call vaux_poll by a deadline it was given */
+	uint32_t polled_status; /* the last LSR or STAT value read, and how often in a row */
+	uint32_t idle_polls;
 	/* Counters, for the VM listing. */
 	uint64_t bytes_in;   /* bytes the guest read from IO */
 	uint64_t bytes_out;  /* bytes the guest wrote to IO that went to the console */
@@ -53,3 +65,8 @@ bool vaux_irq_level(const struct vaux *a);
 void vaux_update_irq(struct vaux *a);
 /* The VM's console input or output space changed: recompute the AUX interrupt. */
 void vaux_input_changed(struct vaux *a);
+/*
+ * Time passed (VM time now_us): empties the transmit FIFO if the line has
+ * sent it. Returns when it will be empty (VM time), or UINT64_MAX.
+ */
+uint64_t vaux_poll(struct vaux *a, uint64_t now_us);

@@ -116,7 +116,10 @@ bool bcm2837_vdevs_register(struct bcm2837_vdevs *d, struct mmio_bus *bus)
 
 uint64_t bcm2837_vdevs_poll_timers(struct bcm2837_vdevs *d, uint64_t now_us)
 {
-	return vsystimer_poll(&d->systimer, now_us);
+	uint64_t timer = vsystimer_poll(&d->systimer, now_us);
+	uint64_t uart = vaux_poll(&d->aux, now_us);
+
+	return timer < uart ? timer : uart;
 }
 
 bool bcm2837_vdevs_irq_pending(struct bcm2837_vdevs *d, unsigned int vcpu, bool vtimer_line)

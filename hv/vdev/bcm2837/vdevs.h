@@ -16,7 +16,8 @@
  * region functions here flag in irq_changed too, after
  * bcm2837_vdevs_poll_timers matched, after console input, and when the
  * vCPU's virtual timer line changes. An access that flagged nothing (a
- * timer or UART register read, a scratch write) cannot have changed it.
+ * timer register read, a UART read that found its transmit FIFO as it was,
+ * a scratch write) cannot have changed it.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -49,7 +50,11 @@ struct bcm2837_vdevs {
 void bcm2837_vdevs_init(struct bcm2837_vdevs *d, struct vm *vm);
 /* Registers every model's region on the VM's bus; false if one did not fit. */
 bool bcm2837_vdevs_register(struct bcm2837_vdevs *d, struct mmio_bus *bus);
-/* Applies due timer matches; returns the earliest deadline (VM time, us) or UINT64_MAX. */
+/*
+ * Applies due timer matches and empties the mini UART's transmit FIFO once
+ * its line time has passed; returns the earliest deadline (VM time, us) or
+ * UINT64_MAX.
+ */
 uint64_t bcm2837_vdevs_poll_timers(struct bcm2837_vdevs *d, uint64_t now_us);
 /* Whether the interrupt output may have changed since the last call; clears the flag. */
 static inline bool bcm2837_vdevs_take_irq_change(struct bcm2837_vdevs *d)
