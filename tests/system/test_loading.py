@@ -22,6 +22,7 @@ from conftest import FULL_SDCARD, SDCARD, edit_card
 
 LINUX_VM = 4
 UBOOT_VM = 3
+LRTOS_VM = 2
 LOAD_TIMEOUT = 180  # Linux's files under a busy host, sharing the core with U-Boot
 BIG_BYTES = 24 << 20
 BIG_CONFIG = (
@@ -133,6 +134,7 @@ def test_shell_answers_and_vms_run_while_linux_loads(boot):
         percents.append(pct)
         if uboot_cpu is None and re.search(r"^ +%d uboot +running" % UBOOT_VM, rows, re.M):
             uboot_cpu, uboot_since = cpu_ms(rows, UBOOT_VM), time.monotonic()
+            lrtos_cpu = cpu_ms(rows, LRTOS_VM)
             uboot_rows = rows
         time.sleep(0.3)
     print("first prompt after %.2f s; %d uptime answers during the load, slowest %.3f s; "
@@ -144,12 +146,16 @@ def test_shell_answers_and_vms_run_while_linux_loads(boot):
     assert percents == sorted(percents), percents
     assert len(set(percents)) >= 3, percents
     wait_in_log(con, r"boot: VM 4 \(linux\) started: linux/Image, [\d.]+ MiB at 0x200000", 30)
-    # U-Boot (busy at its prompt) kept running meanwhile: a fair share of the core.
+    # The other VMs kept running meanwhile. U-Boot polls its UART at the
+    # prompt, which now yields the core (the AUX model's "same LSR value again"
+    # rule), so it needs little; lrtos ticks every 10 ms and its processes
+    # compute: it must keep a real share of the core.
     assert uboot_cpu is not None, uboot_rows
     out = con.run("vml")
-    ran = cpu_ms(out, UBOOT_VM) - uboot_cpu
     wall_ms = (time.monotonic() - uboot_since) * 1000
-    assert ran > 0.2 * wall_ms, (ran, wall_ms, uboot_rows, out)
+    assert cpu_ms(out, UBOOT_VM) > uboot_cpu, (uboot_rows, out)
+    lrtos_ran = cpu_ms(out, LRTOS_VM) - lrtos_cpu
+    assert lrtos_ran > 0.05 * wall_ms, (lrtos_ran, wall_ms, uboot_rows, out)
     echo_answers(con, 1, "after the load")
 
 
