@@ -616,16 +616,19 @@ const struct shell_command shell_commands[] = {
     {"vmc", "<id>", "attach the console to a VM (@0 comes back)", cmd_vmc,
      "in a VM: @0 back to the shell, @1-@9 another VM, @l lists VMs, @@ sends one @"},
     {"vmi", "<id>", "show everything about one VM: memory, counters, vCPUs", cmd_vmi, NULL},
-    {"vmstop", "<id>", "stop a VM (it keeps its memory and log)", cmd_vmstop, NULL},
+    {"vmstop", "<id>", "stop a VM (it keeps its memory and log)", cmd_vmstop,
+     "a VM still loading: its load is cancelled (vmstart or vmrestart loads it again)"},
     {"vmstart", "<id>", "resume a stopped VM, or start one not yet started", cmd_vmstart, NULL},
     {"vmrestart", "<id>", "reload a VM's files from the SD card and boot it again", cmd_vmrestart,
-     "every counter starts again from zero (CPU time, exits, MMIO, interrupts); restarts counts"},
-    {"vmkill", "<id>", "destroy a VM: free its memory and its id", cmd_vmkill, NULL},
+     "its files are read again in the background and it starts when they are in; every "
+     "counter starts again from zero (CPU time, exits, MMIO, interrupts); restarts counts"},
+    {"vmkill", "<id>", "destroy a VM: free its memory and its id", cmd_vmkill,
+     "a load in progress is cancelled"},
     {"vmld", "<image> <load> <entry> [mem] [opts]", "load an image into a new VM and start it",
      cmd_vmld,
      "as an avisor.cfg line after its name: addresses hex, 0x optional (vmld echo.bin 80000 "
      "80000); mem 16M (default), 1G; options dtb= dtb_addr= initrd= initrd_addr= vcpus= "
-     "slice= autostart="},
+     "slice= autostart=; the files are read in the background, a line says when it starts"},
     {"ls", "[dir]", "list the files on the SD card", cmd_ls, NULL},
     {"sd", "[read <lba> [count]]", "show the SD card; read: hex-dump up to 8 blocks", cmd_sd,
      "the LBA is hex, 0x optional; count is 1 to 8"},
