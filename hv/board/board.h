@@ -47,8 +47,9 @@ uint64_t board_uptime_us(void);
 uint32_t board_uptime_us_low(void);
 
 /*
- * The hypervisor's one-shot alarm: `handler` runs in IRQ context when
- * board_uptime_us() reaches the deadline last set. BOARD_NO_ALARM cancels.
+ * The hypervisor's one-shot alarm, one per core: `handler` runs in IRQ
+ * context on the core that set it when board_uptime_us() reaches the
+ * deadline it last set. BOARD_NO_ALARM cancels.
  */
 #define BOARD_NO_ALARM UINT64_MAX
 void board_alarm_init(void (*handler)(void));
@@ -61,6 +62,17 @@ void board_alarm_set(uint64_t deadline_us);
  */
 void board_vtimer_init(void (*handler)(void));
 void board_vtimer_irq_enable(bool enable);
+
+/*
+ * Inter-processor interrupts: board_ipi_send(core) interrupts that core,
+ * where `handler` (set once, for every core) runs in IRQ context.
+ */
+void board_ipi_init(void (*handler)(void));
+void board_ipi_send(unsigned int core);
+/* On each core as it comes up: enables its alarm, virtual timer and IPI interrupts. */
+void board_core_init(void);
+/* Sends a core waiting in the firmware's spin table to `entry` (MMU off, at EL2). */
+void board_release_core(unsigned int core, uint64_t entry);
 
 struct blockdev;
 /* Initialises the SD card; 0, or a negative error (no card, timeout, unsupported card...). */

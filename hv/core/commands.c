@@ -14,6 +14,7 @@
 #include "core/storage.h"
 #include "fs/fat32.h"
 #include "fs/blockdev.h"
+#include "lib/cpulist.h"
 #include "lib/printf.h"
 #include "core/mm.h"
 #include "core/sched.h"
@@ -202,8 +203,9 @@ static const char *vcpu_state_name(enum vcpu_state state)
 
 static void print_vm_details(const struct vm *vm)
 {
-	const struct vm_stats *st = &vm->stats;
-	char progress[96];
+	const struct vm_stats total = vm_stats_total(vm);
+	const struct vm_stats *st = &total;
+	char progress[96], cores[CPULIST_TEXT_MAX];
 
 	hv_printf("VM %u (%s): %s\n", vm->id, vm->name, vm_state_name(vm));
 	if (vm->state == VM_STOPPED)
@@ -219,7 +221,9 @@ static void print_vm_details(const struct vm *vm)
 	hv_printf("  memory %s: IPA 0x0-0x%lx -> PA 0x%08lx-0x%08lx, VMID %u\n",
 		  SIZE_TEXT(vm->ram_size), vm->ram_size - 1, vm->ram_pa,
 		  vm->ram_pa + vm->ram_size - 1, vm->id);
-	hv_printf("  time slice %u ms, restarts %u\n", vm->slice_us / 1000, vm->restarts);
+	cpulist_format(vm->cpus, cores, sizeof(cores));
+	hv_printf("  time slice %u ms, restarts %u, cores cpus=%s\n", vm->slice_us / 1000,
+		  vm->restarts, cores);
 	hv_printf("  exits %lu: %lu interrupts, %lu MMIO reads, %lu MMIO writes, %lu HVC, %lu SMC, "
 		  "%lu WFI/WFE, %lu system registers\n",
 		  vm_stats_exits(st), st->irq_exits, st->mmio_reads, st->mmio_writes,
@@ -235,7 +239,9 @@ static void print_vm_details(const struct vm *vm)
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		const struct vcpu *v = &vm->vcpus[i];
 		const struct trap_frame *regs = sched_vcpu_regs(v);
-		hv_printf("  vCPU %u: %s, CPU time %lu ms, PC 0x%lx, PSTATE 0x%lx\n", i,
+		/* Registers as of its last exit when it runs on another core. */
+		hv_printf("  vCPU %u on core %u%s: %s, CPU time %lu ms, PC 0x%lx, PSTATE 0x%lx\n",
+			  i, v->pcpu, pcpus[v->pcpu].placed == 1 ? " (dedicated)" : "",
 			  vcpu_state_name(v->state), v->cpu_time_us / 1000, regs->elr, regs->spsr);
 	}
 }

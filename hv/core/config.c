@@ -1,5 +1,6 @@
 #include "core/config.h"
 #include "lib/cmdline.h"
+#include "lib/cpulist.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
@@ -199,6 +200,13 @@ static bool parse_option(struct vm_parser *p, char *word, struct vm_spec *spec)
 		spec->vcpus = (unsigned int)number;
 		return true;
 	}
+	if (strcmp(key, "cpus") == 0) {
+		char problem[96];
+
+		if (!cpulist_parse(value, CONFIG_CORES, &spec->cpus, problem, sizeof(problem)))
+			return fail(p, "cpus=%s: %s", value, problem);
+		return true;
+	}
 	if (strcmp(key, "slice") == 0) {
 		if (!parse_small_number(p, key, value, 1, 1000, &number))
 			return false;
@@ -212,7 +220,7 @@ static bool parse_option(struct vm_parser *p, char *word, struct vm_spec *spec)
 	}
 	return fail(p,
 		    "unknown option '%s' (known: dtb, dtb_addr, initrd, initrd_addr, vcpus, "
-		    "slice, autostart)",
+		    "cpus, slice, autostart)",
 		    key);
 }
 

@@ -17,6 +17,7 @@
 
 #define CONFIG_MAX_VMS		8
 #define CONFIG_NAME_MAX		16 /* with the NUL */
+#define CONFIG_CORES		4  /* physical cores cpus= may name */
 #define CONFIG_PATH_MAX		64
 #define CONFIG_LINE_MAX		256
 #define CONFIG_DEFAULT_SLICE_MS 10
@@ -36,6 +37,7 @@ struct vm_spec {
 	char initrd[CONFIG_PATH_MAX]; /* an initial RAM disk, "" = none */
 	uint64_t initrd_addr;	      /* where it goes (required with initrd) */
 	unsigned int vcpus;
+	uint32_t cpus; /* physical cores its vCPUs may use (bit n: core n); 0 = any */
 	uint32_t slice_ms;
 	bool autostart;
 };

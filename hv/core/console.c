@@ -3,6 +3,7 @@
 #include "lib/printf.h"
 #include "core/sched.h"
 #include "lib/ringbuf.h"
+#include "lib/spinlock.h"
 
 #include <stdbool.h>
 
@@ -11,6 +12,32 @@ static struct ringbuf rx_ring;
 static uint32_t rx_pauses;
 /* The last byte sent to the terminal, whoever sent it (the shell, a VM, a report). */
 static char last_sent = '\n';
+/*
+ * console_lock: the UART, so that lines written by different cores do not
+ * interleave (docs/architecture.md, "Locks and their order": it is taken
+ * last). Held for one call of the functions below, never while waiting for
+ * anything but the UART. After a crash (console_take_over) it is ignored:
+ * the other cores are halted, and one of them may have died holding it.
+ */
+static struct spinlock console_lock = SPINLOCK_INIT;
+static bool taken_over;
+
+static void lock(void)
+{
+	if (!taken_over)
+		spin_lock(&console_lock);
+}
+
+static void unlock(void)
+{
+	if (!taken_over)
+		spin_unlock(&console_lock);
+}
+
+void console_take_over(void)
+{
+	taken_over = true;
+}
 
 static bool rx_has_room(void)
 {
@@ -44,51 +71,95 @@ static void send(char c)
 	last_sent = c;
 }
 
-void console_putc(char c)
+/* A newline becomes CR LF on the terminal. */
+static void send_text(char c)
 {
 	if (c == '\n')
 		send('\r');
 	send(c);
 }
 
+void console_putc(char c)
+{
+	lock();
+	send_text(c);
+	unlock();
+}
+
 void console_write(const char *s, size_t len)
 {
+	lock();
 	for (size_t i = 0; i < len; i++)
-		console_putc(s[i]);
+		send_text(s[i]);
+	unlock();
 }
 
 void console_write_raw(const char *s, size_t len)
 {
+	lock();
 	for (size_t i = 0; i < len; i++)
 		send(s[i]);
+	unlock();
+}
+
+bool console_try_putc_raw(char c)
+{
+	if (!taken_over && !spin_trylock(&console_lock))
+		return false;
+	send(c);
+	unlock();
+	return true;
+}
+
+void console_drain_raw(struct ringbuf *rb)
+{
+	char chunk[64];
+	uint32_t n;
+
+	lock();
+	while ((n = ringbuf_read(rb, chunk, sizeof(chunk))) > 0)
+		for (uint32_t i = 0; i < n; i++)
+			send(chunk[i]);
+	unlock();
 }
 
 void console_putc_raw(char c)
 {
+	lock();
 	send(c);
+	unlock();
 }
 
 void console_start_line(void)
 {
+	lock();
 	if (last_sent != '\n')
-		console_putc('\n');
+		send_text('\n');
+	unlock();
 }
 
 void console_puts(const char *s)
 {
+	lock();
 	while (*s)
-		console_putc(*s++);
+		send_text(*s++);
+	unlock();
 }
 
 static void console_sink(void *ctx, char c)
 {
 	(void)ctx;
-	console_putc(c);
+	send_text(c);
 }
 
 int hv_vprintf(const char *fmt, va_list ap)
 {
-	return fmt_vprint(console_sink, NULL, fmt, ap);
+	int n;
+
+	lock();
+	n = fmt_vprint(console_sink, NULL, fmt, ap);
+	unlock();
+	return n;
 }
 
 int hv_printf(const char *fmt, ...)

@@ -5,6 +5,7 @@
  * wait there until the shell reads them.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,6 +18,11 @@ void console_write(const char *s, size_t len);
 /* Writes bytes exactly as given (no newline translation): terminal echo, guest output. */
 void console_write_raw(const char *s, size_t len);
 void console_putc_raw(char c);
+/* The same, only if nobody holds the console (no waiting): false when it was busy. */
+bool console_try_putc_raw(char c);
+struct ringbuf;
+/* Moves everything in the ring to the terminal, holding the console throughout. */
+void console_drain_raw(struct ringbuf *rb);
 /*
  * Ends the terminal's current line unless it just ended: what the hypervisor
  * says (a banner, a report) starts a line of its own, after a guest's output
@@ -34,3 +40,9 @@ int console_peekc(void);
 /* Bytes received but not yet read, and how often reception had to pause. */
 uint32_t console_rx_pending(void);
 uint32_t console_rx_pauses(void);
+
+/*
+ * After a hypervisor crash: the console is this core's alone from now on
+ * (the lock is ignored; the other cores have been halted).
+ */
+void console_take_over(void);

@@ -10,6 +10,7 @@
 #include "core/console.h"
 #include "core/layout.h"
 #include "core/mm.h"
+#include "core/pcpu.h"
 #include "core/sched.h"
 #include "core/shell.h"
 #include "core/sysinfo.h"
@@ -17,6 +18,7 @@
 #include "core/vm.h"
 
 void hv_main(unsigned int entry_el) __attribute__((noreturn));
+void hv_secondary_main(unsigned int core) __attribute__((noreturn));
 
 extern char __hv_end[];
 
@@ -54,10 +56,47 @@ static void check_image_fits(void)
 	}
 }
 
+/* How long core 0 waits for a released core to say it is online. */
+#define CORE_START_TIMEOUT_US 100000
+
+/*
+ * Releases cores 1-3 one at a time and waits for each to come online. A
+ * core that does not is reported and left out: the others run without it.
+ */
+static void start_secondary_cores(void)
+{
+	extern char _start[];
+	unsigned int online = 1;
+
+	for (unsigned int core = 1; core < PCPU_MAX; core++) {
+		uint64_t start = board_uptime_us();
+
+		board_release_core(core, (uint64_t)(uintptr_t)_start);
+		while (!__atomic_load_n(&pcpus[core].online, __ATOMIC_ACQUIRE) &&
+		       board_uptime_us() - start < CORE_START_TIMEOUT_US)
+			;
+		if (pcpus[core].online)
+			online++;
+		else
+			hv_printf("core %u did not come up within %u ms: running without it\n",
+				  core, CORE_START_TIMEOUT_US / 1000);
+	}
+	hv_printf("cores: %u online\n", online);
+}
+
+/* Cores 1-3, from boot.S: MMU on, own stack; they join the scheduler. */
+void hv_secondary_main(unsigned int core)
+{
+	sched_init_core(core);
+	sched_start();
+}
+
 void hv_main(unsigned int entry_el)
 {
 	const struct board_info *b;
 
+	/* Core 0's struct pcpu from the start: interrupt handlers ask for it. */
+	write_sysreg(tpidr_el2, (uint64_t)&pcpus[0]);
 	sysinfo_set_entry_el(entry_el);
 	configure_el2();
 	board_init();
@@ -73,6 +112,8 @@ void hv_main(unsigned int entry_el)
 	sysreg_emul_init();
 	vm_init_all();
 	sched_init();
+	sched_init_core(0);
+	start_secondary_cores();
 	boot_vms_create();
 
 	hv_printf(

@@ -55,13 +55,26 @@ static int64_t cpu_on(struct vcpu *caller, uint64_t mpidr, uint64_t entry, uint6
 
 	if (!target)
 		return PSCI_INVALID_PARAMETERS;
-	if (target->state != VCPU_OFF)
-		return PSCI_ALREADY_ON;
 	/* The entry point must be an instruction in the VM's RAM. */
 	if (entry % ENTRY_ALIGN_BYTES || !vm_guest_ptr(vm, entry, ENTRY_ALIGN_BYTES))
 		return PSCI_INVALID_ADDRESS;
-	vcpu_reset(target, entry, context);
-	target->state = VCPU_RUNNABLE;
+	/* Two vCPUs may ask for the same target at once: one of them wins. */
+	vm_lock(vm);
+	if (target->state != VCPU_OFF || target->power_on_pending) {
+		vm_unlock(vm);
+		return PSCI_ALREADY_ON;
+	}
+	/*
+	 * The target may be placed on another core, which may still hold it
+	 * (it has just called CPU_OFF): its own core resets it, when it next
+	 * picks it up (sched.c, carry_out_power_on).
+	 */
+	target->power_on_entry = entry;
+	target->power_on_context = context;
+	target->power_on_pending = true;
+	__atomic_store_n(&target->state, VCPU_RUNNABLE, __ATOMIC_RELEASE);
+	vm_unlock(vm);
+	sched_kick(target->pcpu, WORK_RESCHED);
 	return PSCI_SUCCESS;
 }
 
@@ -77,8 +90,14 @@ static int64_t affinity_info(struct vcpu *caller, uint64_t mpidr, uint64_t level
 
 static void cpu_off(struct vcpu *v)
 {
-	/* The vCPU leaves the core for good; only CPU_ON brings it back (reset). */
+	/*
+	 * The vCPU leaves the core for good; only CPU_ON brings it back (reset),
+	 * perhaps from another core: its core lets go of its FP/SIMD and debug
+	 * registers now, so nothing of it is live anywhere when that happens.
+	 */
 	v->state = VCPU_OFF;
+	sched_forget_fp_simd(v);
+	sched_forget_debug(v);
 	sched_request(WORK_RESCHED);
 }
 

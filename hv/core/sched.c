@@ -1,5 +1,6 @@
 #include "core/sched.h"
 #include "arch/arm64/context.h"
+#include "arch/arm64/exception.h"
 #include "arch/arm64/sysreg.h"
 #include "board/board.h"
 #include "core/console.h"
@@ -9,6 +10,7 @@
 #include "core/vconsole.h"
 #include "core/vdebug_hw.h"
 #include "core/vm.h"
+#include "lib/atomic.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -28,39 +30,51 @@ void sched_enter_first(uint64_t stack_top) __attribute__((noreturn));
 extern char boot_stacks[];
 #define BOOT_STACK_SIZE 16384
 
-/* Both read by the inline trap fast path in sched.h; written only here. */
-struct vcpu *sched_running;
-uint32_t sched_pending_work;
 /*
- * The slot round robin last chose. Only round robin moves it: a vCPU that
- * runs out of turn because it just woke must not move it, or a vCPU whose
- * timer wakes it often would keep sending the turn back past a runnable
- * vCPU in the slot before it, which would never run.
+ * Every core's scheduler state (core/pcpu.h). A core's scheduler reads and
+ * writes only its own entry, through this_pcpu(); other cores only OR work
+ * bits into pending_work (sched_kick) and, on core 0, read running and the
+ * owners to know when a core has left a VM (sched_evict_vm).
+ *
+ * round_robin_slot is the slot round robin last chose. Only round robin
+ * moves it: a vCPU that runs out of turn because it just woke must not move
+ * it, or a vCPU whose timer wakes it often would keep sending the turn back
+ * past a runnable vCPU in the slot before it, which would never run.
  */
-static int round_robin_slot = -1;
-static uint64_t slice_end_us;
-static uint64_t alarm_deadline_us = UINT64_MAX;
-bool sched_vtimer_irq_masked;
-/* The trap frame of the exception being handled: the current vCPU's live registers. */
-static struct trap_frame *live_frame;
+struct pcpu pcpus[PCPU_MAX];
 
+uint32_t pcpu_online_mask(void)
+{
+	uint32_t mask = 0;
+
+	for (unsigned int core = 0; core < PCPU_MAX; core++)
+		if (__atomic_load_n(&pcpus[core].online, __ATOMIC_ACQUIRE))
+			mask |= 1U << core;
+	return mask;
+}
+
+/* A vCPU of a running VM placed on this core, or NULL. */
 static struct vcpu *slot_vcpu(unsigned int slot)
 {
 	struct vm *vm = vm_slot(slot / VM_MAX_VCPUS);
+	struct vcpu *v;
 
 	if (!vm || vm->state != VM_RUNNING || slot % VM_MAX_VCPUS >= vm->nr_vcpus)
 		return NULL;
-	return &vm->vcpus[slot % VM_MAX_VCPUS];
+	v = &vm->vcpus[slot % VM_MAX_VCPUS];
+	return v->pcpu == this_pcpu()->id ? v : NULL;
 }
 
 /*
- * The vCPUs of running VMs, VM by VM: the loops below visit only those
- * instead of asking about each of the SLOTS slots (most are empty).
+ * The vCPUs of running VMs placed on this core, VM by VM: the loops below
+ * visit only those instead of asking about each of the SLOTS slots (most
+ * are empty).
  */
 #define for_each_running_vcpu(vm_index, vm, v)                                                     \
 	for (unsigned int vm_index = 0; vm_index < VM_MAX; vm_index++)                             \
 		for (struct vm *vm = vm_slot(vm_index); vm && vm->state == VM_RUNNING; vm = NULL)  \
-			for (struct vcpu *v = vm->vcpus; v < vm->vcpus + vm->nr_vcpus; v++)
+			for (struct vcpu *v = vm->vcpus; v < vm->vcpus + vm->nr_vcpus; v++)        \
+				if (v->pcpu == this_pcpu()->id)
 
 static unsigned int vcpu_slot(const struct vcpu *v)
 {
@@ -69,35 +83,90 @@ static unsigned int vcpu_slot(const struct vcpu *v)
 
 void sched_request(enum sched_work work)
 {
-	__atomic_fetch_or(&sched_pending_work, (uint32_t)work, __ATOMIC_RELEASE);
+	(void)atomic_fetch_or_release32(&this_pcpu()->pending_work, (uint32_t)work);
+}
+
+/*
+ * Work for another core: the bits are ORed into its pending work (release:
+ * whatever this core wrote before is visible to it once it sees them), then
+ * its mailbox 0 interrupts it. If it had all the bits already, it has not
+ * handled them yet and will see what was written before: no interrupt.
+ */
+void sched_kick(unsigned int core, enum sched_work work)
+{
+	struct pcpu *target = pcpu_of(core);
+	uint32_t old;
+
+	if (!target || target == this_pcpu()) {
+		sched_request(work);
+		return;
+	}
+	if (!__atomic_load_n(&target->online, __ATOMIC_ACQUIRE))
+		return;
+	old = atomic_fetch_or_release32(&target->pending_work, (uint32_t)work);
+	if ((old & (uint32_t)work) == (uint32_t)work)
+		return;
+	if (this_pcpu()->vm_locks_held)
+		this_pcpu()->deferred_ipis |= 1U << core;
+	else
+		board_ipi_send(core);
+}
+
+void sched_send_deferred_ipis(void)
+{
+	struct pcpu *c = this_pcpu();
+	uint32_t cores = c->deferred_ipis;
+
+	c->deferred_ipis = 0;
+	for (unsigned int core = 0; core < PCPU_MAX; core++)
+		if (cores & (1U << core))
+			board_ipi_send(core);
+}
+
+/* Kicks every core other than this one that has a vCPU of the VM placed on it. */
+void sched_kick_vm_cores(struct vm *vm, enum sched_work work)
+{
+	uint32_t cores = 0;
+
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		cores |= 1U << vm->vcpus[i].pcpu;
+	cores &= ~(1U << this_pcpu()->id);
+	for (unsigned int core = 0; core < PCPU_MAX; core++)
+		if (cores & (1U << core))
+			sched_kick(core, work);
 }
 
 const struct trap_frame *sched_vcpu_regs(const struct vcpu *v)
 {
-	return v == sched_running && live_frame ? live_frame : &v->regs;
+	struct pcpu *c = this_pcpu();
+
+	return v == c->running && c->live_frame ? c->live_frame : &v->regs;
+}
+
+void sched_kick_vm(struct vm *vm, enum sched_work work)
+{
+	sched_request(work);
+	sched_kick_vm_cores(vm, work);
 }
 
 void sched_vm_started(struct vm *vm)
 {
-	(void)vm;
-	sched_request(WORK_RESCHED);
+	sched_kick_vm(vm, WORK_RESCHED);
 }
 
 void sched_vm_stopped(struct vm *vm)
 {
-	(void)vm;
-	sched_request(WORK_RESCHED);
+	sched_kick_vm(vm, WORK_RESCHED);
 }
 
 /*
- * Lazy FP/SIMD switching. The FP/SIMD registers hold fp_owner's values
+ * Lazy FP/SIMD switching. The FP/SIMD registers hold this_pcpu()->fp_owner's values
  * (NULL: nobody's that matter). A switch to any other vCPU sets
  * CPTR_EL2.TFP, so that vCPU's first FP/SIMD instruction traps to EL2
  * (ESR_EL2.EC 0x07); only then are the registers swapped, and the
  * instruction runs again. A guest that uses no FP/SIMD before the next
  * switch costs nothing, and one that does pays one trap.
  */
-static struct vcpu *fp_owner;
 
 static void trap_fp_simd(bool trap)
 {
@@ -106,22 +175,30 @@ static void trap_fp_simd(bool trap)
 
 void sched_fp_simd_access(void)
 {
+	struct pcpu *c = this_pcpu();
+
 	/* The hypervisor's own save and restore would trap too: stop trapping first. */
 	trap_fp_simd(false);
 	isb();
-	if (fp_owner == sched_running)
+	if (c->fp_owner == c->running)
 		return;
-	if (fp_owner)
-		fpsimd_save(&fp_owner->fp);
-	fpsimd_restore(&sched_running->fp);
-	fp_owner = sched_running;
+	if (c->fp_owner)
+		fpsimd_save(&c->fp_owner->fp);
+	fpsimd_restore(&c->running->fp);
+	c->fp_owner = c->running;
 }
 
+/*
+ * Its saved state was replaced (reset): the registers no longer hold it.
+ * Only the vCPU's own core can hold it, and a vCPU is reset by another core
+ * only while it is off or its VM has been evicted, when no core does.
+ */
 void sched_forget_fp_simd(const struct vcpu *v)
 {
-	/* Its saved state was replaced (reset): the registers no longer hold it. */
-	if (fp_owner == v)
-		fp_owner = NULL;
+	struct pcpu *c = this_pcpu();
+
+	if (c->fp_owner == v)
+		c->fp_owner = NULL;
 }
 
 /*
@@ -132,18 +209,18 @@ void sched_forget_fp_simd(const struct vcpu *v)
  * The values themselves live in each vCPU's struct vdebug, which is all a
  * guest can reach (MDCR_EL2.TDA traps its accesses).
  */
-static struct vcpu *debug_owner;
-
 static void load_debug(struct vcpu *v, bool changed)
 {
+	struct pcpu *c = this_pcpu();
+
 	if (v->debug.any_enabled) {
-		if (debug_owner != v || changed) {
+		if (c->debug_owner != v || changed) {
 			vdebug_hw_load(&v->debug);
-			debug_owner = v;
+			c->debug_owner = v;
 		}
-	} else if (debug_owner) {
+	} else if (c->debug_owner) {
 		vdebug_hw_disable();
-		debug_owner = NULL;
+		c->debug_owner = NULL;
 	}
 }
 
@@ -154,37 +231,115 @@ void sched_debug_changed(struct vcpu *v)
 
 void sched_forget_debug(const struct vcpu *v)
 {
-	if (debug_owner == v) {
+	struct pcpu *c = this_pcpu();
+
+	if (c->debug_owner == v) {
 		vdebug_hw_disable();
-		debug_owner = NULL;
+		c->debug_owner = NULL;
 	}
 }
 
-static void save_current(struct trap_frame *frame, uint64_t now_us);
+static void save_current(struct trap_frame *frame);
 
+/* Whether vCPU v may stay live on its core: its VM runs and it is on. */
+static bool vcpu_may_stay(const struct vcpu *v)
+{
+	return v->vm->state == VM_RUNNING && v->state != VCPU_OFF;
+}
+
+/*
+ * Leaves every vCPU this core holds that may not stay (its VM was stopped,
+ * reset or destroyed by another core, or it turned itself off): its
+ * registers are saved into it, its FP/SIMD values too (a stopped VM may be
+ * resumed), its breakpoints disarmed. The stores of the owners are
+ * releases: core 0, waiting in sched_evict_vm, reads them with acquire and
+ * then finds everything saved.
+ */
+static void leave_stopped_vcpus(void)
+{
+	struct pcpu *c = this_pcpu();
+
+	if (c->running && !vcpu_may_stay(c->running)) {
+		save_current(c->live_frame);
+		__atomic_store_n(&c->running, NULL, __ATOMIC_RELEASE);
+	}
+	if (c->fp_owner && !vcpu_may_stay(c->fp_owner)) {
+		trap_fp_simd(false);
+		isb();
+		fpsimd_save(&c->fp_owner->fp);
+		__atomic_store_n(&c->fp_owner, NULL, __ATOMIC_RELEASE);
+		trap_fp_simd(true);
+	}
+	if (c->debug_owner && !vcpu_may_stay(c->debug_owner)) {
+		vdebug_hw_disable();
+		__atomic_store_n(&c->debug_owner, NULL, __ATOMIC_RELEASE);
+	}
+}
+
+static bool holds_vm(struct pcpu *c, const struct vm *vm)
+{
+	struct vcpu *running = __atomic_load_n(&c->running, __ATOMIC_ACQUIRE);
+	struct vcpu *fp = __atomic_load_n(&c->fp_owner, __ATOMIC_ACQUIRE);
+	struct vcpu *debug = __atomic_load_n(&c->debug_owner, __ATOMIC_ACQUIRE);
+
+	return (running && running->vm == vm) || (fp && fp->vm == vm) || (debug && debug->vm == vm);
+}
+
+/* How long core 0 waits for another core to leave a VM (it takes microseconds). */
+#define EVICT_TIMEOUT_US 100000
+
+/*
+ * Called by core 0 once the VM is no longer VM_RUNNING: every core leaves
+ * it (leave_stopped_vcpus) and begins a new pass of its scheduler (which
+ * sees the VM stopped and touches it no more) before this returns, so that
+ * its vCPUs, devices and memory can be reset or freed. This core does it at
+ * once; the others are kicked and waited for. A core that does not answer is reported (it
+ * cannot happen while cores take interrupts: no hypervisor path masks them
+ * for long).
+ */
 void sched_evict_vm(struct vm *vm)
 {
-	if (sched_running && sched_running->vm == vm) {
-		save_current(live_frame, board_uptime_us());
-		sched_running = NULL;
+	uint64_t start;
+
+	leave_stopped_vcpus();
+	for (unsigned int core = 0; core < PCPU_MAX; core++) {
+		struct pcpu *c = &pcpus[core];
+
+		uint32_t passes;
+
+		if (c == this_pcpu() || !__atomic_load_n(&c->online, __ATOMIC_ACQUIRE))
+			continue;
+		passes = atomic_load_acquire32(&c->passes);
+		sched_kick(core, WORK_RESCHED);
+		start = board_uptime_us();
+		while (holds_vm(c, vm) || atomic_load_acquire32(&c->passes) == passes) {
+			if (board_uptime_us() - start > EVICT_TIMEOUT_US) {
+				vconsole_report("core %u did not leave VM %u within %u ms", core,
+						vm->id, EVICT_TIMEOUT_US / 1000);
+				break;
+			}
+		}
 	}
-	if (fp_owner && fp_owner->vm == vm)
-		fp_owner = NULL;
-	if (debug_owner && debug_owner->vm == vm)
-		sched_forget_debug(debug_owner);
 }
 
 void sched_yield(void)
 {
-	slice_end_us = 0;
+	this_pcpu()->slice_end_us = 0;
 	sched_request(WORK_RESCHED);
+}
+
+void sched_nap(struct vcpu *v)
+{
+	v->nap_until_us = board_uptime_us() + SCHED_NAP_US;
+	v->state = VCPU_WAITING;
+	sched_yield();
 }
 
 /* The physical virtual-timer interrupt of the current vCPU: mask it until the guest handles it. */
 static void vtimer_fired(void)
 {
 	board_vtimer_irq_enable(false);
-	sched_vtimer_irq_masked = true;
+	this_pcpu()->vtimer_irq_masked = true;
 	sched_request(WORK_VTIMER);
 }
 
@@ -193,14 +348,45 @@ static void alarm_fired(void)
 	sched_request(WORK_TIMER);
 }
 
+/*
+ * Another core kicked this one: the work bits are in pending_work already.
+ * A halt request (a crash elsewhere) is carried out here and now, whatever
+ * this core was doing.
+ */
+static void kicked(void)
+{
+	struct pcpu *c = this_pcpu();
+
+	c->kicks_received++;
+	if (__atomic_load_n(&c->pending_work, __ATOMIC_ACQUIRE) & WORK_HALT)
+		halt();
+}
+
+/* Once, on core 0, before any other core is released: the interrupt handlers every core shares. */
 void sched_init(void)
 {
+	for (unsigned int core = 0; core < PCPU_MAX; core++) {
+		pcpus[core].id = core;
+		pcpus[core].round_robin_slot = -1;
+		pcpus[core].alarm_deadline_us = UINT64_MAX;
+	}
 	board_alarm_init(alarm_fired);
 	board_vtimer_init(vtimer_fired);
+	board_ipi_init(kicked);
+}
+
+/*
+ * On every core, as it comes up: its own EL2 configuration for running
+ * guests, and its own interrupts (alarm, virtual timer, mailbox).
+ */
+void sched_init_core(unsigned int core)
+{
+	write_sysreg(tpidr_el2, (uint64_t)&pcpus[core]);
+	isb();
 	write_sysreg(vtcr_el2, stage2_vtcr());
 	/* EL1 may read the physical counter; the physical timer stays the hypervisor's. */
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN);
-	write_sysreg(hcr_el2, HCR_GUEST);
+	write_sysreg(hcr_el2, HCR_GUEST_SHARED);
 	write_sysreg(mdcr_el2,
 		     MDCR_EL2_GUEST | (PMCR_N(read_sysreg(pmcr_el0)) & MDCR_EL2_HPMN_MASK));
 	vdebug_hw_init();
@@ -212,6 +398,8 @@ void sched_init(void)
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	trap_fp_simd(true);
 	isb();
+	board_core_init();
+	__atomic_store_n(&pcpus[core].online, true, __ATOMIC_RELEASE);
 }
 
 /*
@@ -232,7 +420,7 @@ void sched_init(void)
  */
 void sched_update_virq(uint64_t spsr)
 {
-	struct vcpu *v = sched_running;
+	struct vcpu *v = this_pcpu()->running;
 	bool vtimer, pending;
 	uint64_t hcr;
 
@@ -241,40 +429,95 @@ void sched_update_virq(uint64_t spsr)
 	vtimer = vcpu_vtimer_line(v, true);
 	if (v->vtimer_taken && (!vtimer || !(spsr & SPSR_I)))
 		v->vtimer_taken = false;
-	pending = bcm2837_vdevs_irq_pending(&v->vm->devs, v->index, vtimer && !v->vtimer_taken);
-	hcr = pending ? (HCR_GUEST | HCR_VI) : HCR_GUEST;
+	pending = vcpu_irq_input(v, vtimer && !v->vtimer_taken);
+	hcr = this_pcpu()->placed > 1 ? HCR_GUEST_SHARED : HCR_GUEST;
+	if (pending)
+		hcr |= HCR_VI;
 	if (read_sysreg(hcr_el2) != hcr)
 		write_sysreg(hcr_el2, hcr);
 	/* Count each interrupt once: when the vCPU's IRQ input rises. */
 	if (pending && !v->irq_line)
-		v->vm->stats.virq++;
+		v->stats.virq++;
 	v->irq_line = pending;
 }
 
-void sched_wake_vcpus(struct vm *vm)
+/*
+ * With vm->lock held, after the VM's devices were used (on any core): if
+ * their interrupt outputs may have changed, every vCPU's IRQ inputs are
+ * worked out again; those of this core that wait and now have an interrupt
+ * become runnable (an inter-processor interrupt wakes the target vCPU from
+ * WFI), and the cores of the others are kicked to look for themselves
+ * (their vCPUs' state is theirs to change). True if anything changed.
+ */
+bool sched_devices_changed_locked(struct vm *vm)
 {
+	struct pcpu *c = this_pcpu();
+	bool elsewhere = false;
+
+	if (!vm_refresh_irq_inputs_locked(vm))
+		return false;
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
-		if (v != sched_running && v->state == VCPU_WAITING && vcpu_irq_pending(v, false))
+		if (v->pcpu != c->id)
+			elsewhere = true;
+		else if (v != c->running && v->state == VCPU_WAITING && vcpu_irq_pending(v, false))
 			v->state = VCPU_RUNNABLE;
+	}
+	if (elsewhere)
+		sched_kick_vm_cores(vm, WORK_RESCHED);
+	return true;
+}
+
+/*
+ * A vCPU of the VM naps on another core, polling a device: a device timer
+ * of the VM just fired (the model may show something new), so its core
+ * looks again.
+ */
+static void kick_napping_vcpus(struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		const struct vcpu *v = &vm->vcpus[i];
+
+		if (v->pcpu != this_pcpu()->id && v->nap_until_us)
+			sched_kick(v->pcpu, WORK_RESCHED);
 	}
 }
 
-/* Advances every VM's device timers; returns the earliest future device deadline (board time). */
-static uint64_t poll_device_timers(void)
+/*
+ * Advances the device timers of every VM whose devices this core looks
+ * after (those whose vCPU 0 is placed here) when one is due or was just
+ * armed (WORK_TIMER) — otherwise its lock is not taken at all; returns the
+ * earliest future device deadline (board time). The VM's other cores are
+ * kicked when its interrupt lines changed.
+ */
+static uint64_t poll_device_timers(uint32_t work, uint64_t now_us)
 {
 	uint64_t earliest = UINT64_MAX;
 
 	for (unsigned int i = 0; i < VM_MAX; i++) {
 		struct vm *vm = vm_slot(i);
+		bool fired;
 		uint64_t next;
 
-		if (vm->state != VM_RUNNING)
+		if (vm->state != VM_RUNNING || vm_device_core(vm) != this_pcpu()->id)
 			continue;
-		next = bcm2837_vdevs_poll_timers(&vm->devs, vm_now_us(vm));
-		if (next != UINT64_MAX && next + vm->time_base_us < earliest)
-			earliest = next + vm->time_base_us;
+		fired = vm->device_deadline_us <= now_us;
+		if (fired || (work & WORK_TIMER)) {
+			vm_lock(vm);
+			next = bcm2837_vdevs_poll_timers(&vm->devs, vm_now_us(vm));
+			vm->device_deadline_us =
+			    next == UINT64_MAX ? UINT64_MAX : next + vm->time_base_us;
+			(void)sched_devices_changed_locked(vm);
+			vm_unlock(vm);
+		}
+		if (fired) {
+			/* A vCPU polling its devices may see news. */
+			vm->device_timer_fired_us = now_us;
+			kick_napping_vcpus(vm);
+		}
+		if (vm->device_deadline_us < earliest)
+			earliest = vm->device_deadline_us;
 	}
 	return earliest;
 }
@@ -284,7 +527,7 @@ static uint64_t vtimer_deadline(const struct vcpu *v, uint64_t now_us)
 {
 	uint64_t ctl = v->sys.cntv_ctl_el0, count, freq, ticks;
 
-	if (v == sched_running || !(ctl & 1) || (ctl & 2))
+	if (v == this_pcpu()->running || !(ctl & 1) || (ctl & 2))
 		return UINT64_MAX;
 	count = read_sysreg(cntpct_el0) - v->vm->cntvoff;
 	if (v->sys.cntv_cval_el0 <= count)
@@ -297,21 +540,39 @@ static uint64_t vtimer_deadline(const struct vcpu *v, uint64_t now_us)
 }
 
 /*
+ * A nap (sched_nap) ends at its deadline, when input for the VM waits, or
+ * when one of the VM's device timers has fired since it began (the model it
+ * polls may show something new: a transmit FIFO drained).
+ */
+static bool nap_over(const struct vcpu *v, uint64_t now_us)
+{
+	return v->nap_until_us && (now_us >= v->nap_until_us || !ringbuf_is_empty(&v->vm->input) ||
+				   v->vm->device_timer_fired_us + SCHED_NAP_US >= v->nap_until_us);
+}
+
+/*
  * WFI ends when the vCPU has an interrupt to take, even one PSTATE.I masks.
  * Returns one vCPU that just woke (NULL if none): it runs next, so that an
  * interrupt reaches a waiting guest without waiting for a busy guest's slice
  * to end. A guest cannot abuse this: only an interrupt wakes it.
  */
-static struct vcpu *wake_waiting_vcpus(void)
+static struct vcpu *wake_waiting_vcpus(uint64_t now_us)
 {
 	struct vcpu *woken = NULL;
 
 	for_each_running_vcpu(i, vm, v)
 	{
-		if (v->state == VCPU_WAITING && vcpu_irq_pending(v, v == sched_running)) {
+		if (v->state != VCPU_WAITING)
+			continue;
+		if (vcpu_irq_pending(v, v == this_pcpu()->running)) {
 			v->state = VCPU_RUNNABLE;
+			v->nap_until_us = 0;
 			if (!woken)
 				woken = v;
+		} else if (nap_over(v, now_us)) {
+			/* Back to its turn, not out of turn: polling is no reason to go first. */
+			v->state = VCPU_RUNNABLE;
+			v->nap_until_us = 0;
 		}
 	}
 	return woken;
@@ -330,6 +591,9 @@ static uint64_t waiting_vtimer_deadline(uint64_t now_us)
 	{
 		uint64_t deadline =
 		    v->state == VCPU_WAITING ? vtimer_deadline(v, now_us) : UINT64_MAX;
+
+		if (v->state == VCPU_WAITING && v->nap_until_us && v->nap_until_us < deadline)
+			deadline = v->nap_until_us;
 
 		if (deadline < earliest)
 			earliest = deadline;
@@ -354,30 +618,36 @@ static unsigned int runnable_slots(bool runnable[SLOTS])
 /*
  * Loading files (loader.h) has a turn of its own in the round robin, after
  * the last slot: when the round robin wraps round while a load waits, the
- * loader gets the core for a time slice (slice_end_us), then the round
+ * loader gets the core for a time slice (this_pcpu()->slice_end_us), then the round
  * robin goes on. With n busy vCPUs a load gets one turn in n + 1, and every
  * vCPU still gets its own. A vCPU that wakes runs out of turn as always; a
  * key for the shell is served; then the loader's turn goes on.
  */
+/* Only core 0 loads files (it owns the SD card). */
+static bool loader_here(void)
+{
+	return this_pcpu()->id == 0 && loader_pending();
+}
+
 static bool loader_had_turn; /* the round robin wrapped round to the loader last time */
-static bool loader_turn;     /* the slice ending at slice_end_us is the loader's */
+static bool loader_turn;     /* the slice ending at this_pcpu()->slice_end_us is the loader's */
 
 static bool loader_turn_goes_on(uint64_t now_us)
 {
-	if (loader_turn && (now_us >= slice_end_us || !loader_pending()))
+	if (loader_turn && (now_us >= this_pcpu()->slice_end_us || !loader_here()))
 		loader_turn = false;
 	return loader_turn;
 }
 
 static bool loader_takes_turn(int slot, uint64_t now_us)
 {
-	if (slot > round_robin_slot || loader_had_turn || !loader_pending()) {
+	if (slot > this_pcpu()->round_robin_slot || loader_had_turn || !loader_here()) {
 		loader_had_turn = false;
 		return false;
 	}
 	loader_had_turn = true;
 	loader_turn = true;
-	slice_end_us = now_us + VM_DEFAULT_SLICE_US;
+	this_pcpu()->slice_end_us = now_us + VM_DEFAULT_SLICE_US;
 	return true;
 }
 
@@ -396,41 +666,76 @@ static struct vcpu *choose_next(uint64_t now_us, struct vcpu *woken, unsigned in
 		return woken;
 	if (loader_turn_goes_on(now_us))
 		return NULL;
-	if (sched_running && sched_running->state == VCPU_RUNNABLE &&
-	    sched_running->vm->state == VM_RUNNING && now_us < slice_end_us)
-		return sched_running;
-	slot = sched_pick_round_robin(runnable, SLOTS, round_robin_slot);
+	if (this_pcpu()->running && this_pcpu()->running->state == VCPU_RUNNABLE &&
+	    this_pcpu()->running->vm->state == VM_RUNNING && now_us < this_pcpu()->slice_end_us)
+		return this_pcpu()->running;
+	slot = sched_pick_round_robin(runnable, SLOTS, this_pcpu()->round_robin_slot);
 	if (slot < 0 || loader_takes_turn(slot, now_us))
 		return NULL;
-	round_robin_slot = slot;
+	this_pcpu()->round_robin_slot = slot;
 	return slot_vcpu((unsigned int)slot);
 }
 
 /* Saves the vCPU on the core: registers and EL1 state (its timer stops); FP/SIMD stays lazily. */
-static void save_current(struct trap_frame *frame, uint64_t now_us)
+static void save_current(struct trap_frame *frame)
 {
-	struct vcpu *prev = sched_running;
+	struct vcpu *prev = this_pcpu()->running;
 
 	if (frame)
 		prev->regs = *frame;
 	el1_sysregs_save(&prev->sys);
-	(void)now_us; /* its CPU time was charged when the scheduler was entered */
 }
 
-static void switch_to(struct trap_frame *frame, struct vcpu *next, uint64_t now_us)
+/*
+ * PSCI CPU_ON asked for vCPU v (psci.c): it starts from its reset state, on
+ * its own core, which alone may touch its live registers. If it is the one
+ * on the core (it called CPU_OFF and nothing else ran since), the live
+ * frame and EL1 registers are replaced too.
+ */
+static void carry_out_power_on(struct vcpu *v, struct trap_frame *live)
 {
-	if (sched_running)
-		save_current(frame, now_us);
+	if (!__atomic_load_n(&v->power_on_pending, __ATOMIC_ACQUIRE))
+		return;
+	vcpu_reset(v, v->power_on_entry, v->power_on_context);
+	v->power_on_pending = false;
+	if (live) {
+		*live = v->regs;
+		el1_sysregs_restore(&v->sys);
+		isb();
+	}
+}
+
+/*
+ * Loads vCPU `next` in place of the running one. Its VM's lock is held
+ * while it becomes `running`: core 0 changes a VM's state under the same
+ * lock before it waits for the cores to leave it (sched_evict_vm), so
+ * either this core sees the VM stopped and does not enter it (false), or
+ * core 0 sees it running here and waits.
+ */
+static bool switch_to(struct trap_frame *frame, struct vcpu *next)
+{
+	struct pcpu *c = this_pcpu();
+
+	vm_lock(next->vm);
+	if (!vcpu_may_stay(next)) {
+		vm_unlock(next->vm);
+		return false;
+	}
+	if (c->running)
+		save_current(frame);
+	__atomic_store_n(&c->running, next, __ATOMIC_RELEASE);
+	vm_unlock(next->vm);
+	carry_out_power_on(next, NULL);
 	*frame = next->regs;
 	el1_sysregs_restore(&next->sys);
-	trap_fp_simd(next != fp_owner);
+	trap_fp_simd(next != c->fp_owner);
 	load_debug(next, false);
 	write_sysreg(vttbr_el2, next->vm->vttbr);
 	write_sysreg(cntvoff_el2, next->vm->cntvoff);
 	/* MPIDR_EL1 as the guest reads it: uniprocessor bit clear, Aff0 = vCPU index. */
 	write_sysreg(vmpidr_el2, (1UL << 31) | next->index);
 	isb();
-	sched_running = next;
+	return true;
 }
 
 /*
@@ -440,9 +745,9 @@ static void switch_to(struct trap_frame *frame, struct vcpu *next, uint64_t now_
  */
 static void account_current(uint64_t now_us)
 {
-	if (sched_running) {
-		sched_running->cpu_time_us += now_us - sched_running->ran_since_us;
-		sched_running->ran_since_us = now_us;
+	if (this_pcpu()->running) {
+		this_pcpu()->running->cpu_time_us += now_us - this_pcpu()->running->ran_since_us;
+		this_pcpu()->running->ran_since_us = now_us;
 	}
 }
 
@@ -453,7 +758,7 @@ static void account_current(uint64_t now_us)
  */
 static void idle(void)
 {
-	if (!__atomic_load_n(&sched_pending_work, __ATOMIC_ACQUIRE))
+	if (!__atomic_load_n(&this_pcpu()->pending_work, __ATOMIC_ACQUIRE))
 		wfi();
 	irq_unmask();
 	isb();
@@ -468,7 +773,7 @@ static void idle(void)
  */
 static void expire_vtimer_taken(void)
 {
-	struct vcpu *v = sched_running;
+	struct vcpu *v = this_pcpu()->running;
 
 	if (v && v->vtimer_taken && v->cpu_time_us - v->vtimer_taken_cpu_us >= VTIMER_TAKEN_MAX_US)
 		v->vtimer_taken = false;
@@ -482,7 +787,7 @@ static void expire_vtimer_taken(void)
  */
 static bool run_loader(void)
 {
-	if (!loader_pending())
+	if (!loader_here())
 		return false;
 	irq_unmask();
 	loader_run(VM_DEFAULT_SLICE_US);
@@ -492,8 +797,9 @@ static bool run_loader(void)
 
 static void recheck_vtimer(void)
 {
-	if (sched_vtimer_irq_masked && (!sched_running || !vcpu_vtimer_line(sched_running, true))) {
-		sched_vtimer_irq_masked = false;
+	if (this_pcpu()->vtimer_irq_masked &&
+	    (!this_pcpu()->running || !vcpu_vtimer_line(this_pcpu()->running, true))) {
+		this_pcpu()->vtimer_irq_masked = false;
 		board_vtimer_irq_enable(true);
 	}
 }
@@ -507,59 +813,76 @@ static void program_alarm(uint64_t now_us, uint64_t device_deadline, unsigned in
 	if (vtimer_next < deadline)
 		deadline = vtimer_next;
 	/* A waiting load is one more turn: the slice of a lone vCPU ends too. */
-	if ((runnable > 1 || loader_pending()) && slice_end_us < deadline)
-		deadline = slice_end_us;
-	if (sched_vtimer_irq_masked && now_us + VTIMER_RECHECK_US < deadline)
+	if ((runnable > 1 || loader_here()) && this_pcpu()->slice_end_us < deadline)
+		deadline = this_pcpu()->slice_end_us;
+	if (this_pcpu()->vtimer_irq_masked && now_us + VTIMER_RECHECK_US < deadline)
 		deadline = now_us + VTIMER_RECHECK_US;
-	alarm_deadline_us = deadline;
+	this_pcpu()->alarm_deadline_us = deadline;
 	board_alarm_set(deadline);
+}
+
+/*
+ * Work only core 0 does: console input and output (the shell), and VM
+ * requests (restart, power off), which may read files from the card.
+ * Interrupts are on meanwhile: a shell command may take long.
+ */
+static void service_core_work(uint32_t work)
+{
+	if (work & WORK_CONSOLE) {
+		irq_unmask();
+		vconsole_poll();
+		irq_mask();
+	}
+	if (work & WORK_VM_REQUEST) {
+		irq_unmask();
+		lifecycle_carry_out_requests();
+		irq_mask();
+	}
 }
 
 /* The slow path: handle requested work, pick who runs, sleep if nobody can. */
 static void reschedule(struct trap_frame *frame)
 {
+	struct pcpu *c = this_pcpu();
 	struct vcpu *next, *woken;
 	uint64_t now, deadline;
 	unsigned int runnable;
 
-	live_frame = frame;
+	c->live_frame = frame;
 	account_current(board_uptime_us());
 	for (;;) {
-		uint32_t work = __atomic_exchange_n(&sched_pending_work, 0, __ATOMIC_ACQUIRE);
+		uint32_t work = atomic_take_acquire32(&c->pending_work);
 
-		if (work & WORK_CONSOLE) {
-			/* The shell may run a long command: keep taking interrupts meanwhile. */
-			irq_unmask();
-			vconsole_poll();
-			irq_mask();
-		}
-		if (work & WORK_VM_REQUEST) {
-			/* Restarts read files from the card: interrupts on, as for the shell. */
-			irq_unmask();
-			lifecycle_carry_out_requests();
-			irq_mask();
-		}
+		atomic_store_release32(&c->passes, c->passes + 1);
+		if (c->id == 0)
+			service_core_work(work);
+		leave_stopped_vcpus();
+		if (c->running)
+			carry_out_power_on(c->running, frame);
 		now = board_uptime_us();
-		deadline = poll_device_timers();
-		woken = wake_waiting_vcpus();
+		deadline = poll_device_timers(work, now);
+		woken = wake_waiting_vcpus(now);
 		expire_vtimer_taken();
 		recheck_vtimer();
 		next = choose_next(now, woken, &runnable);
-		if (next)
+		if (next == c->running && next) {
+			if (now >= c->slice_end_us)
+				c->slice_end_us = now + next->vm->slice_us;
 			break;
+		}
+		if (next && switch_to(frame, next)) {
+			c->slice_end_us = now + next->vm->slice_us;
+			recheck_vtimer();
+			break;
+		}
+		if (next)
+			continue; /* its VM was stopped meanwhile: choose again */
 		program_alarm(now, deadline, runnable);
 		if (!run_loader())
 			idle();
 	}
-	if (next != sched_running) {
-		switch_to(frame, next, now);
-		slice_end_us = now + next->vm->slice_us;
-		recheck_vtimer();
-	} else if (now >= slice_end_us) {
-		slice_end_us = now + next->vm->slice_us;
-	}
 	program_alarm(now, deadline, runnable);
-	sched_running->ran_since_us = board_uptime_us();
+	c->running->ran_since_us = board_uptime_us();
 }
 
 /*
@@ -573,30 +896,36 @@ static bool vtimer_fast_path(void)
 {
 	uint64_t recheck;
 
-	if (__atomic_load_n(&sched_pending_work, __ATOMIC_RELAXED) != WORK_VTIMER ||
-	    !sched_running || sched_running->state != VCPU_RUNNABLE)
+	if (__atomic_load_n(&this_pcpu()->pending_work, __ATOMIC_RELAXED) != WORK_VTIMER ||
+	    !this_pcpu()->running || this_pcpu()->running->state != VCPU_RUNNABLE)
 		return false;
-	__atomic_and_fetch(&sched_pending_work, ~(uint32_t)WORK_VTIMER, __ATOMIC_ACQ_REL);
+	__atomic_and_fetch(&this_pcpu()->pending_work, ~(uint32_t)WORK_VTIMER, __ATOMIC_ACQ_REL);
 	recheck = board_uptime_us() + VTIMER_RECHECK_US;
-	if (alarm_deadline_us > recheck) {
-		alarm_deadline_us = recheck;
+	if (this_pcpu()->alarm_deadline_us > recheck) {
+		this_pcpu()->alarm_deadline_us = recheck;
 		board_alarm_set(recheck);
 	}
 	sched_update_virq(read_sysreg(spsr_el2));
 	return true;
 }
 
+static bool running_can_go_on(void)
+{
+	struct vcpu *v = this_pcpu()->running;
+
+	return v && v->state == VCPU_RUNNABLE;
+}
+
 bool sched_resume_after_irq(void)
 {
-	return vtimer_fast_path() ||
-	       (sched_can_resume_guest() && sched_running && sched_running->state == VCPU_RUNNABLE);
+	return vtimer_fast_path() || (sched_can_resume_guest() && running_can_go_on());
 }
 
 void sched_return_to_guest(struct trap_frame *frame)
 {
 	if (vtimer_fast_path())
 		return;
-	if (!sched_can_resume_guest() || !sched_running || sched_running->state != VCPU_RUNNABLE) {
+	if (!sched_can_resume_guest() || !running_can_go_on()) {
 		reschedule(frame);
 		sched_update_virq(frame->spsr);
 	}
@@ -611,52 +940,71 @@ void sched_first_entry(struct trap_frame *frame)
 	sched_update_virq(frame->spsr);
 }
 
+/* Each core's EL2 stack: BOOT_STACK_SIZE bytes, core n's at boot_stacks + n * BOOT_STACK_SIZE. */
 void sched_start(void)
 {
-	sched_enter_first((uint64_t)boot_stacks + BOOT_STACK_SIZE);
+	sched_enter_first((uint64_t)boot_stacks + (this_pcpu()->id + 1) * BOOT_STACK_SIZE);
+}
+
+static const char *vcpu_state_word(const struct vcpu *v)
+{
+	return v->state == VCPU_RUNNABLE  ? "runnable"
+	       : v->state == VCPU_WAITING ? "waiting"
+					  : "off";
+}
+
+/* What runs on core c and when its alarm fires; read without asking it (a snapshot). */
+static void print_core(const struct pcpu *c, uint64_t now)
+{
+	const struct vcpu *running = __atomic_load_n(&c->running, __ATOMIC_ACQUIRE);
+	uint64_t alarm = c->alarm_deadline_us;
+
+	hv_printf("core %u: %s", c->id, c->placed == 1 ? "dedicated, " : "");
+	if (running && running->vm->state == VM_RUNNING)
+		hv_printf("VM %u vCPU %u on the core", running->vm->id, running->index);
+	else
+		hv_printf("nothing on the core");
+	if (alarm == UINT64_MAX)
+		hv_printf("; alarm: none (tickless)");
+	else if (alarm > now)
+		hv_printf("; alarm in %lu us", alarm - now);
+	else
+		hv_printf("; alarm due now");
+	hv_printf("; %u vCPUs placed, %lu kicks, virtual timer interrupt %s\n", c->placed,
+		  c->kicks_received,
+		  c->vtimer_irq_masked ? "masked (waiting for the guest)" : "enabled");
+}
+
+static void print_vcpu(const struct vcpu *v)
+{
+	hv_printf("  VM %u vCPU %u on core %u: %s, CNTV_CTL 0x%lx, CPU %lu ms\n", v->vm->id,
+		  v->index, v->pcpu, vcpu_state_word(v), v->sys.cntv_ctl_el0,
+		  v->cpu_time_us / 1000);
 }
 
 void sched_print_state(void)
 {
 	uint64_t now = board_uptime_us();
 
-	hv_printf("scheduler: now %lu us; on the core: ", now);
-	if (sched_running && now < slice_end_us)
-		hv_printf("VM %u vCPU %u, slice ends in %lu us\n", sched_running->vm->id,
-			  sched_running->index, slice_end_us - now);
-	else if (sched_running)
-		/* Alone on the core, a vCPU runs on past its slice: no alarm ends it, and the
-		 * next reschedule renews it. */
-		hv_printf("VM %u vCPU %u, slice over (it keeps the core until another vCPU is "
-			  "runnable)\n",
-			  sched_running->vm->id, sched_running->index);
-	else
-		hv_printf("nothing\n");
-	if (alarm_deadline_us == UINT64_MAX)
-		hv_printf("  alarm: none\n");
-	else if (alarm_deadline_us > now)
-		hv_printf("  alarm: in %lu us\n", alarm_deadline_us - now);
-	else
-		hv_printf("  alarm: due now\n");
-	hv_printf("  pending work 0x%x; virtual timer interrupt %s\n", sched_pending_work,
-		  sched_vtimer_irq_masked ? "masked (waiting for the guest)" : "enabled");
-	for (unsigned int slot = 0; slot < SLOTS; slot++) {
-		struct vcpu *v = slot_vcpu(slot);
-		uint64_t deadline;
+	unsigned int online = 0;
 
-		if (!v)
+	for (uint32_t mask = pcpu_online_mask(); mask; mask &= mask - 1)
+		online++;
+	hv_printf("scheduler: now %lu us, %u of %u cores online\n", now, online, PCPU_MAX);
+	for (unsigned int core = 0; core < PCPU_MAX; core++) {
+		if (!pcpus[core].online) {
+			hv_printf("core %u: offline\n", core);
 			continue;
-		deadline = v->state == VCPU_WAITING ? vtimer_deadline(v, now) : UINT64_MAX;
-		hv_printf("  VM %u vCPU %u: %s, irq %s, CNTV_CTL 0x%lx", v->vm->id, v->index,
-			  v->state == VCPU_RUNNABLE  ? "runnable"
-			  : v->state == VCPU_WAITING ? "waiting"
-						     : "off",
-			  vcpu_irq_pending(v, v == sched_running) ? "pending" : "none",
-			  v->sys.cntv_ctl_el0);
-		if (deadline != UINT64_MAX && deadline > now)
-			hv_printf(", timer due in %lu us", deadline - now);
-		else if (deadline != UINT64_MAX)
-			hv_printf(", timer due");
-		hv_printf("\n");
+		}
+		print_core(&pcpus[core], now);
+		for (unsigned int i = 0; i < VM_MAX; i++) {
+			const struct vm *vm = vm_slot(i);
+
+			if (vm->state != VM_RUNNING)
+				continue;
+			for (unsigned int n = 0; n < vm->nr_vcpus; n++)
+				if (vm->vcpus[n].pcpu == core)
+					print_vcpu(&vm->vcpus[n]);
+		}
 	}
 }

@@ -22,13 +22,14 @@
  */
 typedef enum trap_next (*trap_handler)(struct vcpu *v, struct trap_frame *f, uint64_t esr);
 
-/* Set while a trap is handled again with the complete frame (trap_guest_sync_full). */
-static bool frame_complete;
-
-/* Whether register `reg` (31 = XZR) can be read or written in the frame now. */
+/*
+ * Whether register `reg` (31 = XZR) can be read or written in the frame now:
+ * this core's frame_complete is set while a trap is handled again with the
+ * complete frame (trap_guest_sync_full).
+ */
 static bool reg_in_frame(unsigned int reg)
 {
-	return reg < 20 || reg > 29 || frame_complete;
+	return reg < 20 || reg > 29 || this_pcpu()->frame_complete;
 }
 
 void trap_irq_in_hypervisor(void)
@@ -36,12 +37,21 @@ void trap_irq_in_hypervisor(void)
 	board_handle_irq();
 }
 
+void trap_halt_other_cores(void)
+{
+	for (unsigned int core = 0; core < PCPU_MAX; core++)
+		if (core != this_pcpu()->id)
+			sched_kick(core, WORK_HALT);
+	/* Even if this core crashed holding a VM's lock: now. */
+	sched_send_deferred_ipis();
+}
+
 enum trap_next trap_irq_from_guest(void)
 {
 	struct vcpu *v = sched_current();
 
 	if (v)
-		v->vm->stats.irq_exits++;
+		v->stats.irq_exits++;
 	board_handle_irq();
 	return sched_resume_after_irq() ? TRAP_RESUME : TRAP_RESCHEDULE;
 }
@@ -79,7 +89,9 @@ static enum trap_next trap_undefined(struct vcpu *v, struct trap_frame *f, uint6
 {
 	char what[48] = "";
 
-	if (v->vm->stats.undef++ == 0) {
+	/* Summed over its vCPUs: the first of the VM, whichever vCPU it was. */
+	v->stats.undef++;
+	if (vm_stats_total(v->vm).undef == 1) {
 		if (esr_ec(esr) == EC_SYSREG)
 			sysreg_describe(esr_iss(esr), what, sizeof(what));
 		vconsole_report(
@@ -176,7 +188,8 @@ static void inject_abort_outside_ram(struct vcpu *v, struct trap_frame *f, uint6
 	bool instruction = esr_ec(esr) == EC_IABT_LOWER;
 	uint64_t far = read_sysreg(far_el2);
 
-	if (v->vm->stats.aborts++ < ABORT_REPORTS_PER_VM) {
+	v->stats.aborts++;
+	if (vm_stats_total(v->vm).aborts <= ABORT_REPORTS_PER_VM) {
 		describe_exception(detail, sizeof(detail), f, esr);
 		vconsole_report("VM %u (%s): %s; external abort injected (%s)", v->vm->id,
 				v->vm->name, what, detail);
@@ -201,26 +214,33 @@ static inline __attribute__((always_inline)) void emulate_mmio(struct vcpu *v, s
 	struct vm *vm = v->vm;
 	enum mmio_result result;
 	uint64_t value;
+	bool irq_changed;
 
+	/* The VM's devices may be used by its other vCPUs on other cores at the same time. */
+	vm_lock(vm);
 	if (da->write) {
-		vm->stats.mmio_writes++;
+		v->stats.mmio_writes++;
 		result = mmio_write(&vm->mmio, da->ipa, da->size, data_abort_store_value(da, f->x));
 	} else {
-		vm->stats.mmio_reads++;
+		v->stats.mmio_reads++;
 		result = mmio_read(&vm->mmio, da->ipa, da->size, &value);
 		if (da->reg != 31)
 			f->x[da->reg] = data_abort_load_value(da, value);
 	}
+	/*
+	 * Most accesses leave the VM's interrupts alone; the models say when one
+	 * did not. A change may also interrupt its other vCPUs (an IPI through
+	 * a local mailbox): their cores are kicked.
+	 */
+	irq_changed = sched_devices_changed_locked(vm);
+	vm_unlock(vm);
+	if (irq_changed)
+		sched_update_virq(f->spsr);
 	if (result == MMIO_ERROR) {
 		mmio_malformed(vm, da->size, da->write, da->ipa);
 		return;
 	}
 	f->elr += 4;
-	/* Most accesses leave the VM's interrupt alone; the models say when one did not. */
-	sched_update_virq_after_access(bcm2837_vdevs_take_irq_change(&vm->devs), f->spsr);
-	/* A write may also interrupt its other vCPUs (an IPI through a local mailbox). */
-	if (da->write && vm->nr_vcpus > 1)
-		sched_wake_vcpus(vm);
 }
 
 /*
@@ -310,7 +330,7 @@ enum trap_next trap_guest_sync(struct trap_frame *frame, uint64_t esr)
 	unsigned int ec = esr_ec(esr);
 	enum trap_next next;
 
-	v->vm->stats.traps[ec]++;
+	v->stats.traps[ec]++;
 	next = handler_of(ec)(v, frame, esr);
 	if (next != TRAP_RESUME)
 		return next;
@@ -324,9 +344,9 @@ void trap_guest_sync_full(struct trap_frame *frame, uint64_t esr, enum trap_next
 {
 	if (next == TRAP_NEEDS_FULL_FRAME) {
 		/* Counted already; its handler stopped before doing anything. */
-		frame_complete = true;
+		this_pcpu()->frame_complete = true;
 		(void)handler_of(esr_ec(esr))(sched_current(), frame, esr);
-		frame_complete = false;
+		this_pcpu()->frame_complete = false;
 	}
 	sched_return_to_guest(frame);
 }
@@ -335,7 +355,7 @@ void trap_guest_fault(struct trap_frame *frame, const char *what, uint64_t esr)
 {
 	struct vcpu *v = sched_current();
 
-	v->vm->stats.faults++;
+	v->stats.faults++;
 	stop_with_report(v, frame, esr, what);
 	sched_return_to_guest(frame);
 }

@@ -10,6 +10,8 @@
 
 /* A physical interrupt while the hypervisor itself ran (idle or shell). */
 void trap_irq_in_hypervisor(void);
+/* A crash on this core: every other core is interrupted and halts where it is. */
+void trap_halt_other_cores(void);
 
 /* What the vectors do after trap_guest_sync (values used by vectors.S). */
 enum trap_next {

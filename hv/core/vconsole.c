@@ -5,31 +5,65 @@
 #include "arch/arm64/esr.h"
 #include "core/console.h"
 #include "core/loader.h"
+#include "core/placement.h"
 #include "core/sched.h"
 #include "core/shell.h"
 #include "core/vm.h"
+#include "lib/cpulist.h"
 #include "lib/printf.h"
+#include "lib/string.h"
 
 #define ESCAPE_CHAR '@'
 
+/*
+ * The VM whose output goes to the terminal. Only core 0 writes it, with
+ * that VM's lock held (set_attached): the VM's AUX model, on whichever core,
+ * reads it under the same lock to decide whether a byte waits in the log
+ * for core 0 (attached) or may overwrite the oldest (detached).
+ */
 static struct vm *attached;
 static bool escape_pending;
+
+static void set_attached(struct vm *vm)
+{
+	struct vm *old = attached;
+
+	if (old) {
+		vm_lock(old);
+		attached = NULL;
+		vm_unlock(old);
+	}
+	if (vm) {
+		vm_lock(vm);
+		attached = vm;
+		vm_unlock(vm);
+	}
+}
 
 struct vm *vconsole_attached(void)
 {
 	return attached;
 }
 
+/*
+ * Writes what waits in the attached VM's log to the terminal, holding the
+ * console meanwhile (so that the VM's next byte cannot overtake these).
+ * Core 0 is the log's only consumer while the VM is attached (its producer
+ * then never overwrites).
+ */
+static void drain_attached_output(void)
+{
+	if (attached)
+		console_drain_raw(&attached->log);
+}
+
 /* Shows what the VM printed while detached, with a marker if the oldest part was dropped. */
 static void replay_log(struct vm *vm)
 {
-	uint8_t byte;
-
 	if (vm->log.dropped)
 		hv_printf("[... %u bytes of earlier output dropped ...]\n", vm->log.dropped);
-	while (ringbuf_get(&vm->log, &byte))
-		console_putc_raw((char)byte);
 	vm->log.dropped = 0;
+	drain_attached_output();
 }
 
 bool vconsole_attach(unsigned int id)
@@ -37,7 +71,8 @@ bool vconsole_attach(unsigned int id)
 	struct vm *vm;
 
 	if (id == 0) {
-		attached = NULL;
+		drain_attached_output();
+		set_attached(NULL);
 		escape_pending = false;
 		console_start_line();
 		hv_printf("[hypervisor shell]\n");
@@ -47,7 +82,8 @@ bool vconsole_attach(unsigned int id)
 	vm = vm_by_id(id);
 	if (!vm)
 		return false;
-	attached = vm;
+	drain_attached_output();
+	set_attached(vm);
 	escape_pending = false;
 	console_start_line();
 	hv_printf("[attached to VM %u (%s), %s — @0 returns to the shell, @l lists VMs]\n", vm->id,
@@ -56,34 +92,61 @@ bool vconsole_attach(unsigned int id)
 	return true;
 }
 
+/*
+ * A byte the VM wrote to its UART, on the core that emulated it, with
+ * vm->lock held. Attached, it goes to the terminal at once if the console
+ * is free and nothing of this VM waits before it; otherwise it waits in the
+ * log for core 0 (kicked), so a guest's core never waits for the console
+ * and the VM's bytes keep their order (vdev_console_can_write made sure
+ * there is room, so nothing is lost). Detached, the log keeps the newest
+ * output.
+ */
 void vconsole_guest_output(struct vm *vm, uint8_t byte)
 {
-	if (vm == attached)
-		console_putc_raw((char)byte);
-	else
+	if (vm == attached) {
+		if (ringbuf_is_empty(&vm->log) && console_try_putc_raw((char)byte))
+			return;
+		if (ringbuf_put(&vm->log, byte))
+			sched_kick(0, WORK_CONSOLE);
+	} else {
 		ringbuf_put_overwrite(&vm->log, byte);
+	}
 }
 
+/* Formatted first, written in one piece: reports from several cores do not interleave. */
 void vconsole_report(const char *fmt, ...)
 {
+	char line[320];
 	va_list ap;
+	size_t len;
 
-	console_start_line();
-	hv_printf("[aVisor] ");
+	fmt_snprintf(line, sizeof(line), "[aVisor] ");
+	len = strlen(line);
 	va_start(ap, fmt);
-	hv_vprintf(fmt, ap);
+	fmt_vsnprintf(line + len, sizeof(line) - len, fmt, ap);
 	va_end(ap);
-	hv_printf("\n");
-	if (!attached)
+	console_start_line();
+	hv_printf("%s\n", line);
+	if (!attached && this_pcpu()->id == 0)
 		shell_reprint_prompt();
 }
 
 /* Delivers one typed byte to the attached VM; false when its input buffer is full. */
 static bool send_to_vm(uint8_t byte)
 {
-	if (!ringbuf_put(&attached->input, byte))
+	struct vm *vm = attached;
+
+	if (!ringbuf_put(&vm->input, byte))
 		return false;
-	bcm2837_vdevs_console_input(&attached->devs);
+	vm_lock(vm);
+	bcm2837_vdevs_console_input(&vm->devs);
+	(void)sched_devices_changed_locked(vm);
+	vm_unlock(vm);
+	/*
+	 * Its receive interrupt may have risen, or a vCPU polling its UART may
+	 * be napping (sched_nap): its cores look again.
+	 */
+	sched_kick_vm(vm, WORK_RESCHED);
 	return true;
 }
 
@@ -125,6 +188,7 @@ void vconsole_poll(void)
 {
 	int c;
 
+	drain_attached_output();
 	while ((c = console_peekc()) >= 0) {
 		if (!attached) {
 			(void)console_getc();
@@ -145,7 +209,7 @@ void vconsole_poll(void)
  */
 #define VM_LIST_FORMAT(conv)                                                                       \
 	"%c%2" conv " %-15s %-8s %8s %8" conv " %9" conv " %8" conv " %8" conv " %7" conv          \
-	" %7" conv " %7" conv " %7" conv "\n"
+	" %7" conv " %7" conv " %7" conv " %s\n"
 
 /* A VM's CPU time: all its vCPUs'. */
 static uint64_t vm_cpu_time_us(const struct vm *vm)
@@ -160,13 +224,16 @@ static uint64_t vm_cpu_time_us(const struct vm *vm)
 /* One VM's row of vml (and @l), and why it stopped when it did. */
 static void print_vm(const struct vm *vm)
 {
-	const struct vm_stats *st = &vm->stats;
-	char progress[96];
+	const struct vm_stats total = vm_stats_total(vm);
+	const struct vm_stats *st = &total;
+	char progress[96], cores[CPULIST_TEXT_MAX];
 
+	/* CORES: where its vCPUs run (vCPU 0 first when they are on several). */
+	cpulist_format(placement_vm_cores(vm), cores, sizeof(cores));
 	hv_printf(VM_LIST_FORMAT("lu"), vm == attached ? '*' : ' ', (unsigned long)vm->id, vm->name,
 		  vm_state_name(vm), SIZE_TEXT(vm->ram_size), vm_cpu_time_us(vm) / 1000,
 		  vm_stats_exits(st), st->mmio_reads, st->mmio_writes, st->traps[EC_HVC64],
-		  st->traps[EC_WFX], st->traps[EC_SYSREG], st->virq);
+		  st->traps[EC_WFX], st->traps[EC_SYSREG], st->virq, cores);
 	if (vm->state == VM_STOPPED)
 		hv_printf("      stopped: %s\n", vm->stop_reason);
 	if (vm->state == VM_LOADING && loader_progress_text(vm, progress, sizeof(progress)))
@@ -178,7 +245,7 @@ void vconsole_print_vm_list(void)
 	unsigned int count = 0;
 
 	hv_printf(VM_LIST_FORMAT("s"), ' ', "ID", "NAME", "STATE", "MEM", "CPU(ms)", "EXITS",
-		  "MMIO-RD", "MMIO-WR", "HVC", "WFX", "SYSREG", "VIRQ");
+		  "MMIO-RD", "MMIO-WR", "HVC", "WFX", "SYSREG", "VIRQ", "CORES");
 	for (unsigned int i = 0; i < VM_MAX; i++) {
 		const struct vm *vm = vm_slot(i);
 		if (vm->state == VM_EMPTY)
@@ -194,8 +261,7 @@ void vconsole_print_vm_list(void)
 
 bool vdev_console_can_write(struct vm *vm)
 {
-	(void)vm;
-	return true;
+	return vm != attached || ringbuf_space(&vm->log) > 0;
 }
 
 void vdev_console_write(struct vm *vm, uint8_t byte)
@@ -214,6 +280,6 @@ bool vdev_console_read(struct vm *vm, uint8_t *byte)
 		return false;
 	/* The console may be holding bytes back for this VM: let it try again. */
 	if (vm == attached && console_rx_pending())
-		sched_request(WORK_CONSOLE);
+		sched_kick(0, WORK_CONSOLE);
 	return true;
 }

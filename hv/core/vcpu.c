@@ -49,5 +49,5 @@ bool vcpu_vtimer_line(const struct vcpu *v, bool running)
 
 bool vcpu_irq_pending(const struct vcpu *v, bool running)
 {
-	return bcm2837_vdevs_irq_pending(&v->vm->devs, v->index, vcpu_vtimer_line(v, running));
+	return vcpu_irq_input(v, vcpu_vtimer_line(v, running));
 }

@@ -6,6 +6,7 @@
 #include "core/console.h"
 #include "core/loader.h"
 #include "core/mm.h"
+#include "core/placement.h"
 #include "core/sched.h"
 #include "core/vconsole.h"
 #include "lib/printf.h"
@@ -14,12 +15,43 @@
 struct vm vm_table[VM_MAX];
 static struct stage2_tables stage2_storage[VM_MAX] __attribute__((section(".pagetables")));
 
+bool vm_refresh_irq_inputs_locked(struct vm *vm)
+{
+	if (!bcm2837_vdevs_take_irq_change(&vm->devs))
+		return false;
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		uint8_t inputs = 0;
+
+		if (bcm2837_vdevs_irq_pending(&vm->devs, i, true))
+			inputs |= VCPU_IRQ_WITH_VTIMER;
+		if (bcm2837_vdevs_irq_pending(&vm->devs, i, false))
+			inputs |= VCPU_IRQ_WITHOUT_VTIMER;
+		__atomic_store_n(&vm->vcpus[i].irq_inputs, inputs, __ATOMIC_RELEASE);
+	}
+	return true;
+}
+
 void vm_init_all(void)
 {
 	for (unsigned int i = 0; i < VM_MAX; i++) {
 		vm_table[i].id = i + 1;
 		vm_table[i].state = VM_EMPTY;
 	}
+}
+
+struct vm_stats vm_stats_total(const struct vm *vm)
+{
+	struct vm_stats total;
+	uint64_t *sum = (uint64_t *)&total;
+
+	memset(&total, 0, sizeof(total));
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		const uint64_t *part = (const uint64_t *)&vm->vcpus[i].stats;
+
+		for (size_t n = 0; n < sizeof(total) / sizeof(uint64_t); n++)
+			sum[n] += part[n];
+	}
+	return total;
 }
 
 uint64_t vm_stats_exits(const struct vm_stats *st)
@@ -105,15 +137,18 @@ static void init_devices(struct vm *vm)
 	(void)bcm2837_vdevs_register(&vm->devs, &vm->mmio);
 }
 
+/* Every vCPU at its reset state, off; each keeps the core it is placed on. */
 static void init_vcpus(struct vm *vm, unsigned int count)
 {
 	vm->nr_vcpus = count;
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
+		unsigned int pcpu = v->pcpu;
 
 		memset(v, 0, sizeof(*v));
 		v->vm = vm;
 		v->index = i;
+		v->pcpu = pcpu;
 		vcpu_reset(v, vm->entry, vm->dtb_addr);
 		v->state = VCPU_OFF;
 	}
@@ -166,21 +201,39 @@ struct vm *vm_create(const struct vm_spec *spec, char *err, size_t err_size)
 	tlb_flush_vmid(vm->vttbr);
 	init_devices(vm);
 	init_vcpus(vm, spec->vcpus ? spec->vcpus : 1);
+	if (!placement_place_vm(vm, spec->cpus, err, err_size)) {
+		mm_free_vm_ram(vm->ram_pa, vm->ram_size);
+		memset(vm, 0, sizeof(*vm));
+		vm->id = (unsigned int)(vm - vm_table) + 1;
+		return NULL;
+	}
 	vm->state = VM_STOPPED;
 	strlcpy(vm->stop_reason, "not started", sizeof(vm->stop_reason));
 	return vm;
 }
 
+/*
+ * Marks the VM stopped under its lock and has every core leave it: after
+ * this, no core runs its vCPUs or looks at its devices (sched_evict_vm).
+ */
+static void stop_everywhere(struct vm *vm)
+{
+	vm_lock(vm);
+	if (vm->state == VM_RUNNING)
+		vm->state = VM_STOPPED;
+	vm_unlock(vm);
+	sched_evict_vm(vm);
+}
+
 void vm_reset(struct vm *vm)
 {
 	loader_cancel(vm);
-	sched_evict_vm(vm);
+	stop_everywhere(vm);
 	tlb_flush_vmid(vm->vttbr);
 	init_devices(vm);
 	/* A reset VM starts counting from zero, like a new one: its vCPUs' CPU time
 	 * (init_vcpus) and the device counters (init_devices) are zero again too. */
 	init_vcpus(vm, vm->nr_vcpus);
-	memset(&vm->stats, 0, sizeof(vm->stats));
 	vm->request = VM_REQUEST_NONE;
 	vm->state = VM_STOPPED;
 	vm->started = false;
@@ -212,8 +265,13 @@ void vm_start(struct vm *vm)
 {
 	start_clocks(vm);
 	vm->stop_reason[0] = '\0';
+	vm_lock(vm);
+	vm->devs.irq_changed = true;
+	(void)vm_refresh_irq_inputs_locked(vm);
+	vm->device_deadline_us = 0; /* its device timers are polled at once */
 	vm->vcpus[0].state = VCPU_RUNNABLE;
 	vm->state = VM_RUNNING;
+	vm_unlock(vm);
 	vm->started = true;
 	vm->resumable = false;
 	sched_vm_started(vm);
@@ -226,7 +284,9 @@ void vm_start(struct vm *vm)
  */
 void vm_pause(struct vm *vm)
 {
+	vm_lock(vm);
 	vm->state = VM_STOPPED;
+	vm_unlock(vm);
 	vm->resumable = true;
 	strlcpy(vm->stop_reason, "stopped by the user (vmstart resumes it)",
 		sizeof(vm->stop_reason));
@@ -239,11 +299,17 @@ void vm_pause(struct vm *vm)
  */
 void vm_resume(struct vm *vm)
 {
+	/* Every core left it when it stopped (vm_pause kicked them): its vCPUs are nobody's. */
+	sched_evict_vm(vm);
+	vm_lock(vm);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		if (vm->vcpus[i].state == VCPU_WAITING)
 			vm->vcpus[i].state = VCPU_RUNNABLE;
+		vm->vcpus[i].nap_until_us = 0;
 	}
+	vm->device_deadline_us = 0; /* its device timers are polled at once */
 	vm->state = VM_RUNNING;
+	vm_unlock(vm);
 	vm->resumable = false;
 	vm->stop_reason[0] = '\0';
 	sched_vm_started(vm);
@@ -258,11 +324,13 @@ void vm_destroy(struct vm *vm)
 	loader_cancel(vm);
 	if (vconsole_attached() == vm)
 		(void)vconsole_attach(0);
-	sched_evict_vm(vm);
+	stop_everywhere(vm);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vm->vcpus[i].state = VCPU_OFF;
+	/* No core holds a translation of its VMID once its memory goes to the next VM. */
+	tlb_flush_vmid(vm->vttbr);
+	placement_release_vm(vm);
 	vm->state = VM_EMPTY;
-	sched_vm_stopped(vm);
 	mm_free_vm_ram(vm->ram_pa, vm->ram_size);
 	memset(vm, 0, sizeof(*vm));
 	vm->id = id;
@@ -274,12 +342,14 @@ void vm_stop(struct vm *vm, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
+	vm_lock(vm);
 	fmt_vsnprintf(vm->stop_reason, sizeof(vm->stop_reason), fmt, ap);
 	va_end(ap);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vm->vcpus[i].state = VCPU_OFF;
 	vm->state = VM_STOPPED;
 	vm->resumable = false;
+	vm_unlock(vm);
 	vconsole_report("VM %u (%s) stopped: %s", vm->id, vm->name, vm->stop_reason);
 	sched_vm_stopped(vm);
 }
@@ -336,25 +406,31 @@ void vdev_set_irq_line(struct vm *vm, unsigned int line, bool level)
 
 void vdev_timer_armed(struct vm *vm)
 {
-	(void)vm;
-	/* The scheduler's slow path polls every VM's device timers and reprograms the alarm. */
-	sched_request(WORK_TIMER);
+	/* The scheduler of the VM's device core polls its timers and reprograms its alarm. */
+	sched_kick(vm_device_core(vm), WORK_TIMER);
 }
 
 void vdev_guest_spinning(struct vm *vm)
 {
-	(void)vm;
-	sched_yield();
+	struct vcpu *v = sched_current();
+
+	if (v && v->vm == vm)
+		sched_nap(v);
 }
 
+/*
+ * Called from a trap of the VM (PSCI) or from its device models (with
+ * vm->lock held): it does not take the lock. Its vCPUs stop now; core 0
+ * carries the request out outside this trap.
+ */
 void vm_request(struct vm *vm, enum vm_request request)
 {
-	/* Stop running now; the scheduler does the rest outside this trap. */
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vm->vcpus[i].state = VCPU_OFF;
 	vm->request = request;
-	sched_request(WORK_VM_REQUEST);
 	sched_request(WORK_RESCHED);
+	sched_kick_vm_cores(vm, WORK_RESCHED);
+	sched_kick(0, WORK_VM_REQUEST);
 }
 
 void vdev_request_reset(struct vm *vm, bool power_off)

@@ -6,8 +6,10 @@
 #include "arch/arm64/stage2.h"
 #include "core/config.h"
 #include "core/mmio.h"
+#include "core/pcpu.h"
 #include "core/vcpu.h"
 #include "lib/ringbuf.h"
+#include "lib/spinlock.h"
 #include "vdev/bcm2837/vdevs.h"
 
 #include <stdarg.h>
@@ -27,23 +29,6 @@ enum vm_state {
 	VM_RUNNING, /* its vCPUs are scheduled */
 	VM_STOPPED, /* stopped by a fault or by the user; its log is kept */
 	VM_LOADING, /* its RAM is being cleared and its files read (loader.c); not scheduled */
-};
-
-#define VM_TRAP_CLASSES 64 /* ESR_EL2.EC is 6 bits */
-
-/*
- * One increment per exit: synchronous traps are counted by exception class
- * (ESR_EL2.EC) in the dispatcher, so no handler counts again; the totals
- * are summed when someone asks (vm_stats_exits).
- */
-struct vm_stats {
-	uint64_t traps[VM_TRAP_CLASSES]; /* synchronous exceptions by ESR_EL2.EC */
-	uint64_t irq_exits;		 /* physical interrupts taken while it ran */
-	uint64_t faults;		 /* FIQs and SErrors taken from it */
-	uint64_t mmio_reads, mmio_writes;
-	uint64_t virq;	 /* virtual interrupts delivered (VI raised) */
-	uint64_t undef;	 /* undefined-instruction exceptions injected */
-	uint64_t aborts; /* external aborts injected (accesses outside its RAM) */
 };
 
 /* What the VM asked for, carried out by the scheduler outside the guest's trap. */
@@ -83,7 +68,15 @@ struct vm {
 	struct ringbuf log;   /* its output while detached */
 	uint8_t input_storage[VM_INPUT_SIZE];
 	uint8_t log_storage[VM_LOG_SIZE];
-	struct vm_stats stats;
+	/*
+	 * Its device models and the decisions that read them (docs/architecture.md,
+	 * "Locks and their order"): taken by whichever core emulates an access,
+	 * polls its timers or changes its state.
+	 */
+	struct spinlock lock;
+	uint32_t cpus; /* cores its vCPUs may be placed on (bit n: core n), from cpus= */
+	/* Its device timers' next deadline and when one last fired (board time; sched.c). */
+	uint64_t device_deadline_us, device_timer_fired_us;
 	unsigned int nr_vcpus;
 	struct vcpu vcpus[VM_MAX_VCPUS];
 };
@@ -155,3 +148,35 @@ uint64_t vm_now_us(const struct vm *vm);
 const char *vm_state_name(const struct vm *vm);
 /* Every entry into the hypervisor from this VM: traps of every class, interrupts, faults. */
 uint64_t vm_stats_exits(const struct vm_stats *st);
+/* The VM's counters: the sum of its vCPUs' (each counts on its own core, without a lock). */
+struct vm_stats vm_stats_total(const struct vm *vm);
+/*
+ * With vm->lock held, after its devices were used: if they say their
+ * interrupt outputs may have changed, works out again what each vCPU's IRQ
+ * input would be with its timer line low and high (vcpu.irq_inputs), and
+ * returns true.
+ */
+bool vm_refresh_irq_inputs_locked(struct vm *vm);
+/* vm->lock, counted on this core so that kicks made meanwhile are sent after it (sched.c). */
+static inline void vm_lock(struct vm *vm)
+{
+	spin_lock(&vm->lock);
+	this_pcpu()->vm_locks_held++;
+}
+
+void sched_send_deferred_ipis(void);
+
+static inline void vm_unlock(struct vm *vm)
+{
+	struct pcpu *c = this_pcpu();
+
+	spin_unlock(&vm->lock);
+	if (--c->vm_locks_held == 0 && c->deferred_ipis)
+		sched_send_deferred_ipis();
+}
+
+/* The core that polls the VM's device timers: the one vCPU 0 is placed on. */
+static inline unsigned int vm_device_core(const struct vm *vm)
+{
+	return vm->vcpus[0].pcpu;
+}

@@ -59,8 +59,8 @@ FUZZ_SEEDS_cmdline := $(FUZZ_BUILD)/seeds-cmdline.made
 
 # avisor.cfg. Seeds: config/avisor.cfg, the examples of docs/configuration.md
 # (its code blocks and each of their lines) and lines with every option and error.
-FUZZ_SRCS_config  := hv/core/config.c hv/lib/cmdline.c hv/lib/printf.c tests/unit/host_string.c
-FUZZ_DEPS_config  := hv/core/config.h hv/lib/cmdline.h hv/lib/printf.h hv/lib/string.h
+FUZZ_SRCS_config  := hv/core/config.c hv/lib/cmdline.c hv/lib/cpulist.c hv/lib/printf.c tests/unit/host_string.c
+FUZZ_DEPS_config  := hv/core/config.h hv/lib/cmdline.h hv/lib/cpulist.h hv/lib/printf.h hv/lib/string.h
 FUZZ_DICT_config  := tests/fuzz/config.dict
 FUZZ_SEEDS_config := $(FUZZ_BUILD)/seeds-config.made
 FUZZ_SEED_ARGS_config := config/avisor.cfg docs/configuration.md

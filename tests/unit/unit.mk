@@ -13,8 +13,9 @@ UNIT_CFLAGS  := -std=gnu11 -Wall -Wextra -Werror -g -fsanitize=address,undefined
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -Ihv -Itests/unit
 UNIT_LDLIBS  := -lcmocka -pthread
 UNIT_TESTS   := ringbuf printf lineedit cmdline esr stage2 abort mm sched_policy mmio
-UNIT_TESTS   += config
-UNIT_SRCS_config := hv/core/config.c hv/lib/cmdline.c hv/lib/printf.c tests/unit/host_string.c
+UNIT_TESTS   += config cpulist
+UNIT_SRCS_cpulist := hv/lib/cpulist.c hv/lib/printf.c
+UNIT_SRCS_config := hv/core/config.c hv/lib/cmdline.c hv/lib/cpulist.c hv/lib/printf.c tests/unit/host_string.c
 UNIT_SRCS_esr := hv/arch/arm64/esr.c
 UNIT_SRCS_stage2 := hv/arch/arm64/stage2.c
 # Header-only code under test: nothing to link but the test.

@@ -5,6 +5,7 @@
  */
 #include <stddef.h>
 #include "arch/arm64/context.h"
+#include "arch/arm64/mmu.h"
 #include "arch/arm64/trap_frame.h"
 
 #define DEFINE(sym, val) __asm__ volatile("\n.ascii \"->" #sym " %0\"" : : "i"(val))
@@ -18,4 +19,8 @@ void asm_offsets(void)
 	DEFINE(FRAME_ELR, offsetof(struct trap_frame, elr));
 	DEFINE(FRAME_SPSR, offsetof(struct trap_frame, spsr));
 	DEFINE(FPSIMD_FPSR, offsetof(struct fpsimd_state, fpsr));
+	DEFINE(MMU_BOOT_MAIR, offsetof(struct mmu_boot_regs, mair));
+	DEFINE(MMU_BOOT_TCR, offsetof(struct mmu_boot_regs, tcr));
+	DEFINE(MMU_BOOT_TTBR0, offsetof(struct mmu_boot_regs, ttbr0));
+	DEFINE(MMU_BOOT_SCTLR, offsetof(struct mmu_boot_regs, sctlr));
 }

@@ -9,10 +9,14 @@
  *    at EL3 we configure the secure monitor state just enough to run EL2 in
  *    non-secure state, then drop to EL2. (kernel_old=1 loads the image at
  *    0x0, where this code, linked at 0x80000, cannot run.)
- *  - Any core other than core 0 that arrives here is parked in a WFI loop;
- *    board_init() sends the cores waiting in the spin table here.
+ *  - Cores 1-3 arrive here when core 0 releases them from the spin table
+ *    (hv_main, once the page tables and the scheduler are ready). They
+ *    take the same way to EL2, then join core 0's address space with the
+ *    registers it left in mmu_boot_regs, take their own stack and run
+ *    hv_secondary_main(core).
  */
 #include "arch/arm64/sysreg.h"
+#include "asm-offsets.h"
 
 #define STACK_SIZE_PER_CORE 16384
 #define MAX_CORES 4
@@ -20,12 +24,13 @@
 	.section .text.boot, "ax"
 	.global _start
 _start:
-	/* MPIDR_EL1.Aff0 is the core number within the cluster. */
-	mrs	x1, mpidr_el1
-	and	x1, x1, #0xff
-	cbnz	x1, park_core
+	/* MPIDR_EL1.Aff0 is the core number within the cluster; x20 keeps it. */
+	mrs	x20, mpidr_el1
+	and	x20, x20, #0xff
+	cmp	x20, #MAX_CORES
+	b.hs	park_core
 
-	/* x19 (callee-saved, kept across eret) remembers the EL we were entered at. */
+	/* x19 (kept across eret, like x20) remembers the EL we were entered at. */
 	mrs	x1, CurrentEL
 	lsr	x19, x1, #2
 	mov	x1, x19
@@ -45,6 +50,14 @@ from_el3:
 	ldr	x2, =19200000
 	msr	cntfrq_el0, x2
 1:
+	/*
+	 * CPUECTLR_EL1.SMPEN (Cortex-A53 TRM 4.5.73): the core takes part in
+	 * the cluster's data coherency, which must be on before its caches are.
+	 * The firmware's armstub sets it; an armstub of one's own may not.
+	 */
+	mrs	x2, S3_1_C15_C2_1
+	orr	x2, x2, #(1 << 6)
+	msr	S3_1_C15_C2_1, x2
 	/* SCR_EL3: lower levels non-secure, EL2 AArch64, HVC enabled, SMC disabled. */
 	mov	x2, #(SCR_NS | SCR_RES1 | SCR_SMD | SCR_HCE | SCR_RW)
 	msr	scr_el3, x2
@@ -59,6 +72,7 @@ at_el2:
 	ldr	x2, =SCTLR_EL2_RES1
 	msr	sctlr_el2, x2
 	isb
+	cbnz	x20, secondary_at_el2
 
 	/* Zero .bss, the page tables and the stacks (all between these symbols). */
 	ldr	x2, =__bss_start
@@ -80,12 +94,48 @@ at_el2:
 	/* hv_main never returns; if it does, park. */
 	b	park_core
 
+/*
+ * A secondary core at EL2, MMU off. It must not write memory before its MMU
+ * (and so its caches) is on: another core may hold a line of that memory,
+ * which a non-cacheable write would leave stale. So everything up to the
+ * call uses registers only; mmu_boot_regs was cleaned to memory by core 0.
+ */
+secondary_at_el2:
+	ldr	x2, =el2_vectors
+	msr	vbar_el2, x2
+	ldr	x3, =mmu_boot_regs
+	ldr	x4, [x3, #MMU_BOOT_MAIR]
+	msr	mair_el2, x4
+	ldr	x4, [x3, #MMU_BOOT_TCR]
+	msr	tcr_el2, x4
+	ldr	x4, [x3, #MMU_BOOT_TTBR0]
+	msr	ttbr0_el2, x4
+	dsb	ish
+	tlbi	alle2
+	dsb	ish
+	ic	iallu
+	dsb	ish
+	isb
+	ldr	x4, [x3, #MMU_BOOT_SCTLR]
+	msr	sctlr_el2, x4
+	isb
+	/* Its own stack: boot_stacks + (core + 1) * STACK_SIZE_PER_CORE, growing down. */
+	ldr	x2, =boot_stacks
+	add	x3, x20, #1
+	mov	x4, #STACK_SIZE_PER_CORE
+	madd	x2, x3, x4, x2
+	mov	sp, x2
+	mov	x0, x20
+	bl	hv_secondary_main
+	b	park_core
+
 wrong_el:
 	/* Entered at EL1/EL0: no way to become a hypervisor, and no console yet. */
 /*
- * WFI, not WFE: no interrupt is ever routed to a parked core, so it sleeps for
- * good. (Under QEMU's TCG a WFE only yields, so a WFE loop keeps a host
- * thread busy; WFI halts the vCPU until an interrupt is pending.)
+ * A core that cannot run the hypervisor (entered at EL1, or beyond the four
+ * cores) sleeps for good. WFI, not WFE: no interrupt is ever routed to it.
+ * (Under QEMU's TCG a WFE only yields, so a WFE loop keeps a host thread
+ * busy; WFI halts the vCPU until an interrupt is pending.)
  */
 park_core:
 	msr	daifset, #0xf

@@ -3,6 +3,7 @@
 #include "arch/arm64/sysreg.h"
 #include "core/console.h"
 #include "core/trap.h"
+#include "lib/atomic.h"
 
 #include <stdbool.h>
 
@@ -56,18 +57,29 @@ static void print_registers(const struct trap_frame *frame)
 	hv_printf("    sp  0x%016lx\n", frame->sp);
 }
 
+/* MPIDR_EL1.Aff0: the core this runs on (EL2 reads the real MPIDR). */
+static unsigned int current_core(void)
+{
+	return (unsigned int)(read_sysreg(mpidr_el1) & 0xff);
+}
+
 void exception_unexpected(struct trap_frame *frame, enum exception_kind kind)
 {
-	static bool crashing;
+	static uint32_t crashing;
 	uint64_t esr = read_sysreg(esr_el2);
 	uint64_t far = read_sysreg(far_el2);
 
-	/* A fault while reporting a fault: the report itself is broken, just stop. */
-	if (crashing)
+	/*
+	 * Only the first core to crash reports; a second crash (on another
+	 * core, or while reporting) just stops that core.
+	 */
+	if (!atomic_cas_acquire32(&crashing, 0, 1))
 		halt();
-	crashing = true;
+	/* The other cores stop where they are, and the console is this core's. */
+	trap_halt_other_cores();
+	console_take_over();
 
-	hv_printf("\n*** aVisor crash: %s\n", kind_names[kind & 15]);
+	hv_printf("\n*** aVisor crash on core %u: %s\n", current_core(), kind_names[kind & 15]);
 	print_syndrome(esr);
 	hv_printf("    ESR_EL2 0x%08lx  ELR_EL2 0x%016lx  FAR_EL2 0x%016lx  SPSR_EL2 0x%08lx\n",
 		  esr, frame->elr, far, frame->spsr);

@@ -1,4 +1,5 @@
 #include "arch/arm64/mmu.h"
+#include "arch/arm64/cache.h"
 #include "arch/arm64/sysreg.h"
 
 #include <stdbool.h>
@@ -94,6 +95,10 @@ static void build_tables(const struct mmu_layout *layout)
 	l2_tables[0][0] = (uint64_t)l3_image | DESC_VALID | DESC_TABLE;
 }
 
+#define SCTLR_VALUE (SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_SA)
+
+struct mmu_boot_regs mmu_boot_regs;
+
 void mmu_enable(const struct mmu_layout *layout)
 {
 	build_tables(layout);
@@ -104,6 +109,15 @@ void mmu_enable(const struct mmu_layout *layout)
 	/* The tables were written with the MMU off (non-cacheable): they are in memory. */
 	__asm__ volatile("dsb ish\n\ttlbi alle2\n\tdsb ish\n\tic iallu\n\tdsb ish" ::: "memory");
 	isb();
-	write_sysreg(sctlr_el2, SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_SA);
+	write_sysreg(sctlr_el2, SCTLR_VALUE);
 	isb();
+	/*
+	 * What the other cores load in boot.S to join the same address space.
+	 * They read it with their MMU (and caches) off: clean it to memory.
+	 */
+	mmu_boot_regs = (struct mmu_boot_regs){.mair = MAIR_VALUE,
+					       .tcr = TCR_VALUE,
+					       .ttbr0 = (uint64_t)l1_table,
+					       .sctlr = SCTLR_VALUE};
+	dcache_clean_range(&mmu_boot_regs, sizeof(mmu_boot_regs));
 }

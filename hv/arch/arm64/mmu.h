@@ -19,3 +19,13 @@ struct mmu_layout {
 
 /* Builds the tables and turns on the MMU with data and instruction caches. */
 void mmu_enable(const struct mmu_layout *layout);
+
+/*
+ * The EL2 translation registers as core 0 set them, for the other cores:
+ * boot.S loads them before a secondary core's first memory access with the
+ * MMU on (offsets in asm-offsets.h).
+ */
+struct mmu_boot_regs {
+	uint64_t mair, tcr, ttbr0, sctlr;
+};
+extern struct mmu_boot_regs mmu_boot_regs;

@@ -32,14 +32,20 @@
 #define HCR_RW	      BIT(31) /* EL1 is AArch64 */
 
 /*
- * HCR_EL2 while guests run: stage 2 on; physical interrupts to EL2; WFI/WFE
+ * HCR_EL2 while guests run: stage 2 on; physical interrupts to EL2; WFI
  * trapped (a waiting vCPU gives up the core); ID groups 1-3, ACTLR_EL1 and
  * implementation-defined registers trapped for emulation; SMC trapped;
- * EL1 is AArch64; barriers and TLB/cache maintenance broadcast inner shareable.
+ * EL1 is AArch64; barriers upgraded to inner shareable (BSU). FB is clear:
+ * a vCPU never leaves its physical core, so TLB and cache maintenance it
+ * means for its own core needs no broadcast (under QEMU a broadcast TLBI
+ * stops every other core). WFE is trapped (TWE, HCR_GUEST_SHARED) only on
+ * a core shared by several vCPUs, where a spinning vCPU should let the
+ * others run; alone on its core, trapping WFE would only slow it down.
  */
 #define HCR_GUEST                                                                                  \
-	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_INNER | HCR_TWI |      \
-	 HCR_TWE | HCR_TID1 | HCR_TID2 | HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_RW)
+	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_BSU_INNER | HCR_TWI | HCR_TID1 |    \
+	 HCR_TID2 | HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_RW)
+#define HCR_GUEST_SHARED (HCR_GUEST | HCR_TWE)
 
 /*
  * MDCR_EL2 (ARMv8.0): what of self-hosted debug and the PMU a guest reaches.

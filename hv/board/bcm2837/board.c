@@ -2,6 +2,7 @@
  * The Raspberry Pi 3 (BCM2837) implementation of board/board.h.
  */
 #include "board/board.h"
+#include "arch/arm64/sysreg.h"
 #include "board/bcm2837/intc.h"
 #include "board/bcm2837/mailbox.h"
 #include "board/bcm2837/memmap.h"
@@ -69,29 +70,28 @@ static void aux_irq(void *opaque)
 
 /*
  * Cores 1-3 wait in the firmware's spin table (QEMU's stub does the same):
- * WFE, then read their release address, 8 bytes each from 0xd8 on, and
- * jump to it when it is not zero. aVisor runs on core 0 only, so they are
- * sent to _start, which parks them in WFI (boot.S). Left in the spin table
- * they would poll for ever: under QEMU that is three host threads spinning,
- * which slows core 0 (and SD card loading) on a busy host. Done before the
- * MMU is on, so the stores reach memory with no cache maintenance.
+ * WFE, then read their release address, 8 bytes each from 0xd8 on (0xe0,
+ * 0xe8, 0xf0), and jump to it when it is not zero, with the MMU off. The
+ * address is written with the MMU on here, so it is cleaned to the Point of
+ * Coherency for a core whose caches are still off; SEV wakes the WFE.
  */
-static void park_secondary_cores(void)
+void board_release_core(unsigned int core, uint64_t entry)
 {
-	extern char _start[];
+	volatile uint64_t *slot;
 
-	uint64_t entry = (uint64_t)(uintptr_t)_start;
-
-	/* A store by hand: the compiler takes pointers this close to 0 for NULL's neighbours. */
-	for (uintptr_t core = 1; core < 4; core++)
-		__asm__ volatile("str %0, [%1]" ::"r"(entry), "r"(SPIN_TABLE_BASE + 8 * core)
-				 : "memory");
-	__asm__ volatile("dsb sy\n\tsev" ::: "memory");
+	if (core == 0 || core >= 4)
+		return;
+	/* A pointer built at run time: the compiler takes addresses this close to 0 for NULL's. */
+	__asm__("" : "=r"(slot) : "0"(SPIN_TABLE_BASE + 8 * core));
+	*slot = entry;
+	__asm__ volatile("dc civac, %0\n\tdsb sy\n\tsev" ::"r"(slot) : "memory");
 }
+
+static void clock_calibrate(void);
 
 void board_init(void)
 {
-	park_secondary_cores();
+	clock_calibrate();
 	mini_uart_init();
 	intc_init();
 	query_firmware();
@@ -124,27 +124,127 @@ void board_console_rx_resume(void)
 
 void board_handle_irq(void)
 {
-	irq_count += intc_dispatch();
+	__atomic_fetch_add(&irq_count, intc_dispatch(), __ATOMIC_RELAXED);
+}
+
+/*
+ * The board's microsecond clock is the system timer's (what VMs see in
+ * their timer models), but read through the core's own counter:
+ * CNTPCT_EL0 ticks at CNTFRQ_EL0 from the same crystal, and reading it is
+ * one instruction, where the system timer is three device reads (and,
+ * under QEMU, three trips through its big lock, which four cores contend
+ * for). clock_calibrate() notes both at one instant; then
+ * us = base_us + (count - base_count) * 10^6 / CNTFRQ, computed as a
+ * multiplication by a 2^-40 fixed-point factor (no division on the path).
+ */
+#define CLOCK_SHIFT 40
+
+static uint64_t clock_base_us, clock_base_count, clock_mult;
+
+static void clock_calibrate(void)
+{
+	uint64_t before = systimer_now_us(), now, freq = read_sysreg(cntfrq_el0);
+
+	/* On the edge of a microsecond, so that the two agree to within a tick. */
+	do {
+		now = systimer_now_us();
+	} while (now == before);
+	clock_base_count = read_sysreg(cntpct_el0);
+	clock_base_us = now;
+	clock_mult = freq ? (uint64_t)(((unsigned __int128)1000000 << CLOCK_SHIFT) / freq) : 0;
 }
 
 uint64_t board_uptime_us(void)
 {
-	return systimer_now_us();
+	uint64_t ticks = read_sysreg(cntpct_el0) - clock_base_count;
+
+	if (!clock_mult)
+		return systimer_now_us();
+	return clock_base_us + (uint64_t)(((unsigned __int128)ticks * clock_mult) >> CLOCK_SHIFT);
 }
 
 uint32_t board_uptime_us_low(void)
 {
-	return systimer_now_us_low();
+	return (uint32_t)board_uptime_us();
+}
+
+/*
+ * The scheduler's alarm: each core's own EL2 physical timer (CNTHP,
+ * CNTHP_CVAL_EL2 / CNTHP_CTL_EL2), which only EL2 can program, routed to
+ * the core by its local controller (timer control bit 2, CNTHPIRQ). The
+ * deadline is in system-timer microseconds; the timer counts CNTPCT_EL0
+ * ticks (CNTFRQ_EL0 per second). Both come from the same crystal, so the
+ * conversion is exact to a tick; rounding up means the alarm is never early.
+ */
+#define CNTHP_ENABLE	   (1UL << 0)
+#define ALARM_MAX_AHEAD_US (3600UL * 1000000) /* further deadlines are reached in steps */
+
+static void (*alarm_handler)(void);
+
+static void alarm_irq(void *opaque)
+{
+	(void)opaque;
+	/* One-shot: the line stays high while CVAL <= count, so the timer goes off first. */
+	write_sysreg(cnthp_ctl_el2, 0);
+	if (alarm_handler)
+		alarm_handler();
 }
 
 void board_alarm_init(void (*handler)(void))
 {
-	systimer_alarm_init(handler);
+	alarm_handler = handler;
+	intc_register_local_irq(LOCAL_IRQ_CNTHP, alarm_irq, NULL);
 }
 
 void board_alarm_set(uint64_t deadline_us)
 {
-	systimer_alarm_set(deadline_us);
+	uint64_t now = systimer_now_us(), ahead, freq, ticks;
+
+	if (deadline_us == BOARD_NO_ALARM) {
+		write_sysreg(cnthp_ctl_el2, 0);
+		return;
+	}
+	ahead = deadline_us > now ? deadline_us - now : 0;
+	if (ahead > ALARM_MAX_AHEAD_US)
+		ahead = ALARM_MAX_AHEAD_US;
+	freq = read_sysreg(cntfrq_el0);
+	ticks = (ahead * freq + 999999) / 1000000;
+	write_sysreg(cnthp_cval_el2, read_sysreg(cntpct_el0) + ticks);
+	write_sysreg(cnthp_ctl_el2, CNTHP_ENABLE);
+	isb();
+}
+
+/* Inter-processor interrupts: mailbox 0 of each core (intc.c). */
+static void (*ipi_handler)(void);
+
+static void ipi_irq(void *opaque)
+{
+	(void)opaque;
+	(void)intc_mailbox_take();
+	if (ipi_handler)
+		ipi_handler();
+}
+
+void board_ipi_init(void (*handler)(void))
+{
+	ipi_handler = handler;
+	intc_register_local_irq(LOCAL_IRQ_MAILBOX0, ipi_irq, NULL);
+}
+
+void board_ipi_send(unsigned int core)
+{
+	/* The work the receiver reads was stored before: make it visible before the doorbell. */
+	__asm__ volatile("dsb ish" ::: "memory");
+	intc_mailbox_send(core, 1);
+}
+
+/* A core coming up enables its own local sources: the handlers are already registered. */
+void board_core_init(void)
+{
+	write_sysreg(cnthp_ctl_el2, 0);
+	intc_local_irq_enable(LOCAL_IRQ_CNTHP, true);
+	intc_local_irq_enable(LOCAL_IRQ_CNTV, true);
+	intc_local_irq_enable(LOCAL_IRQ_MAILBOX0, true);
 }
 
 static void (*vtimer_handler)(void);

@@ -10,10 +10,27 @@
 #define INTC_DISABLE1	   (INTC_BASE + 0x1c)
 #define INTC_DISABLE_BASIC (INTC_BASE + 0x24)
 
-/* BCM2836 local controller (QA7 §4): core 0's timer interrupt control and IRQ source. */
-#define LOCAL_CORE0_TIMER_CTRL (LOCAL_BASE + 0x40)
-#define LOCAL_CORE0_IRQ_SOURCE (LOCAL_BASE + 0x60)
-#define LOCAL_SOURCE_GPU       (1U << 8)
+/*
+ * BCM2836 local controller (QA7 §4), one register of each kind per core:
+ * timer interrupt control (0x40), mailbox interrupt control (0x50), IRQ
+ * source (0x60), mailbox write-set (0x80) and read/write-clear (0xC0).
+ */
+#define LOCAL_TIMER_CTRL(core)	 (LOCAL_BASE + 0x40 + 4 * (core))
+#define LOCAL_MAILBOX_CTRL(core) (LOCAL_BASE + 0x50 + 4 * (core))
+#define LOCAL_IRQ_SOURCE(core)	 (LOCAL_BASE + 0x60 + 4 * (core))
+#define LOCAL_MAILBOX0_SET(core) (LOCAL_BASE + 0x80 + 16 * (core))
+#define LOCAL_MAILBOX0_CLR(core) (LOCAL_BASE + 0xC0 + 16 * (core))
+#define LOCAL_SOURCE_GPU	 (1U << 8)
+#define MAILBOX_CTRL_IRQ0	 (1U << 0) /* mailbox 0 interrupts as IRQ */
+
+/* The calling core: MPIDR_EL1.Aff0 (EL2 reads the real one, not VMPIDR_EL2). */
+static unsigned int this_core(void)
+{
+	uint64_t mpidr;
+
+	__asm__("mrs %0, mpidr_el1" : "=r"(mpidr));
+	return (unsigned int)(mpidr & 0xff);
+}
 
 struct irq_slot {
 	irq_handler_fn handler;
@@ -44,12 +61,16 @@ void intc_local_irq_enable(enum local_irq irq, bool enable)
 {
 	uint32_t ctrl;
 
+	if (irq == LOCAL_IRQ_MAILBOX0) {
+		mmio_write32(LOCAL_MAILBOX_CTRL(this_core()), enable ? MAILBOX_CTRL_IRQ0 : 0);
+		return;
+	}
 	if (irq > LOCAL_IRQ_CNTV)
 		return;
-	ctrl = mmio_read32(LOCAL_CORE0_TIMER_CTRL);
+	ctrl = mmio_read32(LOCAL_TIMER_CTRL(this_core()));
 	/* Bits 0-3 route the core's timers to IRQ; bits 4-7 (to FIQ) stay clear. */
 	ctrl = enable ? (ctrl | (1U << irq)) : (ctrl & ~(1U << irq));
-	mmio_write32(LOCAL_CORE0_TIMER_CTRL, ctrl);
+	mmio_write32(LOCAL_TIMER_CTRL(this_core()), ctrl);
 }
 
 void intc_register_local_irq(enum local_irq irq, irq_handler_fn handler, void *opaque)
@@ -99,9 +120,23 @@ static unsigned int dispatch_local(uint32_t source)
 	return handled;
 }
 
+void intc_mailbox_send(unsigned int core, uint32_t bits)
+{
+	mmio_write32(LOCAL_MAILBOX0_SET(core), bits);
+}
+
+uint32_t intc_mailbox_take(void)
+{
+	unsigned int core = this_core();
+	uint32_t bits = mmio_read32(LOCAL_MAILBOX0_CLR(core));
+
+	mmio_write32(LOCAL_MAILBOX0_CLR(core), bits);
+	return bits;
+}
+
 unsigned int intc_dispatch(void)
 {
-	uint32_t source = mmio_read32(LOCAL_CORE0_IRQ_SOURCE);
+	uint32_t source = mmio_read32(LOCAL_IRQ_SOURCE(this_core()));
 	unsigned int handled = dispatch_local(source & 0xff);
 
 	if (source & LOCAL_SOURCE_GPU) {
