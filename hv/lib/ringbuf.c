@@ -5,17 +5,13 @@
 
 #include "lib/ringbuf.h"
 
+/*
+ * The counters' acquire/release go through lib/atomic.h, so this file is the
+ * same source on the hypervisor (LDAR/STLR) and in the host tests (__atomic
+ * builtins, which ThreadSanitizer checks).
+ */
+#include "lib/atomic.h"
 #include "lib/string.h"
-
-static uint32_t load_acquire(const uint32_t *p)
-{
-	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
-}
-
-static void store_release(uint32_t *p, uint32_t v)
-{
-	__atomic_store_n(p, v, __ATOMIC_RELEASE);
-}
 
 /* The largest power of two not above n (0 for 0), at most 2^31. */
 static uint32_t round_down_pow2(uint32_t n)
@@ -50,8 +46,8 @@ uint32_t ringbuf_count(const struct ringbuf *rb)
 	 * count larger, never wrap it below zero. Observed from a third
 	 * context it can exceed size for a moment; clamp that.
 	 */
-	uint32_t tail = load_acquire(&rb->tail);
-	uint32_t head = load_acquire(&rb->head);
+	uint32_t tail = atomic_load_acquire32(&rb->tail);
+	uint32_t head = atomic_load_acquire32(&rb->head);
 	uint32_t count = head - tail;
 
 	return count > rb->size ? rb->size : count;
@@ -76,12 +72,12 @@ bool ringbuf_put(struct ringbuf *rb, uint8_t byte)
 {
 	/* head is ours; tail must be acquired so its slot is really free. */
 	uint32_t head = rb->head;
-	uint32_t tail = load_acquire(&rb->tail);
+	uint32_t tail = atomic_load_acquire32(&rb->tail);
 
 	if (head - tail >= rb->size)
 		return false;
 	rb->data[slot(rb, head)] = byte;
-	store_release(&rb->head, head + 1);
+	atomic_store_release32(&rb->head, head + 1);
 	return true;
 }
 
@@ -96,30 +92,30 @@ void ringbuf_put_overwrite(struct ringbuf *rb, uint8_t byte)
 	}
 	if (head - tail >= rb->size) {
 		/* Full: give up the oldest byte (the consumer's side, see ringbuf.h). */
-		store_release(&rb->tail, tail + 1);
+		atomic_store_release32(&rb->tail, tail + 1);
 		rb->dropped++;
 	}
 	rb->data[slot(rb, head)] = byte;
-	store_release(&rb->head, head + 1);
+	atomic_store_release32(&rb->head, head + 1);
 }
 
 bool ringbuf_get(struct ringbuf *rb, uint8_t *byte)
 {
 	/* tail is ours; head must be acquired so the byte's data is visible. */
 	uint32_t tail = rb->tail;
-	uint32_t head = load_acquire(&rb->head);
+	uint32_t head = atomic_load_acquire32(&rb->head);
 
 	if (head == tail)
 		return false;
 	*byte = rb->data[slot(rb, tail)];
-	store_release(&rb->tail, tail + 1);
+	atomic_store_release32(&rb->tail, tail + 1);
 	return true;
 }
 
 bool ringbuf_peek(const struct ringbuf *rb, uint32_t index, uint8_t *byte)
 {
 	uint32_t tail = rb->tail;
-	uint32_t head = load_acquire(&rb->head);
+	uint32_t head = atomic_load_acquire32(&rb->head);
 
 	if (index >= head - tail)
 		return false;
@@ -130,7 +126,7 @@ bool ringbuf_peek(const struct ringbuf *rb, uint32_t index, uint8_t *byte)
 uint32_t ringbuf_write(struct ringbuf *rb, const void *src, uint32_t len)
 {
 	uint32_t head = rb->head;
-	uint32_t tail = load_acquire(&rb->tail);
+	uint32_t tail = atomic_load_acquire32(&rb->tail);
 	uint32_t space = rb->size - (head - tail);
 	uint32_t n = len < space ? len : space;
 
@@ -145,14 +141,14 @@ uint32_t ringbuf_write(struct ringbuf *rb, const void *src, uint32_t len)
 		first = n;
 	memcpy(rb->data + start, src, first);
 	memcpy(rb->data, (const uint8_t *)src + first, n - first);
-	store_release(&rb->head, head + n);
+	atomic_store_release32(&rb->head, head + n);
 	return n;
 }
 
 uint32_t ringbuf_read(struct ringbuf *rb, void *dst, uint32_t len)
 {
 	uint32_t tail = rb->tail;
-	uint32_t head = load_acquire(&rb->head);
+	uint32_t head = atomic_load_acquire32(&rb->head);
 	uint32_t count = head - tail;
 	uint32_t n = len < count ? len : count;
 
@@ -166,12 +162,12 @@ uint32_t ringbuf_read(struct ringbuf *rb, void *dst, uint32_t len)
 		first = n;
 	memcpy(dst, rb->data + start, first);
 	memcpy((uint8_t *)dst + first, rb->data, n - first);
-	store_release(&rb->tail, tail + n);
+	atomic_store_release32(&rb->tail, tail + n);
 	return n;
 }
 
 void ringbuf_clear(struct ringbuf *rb)
 {
-	store_release(&rb->tail, load_acquire(&rb->head));
+	atomic_store_release32(&rb->tail, atomic_load_acquire32(&rb->head));
 	rb->dropped = 0;
 }
