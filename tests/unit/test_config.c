@@ -54,7 +54,7 @@ static void test_good_file_with_comments_and_blank_lines(void **state)
 	    "echo   echo.bin   0x80000 0x80000 16M\n"
 	    "lrtos\tlrtos.bin 0x80000 0x80000 32   slice=5   # a comment\r\n"
 	    "uboot  boot/u-boot.bin 0x80000 0x80000 64MiB dtb=uboot.dtb autostart=no\n"
-	    "big    big.bin 0 0 1008M vcpus=2 dtb=x.dtb dtb_addr=0x100000";
+	    "big    big.bin 0 0 1008M vcpus=2 dtb=x.dtb dtb_addr=0x100000 cpus=1,3";
 	struct vm_spec specs[CONFIG_MAX_VMS];
 	struct errors e;
 
@@ -80,6 +80,8 @@ static void test_good_file_with_comments_and_blank_lines(void **state)
 	assert_int_equal(specs[3].ram_size, 1008 * MIB);
 	assert_int_equal(specs[3].vcpus, 2);
 	assert_int_equal(specs[3].dtb_addr, 0x100000);
+	assert_int_equal(specs[3].cpus, 0xa); /* cores 1 and 3 */
+	assert_int_equal(specs[0].cpus, 0);   /* any core */
 }
 
 static void test_bad_lines_are_reported_and_good_ones_kept(void **state)
@@ -138,6 +140,8 @@ static void test_each_kind_of_bad_value(void **state)
 	check_reject("vm x 0 0 16M vcpus=5", "vcpus=5: must be from 1 to 4");
 	check_reject("vm x 0 0 16M vcpus=0x5", "vcpus=0x5 (5): must be from 1 to 4");
 	check_reject("vm x 0 0 16M vcpus=two", "vcpus=two: not a number");
+	check_reject("vm x 0 0 16M cpus=4", "cpus=4: core 4 does not exist (cores are 0-3)");
+	check_reject("vm x 0 0 16M cpus=2-1", "cpus=2-1: range 2-1 runs backwards");
 	check_reject("vm x 0 0 16M autostart=maybe", "must be yes or no");
 	check_reject("vm x 0 0 16M dtb=a dtb_addr=1000001",
 		     "dtb_addr 1000001 (0x1000001) must be 8-byte aligned");
