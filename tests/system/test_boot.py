@@ -47,7 +47,7 @@ def test_uptime_and_interrupts_advance(hv):
 
 def test_crash_report_decodes_the_exception_and_halts(hv):
     hv.sendline("crash")
-    hv.expect_exact("*** aVisor crash: synchronous exception in the hypervisor (EL2)")
+    hv.expect_exact("*** aVisor crash on core 0: synchronous exception in the hypervisor (EL2)")
     hv.expect(r"EC 0x25: data abort at the same EL — translation fault, level 2, write")
     hv.expect(r"ESR_EL2 0x9[0-9a-f]{7}  ELR_EL2 0x0000000000[0-9a-f]{6}  "
               r"FAR_EL2 0x00000000dead0000  SPSR_EL2 0x[0-9a-f]{8}")
