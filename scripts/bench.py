@@ -63,10 +63,10 @@ def run_native(build):
 class Card:
     """A private copy of the SD card image with another avisor.cfg."""
 
-    def __init__(self, build, config):
+    def __init__(self, build, config, image="sdcard.img"):
         fd, self.path = tempfile.mkstemp(suffix=".img")
         os.close(fd)
-        shutil.copyfile(os.path.join(build, "sdcard.img"), self.path)
+        shutil.copyfile(os.path.join(build, image), self.path)
         if config is not None:
             with tempfile.NamedTemporaryFile("w", suffix=".cfg", delete=False) as cfg:
                 cfg.write(config)
@@ -125,6 +125,67 @@ def run_vm_switch(build):
             child.terminate(force=True)
 
 
+# Guests that keep cores 0-2 busy while the bench VM has core 3 to itself: one
+# spins with interrupts masked, one hammers a device register, one prints.
+LOADERS = ["spin tests/irq_spin.bin 0x80000 0x80000 6M cpus=0",
+           "hammer tests/mmio_hammer.bin 0x80000 0x80000 6M cpus=1",
+           "printer tests/printer.bin 0x80000 0x80000 6M cpus=2"]
+
+
+def run_dedicated(build, loaded):
+    """The bench VM alone on core 3 (cpus=3), the other cores idle or running LOADERS.
+
+    Only the interrupt-latency rows are kept. Under -icount QEMU runs the four
+    cores in turn on one thread and guest time is the sum of all cores'
+    instructions: with the other cores loaded, a latency also counts what they
+    executed while core 3 waited for its turn (docs/benchmarks.md)."""
+    config = "bench %s cpus=3\n" % BENCH_VM + ("\n".join(LOADERS) + "\n" if loaded else "")
+    with Card(build, config, image="test-sdcard.img") as card:
+        child = boot_hypervisor(build, card)
+        try:
+            child.expect_exact(PROMPT)
+            child.send("vmc 1\r")
+            child.expect_exact("bench: press a key to start")
+            child.send(" ")
+            child.expect_exact("bench: done", timeout=900)
+            rows = parse(child.before, "aVisor, core 3 %s" % ("loaded" if loaded else "idle"))
+            return {k: v for k, v in rows.items() if k.startswith("irq_")}
+        finally:
+            child.terminate(force=True)
+
+
+RUN_INIT = re.compile(r"\[\s*(\d+\.\d+)\] Run /init")
+
+
+def linux_boot_virtualized(build):
+    """Linux alone with its config line (4 vCPUs on cores 0-3): guest seconds to Run /init."""
+    line = [l for l in open("config/avisor.cfg") if l.startswith("linux")][0]
+    with Card(build, line) as card:
+        child = boot_hypervisor(build, card)
+        try:
+            child.expect_exact(PROMPT)
+            child.send("vmc 1\r")
+            child.expect(RUN_INIT, timeout=900)
+            return float(child.match.group(1))
+        finally:
+            child.terminate(force=True)
+
+
+def linux_boot_native(build):
+    """The same kernel and initramfs on QEMU's raspi3b itself, its four CPUs, Pi 3 device tree."""
+    dtbs = [os.path.join(d, f) for d, _, files in os.walk("cache") for f in files
+            if f == "bcm2837-rpi-3-b.dtb"]
+    child = spawn(QEMU + ICOUNT + [
+        "-kernel", os.path.join(build, "linux", "Image"), "-dtb", dtbs[0],
+        "-initrd", os.path.join(build, "linux", "initrd.gz"),
+        "-append", "console=ttyS1,115200 earlycon rdinit=/init"], timeout=900)
+    try:
+        child.expect(RUN_INIT)
+        return float(child.match.group(1))
+    finally:
+        child.terminate(force=True)
+
+
 def boot_instructions(build):
     """Power-on to the prompt with the default avisor.cfg, in instructions (-icount)."""
     with Card(build, None) as card:
@@ -161,12 +222,14 @@ def fmt(value):
     return "-" if value is None else "%d" % round(value)
 
 
-def table(native, virt, boot_insns, boot_seconds):
+def table(native, virt, boot_insns, boot_seconds, smp):
     median = statistics.median(boot_seconds)
     each = ", ".join("%.2f" % s for s in boot_seconds)
     rows = ["%-14s %12s %12s %12s" % ("operation", "native", "aVisor", "overhead"),
             "%-14s %12s %12s %12s" % ("", "(instr/op)", "(instr/op)", "(instr/op)")]
     for name, v in virt.items():
+        if name.endswith("_max"):
+            continue
         n = native.get(name)
         rows.append("%-14s %12s %12s %12s" % (
             name, fmt(n), fmt(v), fmt(None if n is None else round(v) - round(n))))
@@ -182,6 +245,22 @@ def table(native, virt, boot_insns, boot_seconds):
              "  %d instructions (QEMU -icount shift=0)" % boot_insns,
              "  %.2f s wall clock (QEMU without -icount, median of %d boots: %s)"
              % (median, WALL_CLOCK_BOOTS, each)]
+    idle, loaded = smp["idle"], smp["loaded"]
+    rows += ["",
+             "timer interrupt latency of a VM alone on core 3 (instructions, %d interrupts;"
+             % 1024,
+             "  loaded: cores 0-2 run irq_spin, mmio_hammer, printer):",
+             "%-14s %12s %12s %12s %12s" % ("", "idle mean", "idle max", "loaded mean",
+                                          "loaded max")]
+    for name in ("irq_vtimer", "irq_systimer"):
+        rows.append("%-14s %12s %12s %12s %12s" % (
+            name, fmt(idle.get(name)), fmt(idle.get(name + "_max")), fmt(loaded.get(name)),
+            fmt(loaded.get(name + "_max"))))
+    rows += ["",
+             "Linux to 'Run /init' (guest seconds, -icount shift=0; 1 s = 10^9 instructions):",
+             "  native, QEMU raspi3b's 4 CPUs:       %.3f s" % smp["linux_native"],
+             "  under aVisor, 4 vCPUs on cores 0-3:  %.3f s  (%.3fx native)"
+             % (smp["linux_avisor"], smp["linux_avisor"] / smp["linux_native"])]
     return "\n".join(rows) + "\n"
 
 
@@ -214,11 +293,14 @@ def chart(build, native, virt):
     with open(data, "w") as f:
         f.write("# operation native aVisor target (instructions; NaN: none)\n")
         for name, v in virt.items():
+            if name.endswith("_max"):
+                continue
             n = native.get(name)
             t = TARGETS.get(name)
             f.write("%s %s %.0f %s\n" % (name, "NaN" if n is None else "%.0f" % n, v,
                                          "NaN" if t is None else t))
-    script = GNUPLOT.format(data=data, ymax=int(max(virt.values()) * 1.12))
+    ymax = max(v for k, v in virt.items() if not k.endswith("_max"))
+    script = GNUPLOT.format(data=data, ymax=int(ymax * 1.12))
     for terminal, out in (("pngcairo size 1000,560 font 'sans,10'", "bench.png"),
                           ("svg size 1000,560 font 'sans,10'", "bench.svg")):
         subprocess.run(["gnuplot"], input="set terminal %s\nset output '%s'\n%s"
@@ -231,7 +313,9 @@ def main():
     native = run_native(build)
     virt = run_virtualized(build)
     virt.update(run_vm_switch(build))
-    text = table(native, virt, boot_instructions(build), boot_wall_clock(build))
+    smp = {"idle": run_dedicated(build, False), "loaded": run_dedicated(build, True),
+           "linux_avisor": linux_boot_virtualized(build), "linux_native": linux_boot_native(build)}
+    text = table(native, virt, boot_instructions(build), boot_wall_clock(build), smp)
     sys.stdout.write(text)
     with open(os.path.join(build, "bench.txt"), "w") as f:
         f.write(text)

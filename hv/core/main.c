@@ -57,7 +57,7 @@ static void check_image_fits(void)
 }
 
 /* How long core 0 waits for a released core to say it is online. */
-#define CORE_START_TIMEOUT_US 100000
+#define CORE_START_TIMEOUT_US 1000000
 
 /*
  * Releases cores 1-3 one at a time and waits for each to come online. A
@@ -74,7 +74,7 @@ static void start_secondary_cores(void)
 		board_release_core(core, (uint64_t)(uintptr_t)_start);
 		while (!__atomic_load_n(&pcpus[core].online, __ATOMIC_ACQUIRE) &&
 		       board_uptime_us() - start < CORE_START_TIMEOUT_US)
-			;
+			cpu_relax();
 		if (pcpus[core].online)
 			online++;
 		else

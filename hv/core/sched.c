@@ -313,6 +313,7 @@ void sched_evict_vm(struct vm *vm)
 		sched_kick(core, WORK_RESCHED);
 		start = board_uptime_us();
 		while (holds_vm(c, vm) || atomic_load_acquire32(&c->passes) == passes) {
+			cpu_relax();
 			if (board_uptime_us() - start > EVICT_TIMEOUT_US) {
 				vconsole_report("core %u did not leave VM %u within %u ms", core,
 						vm->id, EVICT_TIMEOUT_US / 1000);

@@ -23,6 +23,8 @@
  */
 static struct vm *attached;
 static bool escape_pending;
+/* A report from another core interrupted the shell's line: core 0 shows it again. */
+static bool prompt_wanted;
 
 static void set_attached(struct vm *vm)
 {
@@ -127,8 +129,15 @@ void vconsole_report(const char *fmt, ...)
 	va_end(ap);
 	console_start_line();
 	hv_printf("%s\n", line);
-	if (!attached && this_pcpu()->id == 0)
+	if (attached)
+		return;
+	/* The shell's line editor is core 0's: another core asks it to show the prompt again. */
+	if (this_pcpu()->id == 0) {
 		shell_reprint_prompt();
+	} else {
+		__atomic_store_n(&prompt_wanted, true, __ATOMIC_RELEASE);
+		sched_kick(0, WORK_CONSOLE);
+	}
 }
 
 /* Delivers one typed byte to the attached VM; false when its input buffer is full. */
@@ -189,6 +198,8 @@ void vconsole_poll(void)
 	int c;
 
 	drain_attached_output();
+	if (__atomic_exchange_n(&prompt_wanted, false, __ATOMIC_ACQUIRE) && !attached)
+		shell_reprint_prompt();
 	while ((c = console_peekc()) >= 0) {
 		if (!attached) {
 			(void)console_getc();

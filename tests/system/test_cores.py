@@ -148,8 +148,7 @@ def test_smp_guest_with_vcpus_on_two_cores(boot):
     smp_checks(lambda **kw: boot(card_files={"avisor.cfg": config}))
 
 
-ICOUNT = ("-icount", "shift=0,align=off,sleep=off")
-BUSY_LOOP = r"i=0; while [ \$i -lt 20000 ]; do i=\$((i+1)); done"
+BUSY_LOOP = r"i=0; while [ \$i -lt 100000 ]; do i=\$((i+1)); done"
 
 
 def timed(con, command):
@@ -160,15 +159,18 @@ def timed(con, command):
 
 
 def test_linux_on_four_vcpus_runs_four_loops_in_parallel(boot):
-    """Linux alone with vcpus=4 on cores 0-3, under -icount (guest time is counted in
-    instructions, the same on any host): four busy loops at once take clearly less
-    than four times one loop."""
+    """Linux alone with vcpus=4 on cores 0-3: four busy loops at once take clearly less
+    than four times one loop, in the guest's own time.
+
+    Not under -icount: there QEMU runs the cores one after another and guest time
+    is the sum of all cores' instructions, so nothing is ever faster in parallel.
+    Without it each core is a host thread; on a 2-core host four loops can at best
+    run two at a time, so the bound is 3x, well below the 4x of a single core."""
     from conftest import LINUX_SDCARD
     from test_linux import config_line_words
 
     line = "linux " + " ".join(config_line_words("linux"))
-    con = boot(sdcard=LINUX_SDCARD, extra=ICOUNT, timeout=60,
-               card_files={"avisor.cfg": line + "\n"})
+    con = boot(sdcard=LINUX_SDCARD, timeout=60, card_files={"avisor.cfg": line + "\n"})
     con.expect_exact("cores: 4 online")
     con.expect_booted(timeout=300)
     out = normalize(con.run("vmi 1"))
@@ -181,5 +183,4 @@ def test_linux_on_four_vcpus_runs_four_loops_in_parallel(boot):
     con.expect(r"\r\n4\r*\n")
     one = timed(con, BUSY_LOOP)
     four = timed(con, "for k in 1 2 3 4; do (%s) & done; wait" % BUSY_LOOP)
-    # In parallel on four vCPUs (four cores): about the time of one, far below four times it.
-    assert four < 2.0 * one, (one, four)
+    assert four < 3.0 * one, (one, four)

@@ -75,4 +75,15 @@ static inline unsigned int current_el(void)
 {
 	return (unsigned int)(read_sysreg(CurrentEL) >> 2) & 3;
 }
+
+/*
+ * In a loop waiting for another core: the YIELD hint. On the A53 it does
+ * nothing; QEMU, when it runs the cores in turn on one thread (-icount),
+ * takes it to mean "run the others now", so the core waited for gets on.
+ */
+static inline void cpu_relax(void)
+{
+	__asm__ volatile("yield" ::: "memory");
+}
 #endif
+
