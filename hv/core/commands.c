@@ -242,7 +242,8 @@ static void print_vm_details(const struct vm *vm)
 		/* Registers as of its last exit when it runs on another core. */
 		hv_printf("  vCPU %u on core %u%s: %s, CPU time %lu ms, PC 0x%lx, PSTATE 0x%lx\n",
 			  i, v->pcpu, pcpus[v->pcpu].placed == 1 ? " (dedicated)" : "",
-			  vcpu_state_name(v->state), v->cpu_time_us / 1000, regs->elr, regs->spsr);
+			  vcpu_state_name(v->state), sched_vcpu_cpu_time_us(v) / 1000, regs->elr,
+			  regs->spsr);
 	}
 }
 

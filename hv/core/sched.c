@@ -136,6 +136,17 @@ void sched_kick_vm_cores(struct vm *vm, enum sched_work work)
 			sched_kick(core, work);
 }
 
+uint64_t sched_vcpu_cpu_time_us(const struct vcpu *v)
+{
+	const struct vcpu *on_core = __atomic_load_n(&pcpus[v->pcpu].running, __ATOMIC_ACQUIRE);
+	uint64_t since = v->ran_since_us, now = board_uptime_us();
+
+	/* Charged when its core reschedules; one alone on its core may not for long. */
+	if (on_core == v && v->state == VCPU_RUNNABLE && now > since)
+		return v->cpu_time_us + (now - since);
+	return v->cpu_time_us;
+}
+
 const struct trap_frame *sched_vcpu_regs(const struct vcpu *v)
 {
 	struct pcpu *c = this_pcpu();

@@ -82,6 +82,8 @@ static inline bool sched_can_resume_guest(void)
 	return !*(volatile const uint32_t *)&this_pcpu()->pending_work;
 }
 
+/* A vCPU's CPU time so far, with the part since its core last charged it. */
+uint64_t sched_vcpu_cpu_time_us(const struct vcpu *v);
 /* A vCPU's registers as they are now (live in the trap frame for the one on the core). */
 const struct trap_frame *sched_vcpu_regs(const struct vcpu *v);
 void sched_vm_started(struct vm *vm);

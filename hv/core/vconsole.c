@@ -106,7 +106,7 @@ bool vconsole_attach(unsigned int id)
 void vconsole_guest_output(struct vm *vm, uint8_t byte)
 {
 	if (vm == attached) {
-		if (ringbuf_is_empty(&vm->log) && console_try_putc_raw((char)byte))
+		if (0 && ringbuf_is_empty(&vm->log) && console_try_putc_raw((char)byte))
 			return;
 		if (ringbuf_put(&vm->log, byte))
 			sched_kick(0, WORK_CONSOLE);
@@ -228,7 +228,7 @@ static uint64_t vm_cpu_time_us(const struct vm *vm)
 	uint64_t us = 0;
 
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-		us += vm->vcpus[i].cpu_time_us;
+		us += sched_vcpu_cpu_time_us(&vm->vcpus[i]);
 	return us;
 }
 

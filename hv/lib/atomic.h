@@ -94,20 +94,23 @@ static inline bool atomic_cas_acquire32(uint32_t *p, uint32_t expected, uint32_t
 }
 
 /*
- * Waits until *p == want (acquire). WFE sleeps until an event: SEVL makes
- * the first one fall through, and the LDAXR arms the exclusive monitor, so
- * a store by another core to *p (clearing the monitor) wakes this core
- * without any SEV. Under QEMU's TCG WFE returns at once: it simply spins.
+ * Waits until *p == want (acquire). The LDAXR arms the exclusive monitor on
+ * *p, so when the value is not there yet WFE sleeps until another core's
+ * store to *p clears the monitor (an event), with no SEV needed. The value
+ * is checked before the first WFE: a lock that is free costs no WFE (under
+ * QEMU's TCG, which runs the cores in turn with -icount, a WFE hands the
+ * host thread to the next core for a whole time slice).
  */
 static inline void atomic_wait_equal32(const uint32_t *p, uint32_t want)
 {
 	uint32_t v;
 
-	__asm__ volatile("	sevl\n"
-			 "1:	wfe\n"
-			 "	ldaxr	%w0, [%1]\n"
+	__asm__ volatile("1:	ldaxr	%w0, [%1]\n"
 			 "	cmp	%w0, %w2\n"
-			 "	b.ne	1b"
+			 "	b.eq	2f\n"
+			 "	wfe\n"
+			 "	b	1b\n"
+			 "2:"
 			 : "=&r"(v)
 			 : "r"(p), "r"(want)
 			 : "memory", "cc");

@@ -184,3 +184,36 @@ def test_linux_on_four_vcpus_runs_four_loops_in_parallel(boot):
     one = timed(con, BUSY_LOOP)
     four = timed(con, "for k in 1 2 3 4; do (%s) & done; wait" % BUSY_LOOP)
     assert four < 3.0 * one, (one, four)
+
+
+def core_kicks(con, core):
+    out = normalize(con.run("sched"))
+    m = re.search(r"^core %d: (dedicated, )?.*; (\d+) kicks" % core, out, re.M)
+    assert m, out
+    return bool(m.group(1)), int(m.group(2)), out
+
+
+def test_a_vm_alone_on_a_core_is_not_disturbed_by_the_others(boot):
+    """A partition: the vtimer guest alone on core 3 while cores 0-2 run a guest that
+    spins with interrupts masked, one that hammers a device, one that prints. Nothing
+    the others do reaches core 3 (no kick), and the only exits its VM takes are for its
+    own doing: its timer interrupt, the re-check that unmasks it, its UART's transmit
+    deadlines (no scheduler tick, which would be 100 a second)."""
+    config = ("vt      tests/vtimer.bin      0x80000 0x80000 6M cpus=3\n"
+              "spin    tests/irq_spin.bin    0x80000 0x80000 6M cpus=0\n"
+              "hammer  tests/mmio_hammer.bin 0x80000 0x80000 6M cpus=1\n"
+              "printer tests/printer.bin     0x80000 0x80000 6M cpus=2\n")
+    con = boot(card_files={"avisor.cfg": config})
+    con.expect_booted(timeout=60)
+    dedicated, before, out = core_kicks(con, 3)
+    assert dedicated, out
+    first = normalize(con.run("vmi 1"))
+    time.sleep(3)
+    _, after, out = core_kicks(con, 3)
+    assert after == before, out
+    info = normalize(con.run("vmi 1"))
+    irq_exits = lambda text: int(re.search(r"exits \d+: (\d+) interrupts", text).group(1))
+    virqs = lambda text: int(re.search(r"virtual interrupts delivered (\d+)", text).group(1))
+    ticks = virqs(info) - virqs(first)
+    assert ticks >= 20, info  # 10 ticks a second for 3 s
+    assert irq_exits(info) - irq_exits(first) <= 2 * ticks + 60, (first, info)

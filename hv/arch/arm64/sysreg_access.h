@@ -86,4 +86,3 @@ static inline void cpu_relax(void)
 	__asm__ volatile("yield" ::: "memory");
 }
 #endif
-
