@@ -991,7 +991,7 @@ static void print_vcpu(const struct vcpu *v)
 {
 	hv_printf("  VM %u vCPU %u on core %u: %s, CNTV_CTL 0x%lx, CPU %lu ms\n", v->vm->id,
 		  v->index, v->pcpu, vcpu_state_word(v), v->sys.cntv_ctl_el0,
-		  v->cpu_time_us / 1000);
+		  sched_vcpu_cpu_time_us(v) / 1000);
 }
 
 void sched_print_state(void)
