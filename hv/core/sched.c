@@ -456,28 +456,30 @@ void sched_update_virq(uint64_t spsr)
 /*
  * With vm->lock held, after the VM's devices were used (on any core): if
  * their interrupt outputs may have changed, every vCPU's IRQ inputs are
- * worked out again; those of this core that wait and now have an interrupt
- * become runnable (an inter-processor interrupt wakes the target vCPU from
- * WFI), and the cores of the others are kicked to look for themselves
- * (their vCPUs' state is theirs to change). True if anything changed.
+ * worked out again. Of the vCPUs whose inputs are now different, those of
+ * this core that wait and now have an interrupt become runnable (an
+ * inter-processor interrupt wakes the target vCPU from WFI), and the cores
+ * of the others are kicked to look for themselves (their vCPUs' state is
+ * theirs to change); a change that concerns no other vCPU (a guest reading
+ * its own interrupt source) kicks nobody. True if the devices said so.
  */
 bool sched_devices_changed_locked(struct vm *vm)
 {
 	struct pcpu *c = this_pcpu();
-	bool elsewhere = false;
+	uint32_t changed = vm_refresh_irq_inputs_locked(vm);
 
-	if (!vm_refresh_irq_inputs_locked(vm))
+	if (!changed)
 		return false;
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
+		if (!(changed & (1U << i)))
+			continue; /* nothing new for it: its core need not look */
 		if (v->pcpu != c->id)
-			elsewhere = true;
+			sched_kick(v->pcpu, WORK_RESCHED);
 		else if (v != c->running && v->state == VCPU_WAITING && vcpu_irq_pending(v, false))
 			v->state = VCPU_RUNNABLE;
 	}
-	if (elsewhere)
-		sched_kick_vm_cores(vm, WORK_RESCHED);
 	return true;
 }
 

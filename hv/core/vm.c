@@ -15,10 +15,12 @@
 struct vm vm_table[VM_MAX];
 static struct stage2_tables stage2_storage[VM_MAX] __attribute__((section(".pagetables")));
 
-bool vm_refresh_irq_inputs_locked(struct vm *vm)
+uint32_t vm_refresh_irq_inputs_locked(struct vm *vm)
 {
+	uint32_t changed = 0;
+
 	if (!bcm2837_vdevs_take_irq_change(&vm->devs))
-		return false;
+		return 0;
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		uint8_t inputs = 0;
 
@@ -26,9 +28,11 @@ bool vm_refresh_irq_inputs_locked(struct vm *vm)
 			inputs |= VCPU_IRQ_WITH_VTIMER;
 		if (bcm2837_vdevs_irq_pending(&vm->devs, i, false))
 			inputs |= VCPU_IRQ_WITHOUT_VTIMER;
+		if (inputs != vm->vcpus[i].irq_inputs)
+			changed |= 1U << i;
 		__atomic_store_n(&vm->vcpus[i].irq_inputs, inputs, __ATOMIC_RELEASE);
 	}
-	return true;
+	return changed | VM_IRQ_INPUTS_LOOKED;
 }
 
 void vm_init_all(void)

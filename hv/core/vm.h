@@ -153,10 +153,12 @@ struct vm_stats vm_stats_total(const struct vm *vm);
 /*
  * With vm->lock held, after its devices were used: if they say their
  * interrupt outputs may have changed, works out again what each vCPU's IRQ
- * input would be with its timer line low and high (vcpu.irq_inputs), and
- * returns true.
+ * input would be with its timer line low and high (vcpu.irq_inputs).
+ * Returns 0 if they did not say so; otherwise VM_IRQ_INPUTS_LOOKED and bit n
+ * for each vCPU n whose inputs are now different.
  */
-bool vm_refresh_irq_inputs_locked(struct vm *vm);
+#define VM_IRQ_INPUTS_LOOKED (1U << 31)
+uint32_t vm_refresh_irq_inputs_locked(struct vm *vm);
 /* vm->lock, counted on this core so that kicks made meanwhile are sent after it (sched.c). */
 static inline void vm_lock(struct vm *vm)
 {
