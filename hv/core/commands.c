@@ -200,6 +200,24 @@ static const char *vcpu_state_name(enum vcpu_state state)
 	}
 }
 
+/* The disk: partition, size, and what the guest did with it since the VM was (re)started. */
+static void print_vm_disk(const struct vm *vm)
+{
+	const struct storage_disk *d = &vm->disk;
+	const struct vblk_stats *st = &vm->blk.stats;
+
+	hv_printf("  disk sd:%u%s (virtio-blk at 0x%lx, IRQ %u): %s, SD blocks %lu-%lu\n",
+		  d->partition, d->read_only ? " read-only" : "", VBLK_BASE, VBLK_IRQ_LINE,
+		  SIZE_TEXT(d->blocks * 512), d->start, d->start + d->blocks - 1);
+	hv_printf("  disk requests: %lu reads (%s), %lu writes (%s), %lu flushes, %lu errors, "
+		  "%lu unsupported, %lu SD errors\n",
+		  st->reads, SIZE_TEXT(st->sectors_read * 512), st->writes,
+		  SIZE_TEXT(st->sectors_written * 512), st->flushes, st->errors, st->unsupported,
+		  d->io_errors);
+	if (vm->blk.broken)
+		hv_printf("  disk device needs a reset: %s\n", vm->blk.broken);
+}
+
 static void print_vm_details(const struct vm *vm)
 {
 	const struct vm_stats *st = &vm->stats;
@@ -216,6 +234,8 @@ static void print_vm_details(const struct vm *vm)
 		hv_printf("  device tree %s at 0x%lx (passed in x0)\n", vm->dtb, vm->dtb_addr);
 	if (vm->initrd[0])
 		hv_printf("  initrd %s at 0x%lx\n", vm->initrd, vm->initrd_addr);
+	if (vm->disk.partition)
+		print_vm_disk(vm);
 	hv_printf("  memory %s: IPA 0x0-0x%lx -> PA 0x%08lx-0x%08lx, VMID %u\n",
 		  SIZE_TEXT(vm->ram_size), vm->ram_size - 1, vm->ram_pa,
 		  vm->ram_pa + vm->ram_size - 1, vm->id);
