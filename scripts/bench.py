@@ -21,6 +21,8 @@ import time
 
 import pexpect
 
+from cardimage import fat_volume
+
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
 QEMU = ["qemu-system-aarch64", "-M", "raspi3b", "-nographic", "-serial", "null",
         "-serial", "mon:stdio", "-m", "1024"]
@@ -70,7 +72,7 @@ class Card:
         if config is not None:
             with tempfile.NamedTemporaryFile("w", suffix=".cfg", delete=False) as cfg:
                 cfg.write(config)
-            subprocess.run(["mcopy", "-o", "-i", self.path, cfg.name, "::avisor.cfg"],
+            subprocess.run(["mcopy", "-o", "-i", fat_volume(self.path), cfg.name, "::avisor.cfg"],
                            check=True)
             os.unlink(cfg.name)
 

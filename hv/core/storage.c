@@ -90,8 +90,8 @@ const char *storage_error(void)
 
 /* ---- Partitions given to VMs as disks ---- */
 
-bool storage_disk_open(struct storage_disk *d, unsigned int partition, bool read_only,
-		       char *err, size_t err_size)
+bool storage_disk_open(struct storage_disk *d, unsigned int partition, bool read_only, char *err,
+		       size_t err_size)
 {
 	uint8_t block0[512];
 	const struct blockdev *dev;
@@ -115,7 +115,8 @@ bool storage_disk_open(struct storage_disk *d, unsigned int partition, bool read
 	}
 	if (mounted && volume.start_lba == p.start) {
 		fmt_snprintf(err, err_size,
-			     "disk sd:%u: that partition is the hypervisor's FAT32 volume", partition);
+			     "disk sd:%u: that partition is the hypervisor's FAT32 volume",
+			     partition);
 		return false;
 	}
 	*d = (struct storage_disk){

@@ -46,8 +46,8 @@ struct storage_disk {
  * the card and not be the FAT32 volume the hypervisor reads. False with the
  * problem in words (naming the partition) in err.
  */
-bool storage_disk_open(struct storage_disk *d, unsigned int partition, bool read_only,
-		       char *err, size_t err_size);
+bool storage_disk_open(struct storage_disk *d, unsigned int partition, bool read_only, char *err,
+		       size_t err_size);
 /*
  * Sectors of the disk (numbered from the partition's start), for the
  * virtio-blk backend (ctx = the struct storage_disk): a request reaching

@@ -109,8 +109,8 @@ static void init_disk_device(struct vm *vm)
 	    .flush = storage_disk_flush,
 	    .ctx = &vm->disk,
 	};
-	const struct mmio_region region = {"virtio-blk", VBLK_BASE, VBLK_SIZE, vblk_read, vblk_write,
-					   &vm->blk};
+	const struct mmio_region region = {"virtio-blk", VBLK_BASE,  VBLK_SIZE,
+					   vblk_read,	 vblk_write, &vm->blk};
 
 	fmt_snprintf(backend.id, sizeof(backend.id), "avisor-sd%u", vm->disk.partition);
 	vblk_init(&vm->blk, vm, &backend);

@@ -75,7 +75,8 @@ const char *mbr_lookup_words(enum mbr_lookup r)
 	case MBR_NO_TABLE:
 		return "the card has no MBR partition table";
 	case MBR_GPT:
-		return "the card has a GPT partition table; only MBR partition tables are supported";
+		return "the card has a GPT partition table; only MBR partition tables are "
+		       "supported";
 	case MBR_NO_SUCH:
 		return "no such partition (the entry is empty)";
 	case MBR_PAST_END:

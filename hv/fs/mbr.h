@@ -9,10 +9,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define MBR_ENTRIES	      4
-#define MBR_TYPE_EMPTY	      0x00
-#define MBR_TYPE_GPT	      0xEE /* protective MBR of a GPT disk */
-#define MBR_TYPE_LINUX	      0x83
+#define MBR_ENTRIES    4
+#define MBR_TYPE_EMPTY 0x00
+#define MBR_TYPE_GPT   0xEE /* protective MBR of a GPT disk */
+#define MBR_TYPE_LINUX 0x83
 
 struct mbr_partition {
 	int number; /* 1..4 */
@@ -28,11 +28,11 @@ void mbr_entry(const uint8_t block0[512], int number, struct mbr_partition *p);
 
 enum mbr_lookup {
 	MBR_FOUND,
-	MBR_NO_TABLE,	 /* block 0 holds no MBR partition table */
-	MBR_GPT,	 /* a protective MBR: the card has a GPT */
-	MBR_NO_SUCH,	 /* number not 1..4, or the entry is empty (type 0 or 0 blocks) */
-	MBR_PAST_END,	 /* the entry reaches past the device's `blocks` */
-	MBR_OVERLAPS_0,	 /* it starts at block 0, over the table itself */
+	MBR_NO_TABLE,	/* block 0 holds no MBR partition table */
+	MBR_GPT,	/* a protective MBR: the card has a GPT */
+	MBR_NO_SUCH,	/* number not 1..4, or the entry is empty (type 0 or 0 blocks) */
+	MBR_PAST_END,	/* the entry reaches past the device's `blocks` */
+	MBR_OVERLAPS_0, /* it starts at block 0, over the table itself */
 };
 /*
  * Partition `number` of a device of `blocks` blocks, checked to lie inside

@@ -47,7 +47,7 @@
 #define STATUS_DEVICE_NEEDS_RESET 64U
 #define STATUS_FAILED		  128U
 
-#define INTERRUPT_USED_BUFFER  1U
+#define INTERRUPT_USED_BUFFER	1U
 #define INTERRUPT_CONFIG_CHANGE 2U
 
 /* Feature bits (§5.2.3, §6). */
@@ -66,10 +66,10 @@
 #define CONFIG_SIZE	0x18
 
 /* struct virtio_blk_req (§5.2.6). */
-#define REQ_HEADER_SIZE	  16U /* le32 type, le32 reserved, le64 sector */
-#define VIRTIO_BLK_T_IN	  0U
-#define VIRTIO_BLK_T_OUT  1U
-#define VIRTIO_BLK_T_FLUSH 4U
+#define REQ_HEADER_SIZE	    16U /* le32 type, le32 reserved, le64 sector */
+#define VIRTIO_BLK_T_IN	    0U
+#define VIRTIO_BLK_T_OUT    1U
+#define VIRTIO_BLK_T_FLUSH  4U
 #define VIRTIO_BLK_T_GET_ID 8U
 #define VIRTIO_BLK_S_OK	    0U
 #define VIRTIO_BLK_S_IOERR  1U
@@ -384,8 +384,8 @@ static uint32_t handle_chain(struct vblk *b)
 	} else {
 		r.type = le32_at(header);
 		r.sector = le64_at(header + 8);
-		r.data_len = r.type == VIRTIO_BLK_T_OUT ? c->readable - REQ_HEADER_SIZE
-							: c->writable - 1;
+		r.data_len =
+		    r.type == VIRTIO_BLK_T_OUT ? c->readable - REQ_HEADER_SIZE : c->writable - 1;
 		st = execute(b, &r);
 	}
 	if (st == VIRTIO_BLK_S_IOERR)

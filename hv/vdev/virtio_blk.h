@@ -24,14 +24,15 @@
 #include <stdint.h>
 
 /* Where the device is in every VM that has a disk, and its BCM2835 interrupt line. */
-#define VBLK_BASE     0x3fe00000UL /* bus address 0x7ee00000 in the device tree's /soc */
-#define VBLK_SIZE     0x200UL
-#define VBLK_IRQ_LINE 60U /* GPU IRQ 60: bank 2, bit 28 in the device tree ("interrupts = <2 28>") */
+#define VBLK_BASE 0x3fe00000UL /* bus address 0x7ee00000 in the device tree's /soc */
+#define VBLK_SIZE 0x200UL
+#define VBLK_IRQ_LINE                                                                              \
+	60U /* GPU IRQ 60: bank 2, bit 28 in the device tree ("interrupts = <2 28>") */
 
 #define VBLK_SECTOR_SIZE 512U
-#define VBLK_SIZE_MAX	 65536U	 /* size_max: the largest buffer of a request */
-#define VBLK_SEG_MAX	 126U	 /* seg_max: data buffers per request (header and status aside) */
-#define VBLK_ID_BYTES	 20U	 /* GET_ID answer (VIRTIO_BLK_ID_BYTES) */
+#define VBLK_SIZE_MAX	 65536U /* size_max: the largest buffer of a request */
+#define VBLK_SEG_MAX	 126U	/* seg_max: data buffers per request (header and status aside) */
+#define VBLK_ID_BYTES	 20U	/* GET_ID answer (VIRTIO_BLK_ID_BYTES) */
 #define VBLK_BOUNCE	 VBLK_SECTOR_SIZE
 
 /* The disk: sectors of 512 bytes; read/write return 0 or a negative error. */
@@ -56,7 +57,7 @@ struct vblk_stats {
 struct vblk {
 	struct vm *vm;
 	struct vblk_backend disk;
-	uint32_t status;	      /* device status (§2.1) */
+	uint32_t status; /* device status (§2.1) */
 	uint32_t device_features_sel, driver_features_sel;
 	uint64_t driver_features;
 	uint32_t queue_sel;

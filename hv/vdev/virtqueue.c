@@ -4,12 +4,12 @@
 #include <stddef.h>
 
 /* Sizes of the three parts (§2.7): 16 bytes a descriptor; flags, idx, ring and an event word. */
-#define DESC_SIZE	 16U
-#define AVAIL_SIZE(num)	 (6U + 2U * (num))
-#define USED_SIZE(num)	 (6U + 8U * (num))
-#define RING_IDX	 2U /* offset of idx in both rings */
-#define RING_ENTRIES	 4U /* offset of ring[] in both rings */
-#define USED_ENTRY_SIZE	 8U /* struct virtq_used_elem: le32 id, le32 len */
+#define DESC_SIZE	16U
+#define AVAIL_SIZE(num) (6U + 2U * (num))
+#define USED_SIZE(num)	(6U + 8U * (num))
+#define RING_IDX	2U /* offset of idx in both rings */
+#define RING_ENTRIES	4U /* offset of ring[] in both rings */
+#define USED_ENTRY_SIZE 8U /* struct virtq_used_elem: le32 id, le32 len */
 
 /* Guest RAM is little-endian like the Cortex-A53 here; volatile: read each field once. */
 static uint16_t load16(const void *p)

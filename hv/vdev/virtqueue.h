@@ -31,8 +31,8 @@ struct vm;
 #define VIRTQ_DESC_F_INDIRECT 4U
 
 struct virtqueue {
-	uint32_t num; /* QueueNum */
-	bool ready;   /* QueueReady */
+	uint32_t num;		    /* QueueNum */
+	bool ready;		    /* QueueReady */
 	uint64_t desc, avail, used; /* guest-physical (QueueDesc, QueueDriver, QueueDevice) */
 	uint16_t last_avail;	    /* the next available ring slot to take */
 	uint16_t used_idx;	    /* the used index last published */

@@ -108,9 +108,9 @@ uint32_t sdhci_clock_divisor_field(uint32_t divisor);
 struct sd_transfer {
 	uint8_t command; /* 17, 18, 24 or 25 */
 	uint32_t arg;
-	bool multi_block;    /* Multi / Single Block Select, Block Count Enable */
-	bool auto_cmd12;     /* Auto CMD12 after the last block */
-	bool write;	     /* Data Transfer Direction Select = host to card */
+	bool multi_block; /* Multi / Single Block Select, Block Count Enable */
+	bool auto_cmd12;  /* Auto CMD12 after the last block */
+	bool write;	  /* Data Transfer Direction Select = host to card */
 };
 bool sd_plan_transfer(uint64_t lba, uint32_t count, bool high_capacity, bool write,
 		      struct sd_transfer *t);
@@ -125,9 +125,9 @@ bool sd_plan_transfer(uint64_t lba, uint32_t count, bool high_capacity, bool wri
 #define SD_STATUS_READY_FOR_DATA (1U << 8)
 #define SD_STATE_TRAN		 4U
 enum sd_write_progress {
-	SD_WRITE_DONE,	   /* tran and ready: the data is on the card */
-	SD_WRITE_BUSY,	   /* still receiving or programming: ask again */
-	SD_WRITE_FAILED,   /* an error bit of the status (sd_status_error_name) */
-	SD_WRITE_LOST,	   /* an unexpected state (idle, stby...): the card lost the transfer */
+	SD_WRITE_DONE,	 /* tran and ready: the data is on the card */
+	SD_WRITE_BUSY,	 /* still receiving or programming: ask again */
+	SD_WRITE_FAILED, /* an error bit of the status (sd_status_error_name) */
+	SD_WRITE_LOST,	 /* an unexpected state (idle, stby...): the card lost the transfer */
 };
 enum sd_write_progress sd_write_progress(uint32_t status);

@@ -130,21 +130,21 @@
 #define RESET_DAT	      (1U << 26)   /* Software Reset For DAT Line */
 
 /* Normal Interrupt Status (030h) and Error Interrupt Status (032h) in INTERRUPT. */
-#define INT_CMD_COMPLETE      (1U << 0)
-#define INT_TRANSFER_COMPLETE (1U << 1)
+#define INT_CMD_COMPLETE       (1U << 0)
+#define INT_TRANSFER_COMPLETE  (1U << 1)
 #define INT_BUFFER_WRITE_READY (1U << 4)
-#define INT_BUFFER_READ_READY (1U << 5)
-#define INT_ERROR	      (1U << 15) /* Error Interrupt: some bit of the upper half is set */
-#define INT_ERRORS	      0xffff0000U
-#define INT_ALL		      0xffffffffU
-#define ERR_CMD_TIMEOUT	      (1U << 16)
-#define ERR_CMD_CRC	      (1U << 17)
-#define ERR_CMD_END_BIT	      (1U << 18)
-#define ERR_CMD_INDEX	      (1U << 19)
-#define ERR_DATA_TIMEOUT      (1U << 20)
-#define ERR_DATA_CRC	      (1U << 21)
-#define ERR_DATA_END_BIT      (1U << 22)
-#define ERR_AUTO_CMD	      (1U << 24)
+#define INT_BUFFER_READ_READY  (1U << 5)
+#define INT_ERROR	       (1U << 15) /* Error Interrupt: some bit of the upper half is set */
+#define INT_ERRORS	       0xffff0000U
+#define INT_ALL		       0xffffffffU
+#define ERR_CMD_TIMEOUT	       (1U << 16)
+#define ERR_CMD_CRC	       (1U << 17)
+#define ERR_CMD_END_BIT	       (1U << 18)
+#define ERR_CMD_INDEX	       (1U << 19)
+#define ERR_DATA_TIMEOUT       (1U << 20)
+#define ERR_DATA_CRC	       (1U << 21)
+#define ERR_DATA_END_BIT       (1U << 22)
+#define ERR_AUTO_CMD	       (1U << 24)
 
 /* Capabilities (040h): Base Clock Frequency For SD Clock, in MHz (8 bits from 3.00, 6 before). */
 #define CAPS_BASE_CLOCK_MHZ(caps, v3) (((caps) >> 8) & ((v3) ? 0xffU : 0x3fU))
@@ -161,13 +161,13 @@
  * is the safe one: were the real clock lower, the card would just run slower. */
 #define FALLBACK_BASE_CLOCK_HZ 250000000U
 
-#define POWER_ON_DELAY_US   1000U    /* [PLS] §6.4.1: 74 clocks before CMD0; 185 us at 400 kHz */
-#define RESET_TIMEOUT_US    100000U  /* software reset and clock stabilisation */
-#define COMMAND_TIMEOUT_US  100000U  /* response within 64 clocks ([PLS] §4.12.4, N_CR) */
-#define BLOCK_TIMEOUT_US    250000U  /* read access at most 100 ms ([PLS] §4.6.2.1), with margin */
-#define BUSY_TIMEOUT_US	    500000U  /* R1b busy, Command Inhibit (DAT) */
+#define POWER_ON_DELAY_US  1000U   /* [PLS] §6.4.1: 74 clocks before CMD0; 185 us at 400 kHz */
+#define RESET_TIMEOUT_US   100000U /* software reset and clock stabilisation */
+#define COMMAND_TIMEOUT_US 100000U /* response within 64 clocks ([PLS] §4.12.4, N_CR) */
+#define BLOCK_TIMEOUT_US   250000U /* read access at most 100 ms ([PLS] §4.6.2.1), with margin */
+#define BUSY_TIMEOUT_US	   500000U /* R1b busy, Command Inhibit (DAT) */
 /* Programming a written block: at most 250 ms (SDHC) or 500 ms (SDXC) ([PLS] §4.6.2.2). */
-#define PROGRAM_TIMEOUT_US 1000000U
+#define PROGRAM_TIMEOUT_US  1000000U
 #define POWER_UP_TIMEOUT_US 1000000U /* ACMD41: initialisation within 1 s ([PLS] §4.2.3.1) */
 #define POWER_UP_POLL_US    10000U
 #define RCA_ATTEMPTS	    3U
@@ -697,9 +697,8 @@ static int reset_host(void)
 	set_write_delay(0);
 	emmc_write(EMMC_CONTROL2, 0);
 	emmc_write(EMMC_IRPT_EN, 0);
-	emmc_write(EMMC_IRPT_MASK,
-		   INT_ERRORS | INT_CMD_COMPLETE | INT_TRANSFER_COMPLETE | INT_BUFFER_READ_READY |
-		       INT_BUFFER_WRITE_READY);
+	emmc_write(EMMC_IRPT_MASK, INT_ERRORS | INT_CMD_COMPLETE | INT_TRANSFER_COMPLETE |
+				       INT_BUFFER_READ_READY | INT_BUFFER_WRITE_READY);
 	emmc_write(EMMC_INTERRUPT, INT_ALL);
 	return 0;
 }

@@ -32,8 +32,9 @@ enum sd_error {
 	SD_ERR_DATA_TIMEOUT, /* Data Timeout Error */
 	SD_ERR_DATA_CRC,     /* Data CRC Error */
 	SD_ERR_DATA_END_BIT, /* Data End Bit Error */
-	SD_ERR_AUTO_CMD12, /* Auto CMD Error: the automatic CMD12 after a multi-block transfer failed */
-	SD_ERR_HOST,	   /* any other error bit (current limit, ADMA, tuning, vendor) */
+	SD_ERR_AUTO_CMD12,   /* Auto CMD Error: the automatic CMD12 after a multi-block transfer
+				failed */
+	SD_ERR_HOST,	     /* any other error bit (current limit, ADMA, tuning, vendor) */
 	/* The controller itself not finishing in time (the driver's own timeouts). */
 	SD_ERR_HOST_TIMEOUT, /* no Command Complete / Buffer Read Ready / Transfer Complete */
 	SD_ERR_RESET,	     /* a Software Reset bit did not clear */
@@ -49,7 +50,7 @@ enum sd_error {
 	SD_ERR_OUT_OF_RANGE, /* blocks beyond the end of the card */
 	/* Added with writes. */
 	SD_ERR_PROGRAM_TIMEOUT, /* CMD13 never showed the written data programmed */
-	SD_ERR_COUNT,	     /* not an error: the number of codes */
+	SD_ERR_COUNT,		/* not an error: the number of codes */
 };
 
 /* Routes the pins, resets the controller and brings the card to the transfer state. */
