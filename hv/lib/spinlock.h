@@ -23,7 +23,10 @@ struct spinlock {
 	uint32_t owner; /* ticket being served */
 };
 
-#define SPINLOCK_INIT {0, 0}
+#define SPINLOCK_INIT                                                                              \
+	{                                                                                          \
+		0, 0                                                                               \
+	}
 
 static inline void spin_lock(struct spinlock *l)
 {
