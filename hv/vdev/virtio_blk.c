@@ -171,7 +171,11 @@ static void cursor_advance(struct cursor *k, uint32_t n)
 	cursor_skip_empty(k);
 }
 
-/* Copies n bytes between the cursor and buf (to buf when !into_chain); false if short. */
+/*
+ * Copies n bytes between the cursor and buf (into the chain's buffers when
+ * into_chain, else out of them), or passes over them when buf is NULL (the
+ * request header before the data); false if the buffers hold fewer.
+ */
 static bool cursor_copy(struct cursor *k, uint8_t *buf, uint32_t n, bool into_chain)
 {
 	while (n > 0) {
@@ -182,33 +186,16 @@ static bool cursor_copy(struct cursor *k, uint8_t *buf, uint32_t n, bool into_ch
 			return false;
 		if (span > n)
 			span = n;
-		for (uint32_t i = 0; i < span; i++) {
+		for (uint32_t i = 0; buf && i < span; i++) {
 			if (into_chain)
 				p[i] = buf[i];
 			else
 				buf[i] = p[i];
 		}
-		if (into_chain)
+		if (buf && into_chain)
 			vdev_guest_sync(k->vm, p, span);
 		cursor_advance(k, span);
-		buf += span;
-		n -= span;
-	}
-	return true;
-}
-
-/* Passes over n bytes (the request header before the data); false if there are fewer. */
-static bool cursor_skip(struct cursor *k, uint32_t n)
-{
-	while (n > 0) {
-		uint8_t *p;
-		uint32_t span = cursor_span(k, &p);
-
-		if (span == 0)
-			return false;
-		if (span > n)
-			span = n;
-		cursor_advance(k, span);
+		buf = buf ? buf + span : NULL;
 		n -= span;
 	}
 	return true;
@@ -284,7 +271,7 @@ static uint8_t do_transfer(struct vblk *b, struct request *r, bool to_disk)
 		return VIRTIO_BLK_S_IOERR;
 	/* Data follows the header among the readable buffers, or leads the writable ones. */
 	cursor_init(&k, b, !to_disk, r->data_len + (to_disk ? REQ_HEADER_SIZE : 0));
-	if (to_disk && !cursor_skip(&k, REQ_HEADER_SIZE))
+	if (to_disk && !cursor_copy(&k, NULL, REQ_HEADER_SIZE, false))
 		return VIRTIO_BLK_S_IOERR;
 	while (left > 0) {
 		int n = transfer_run(b, &k, sector, to_disk);

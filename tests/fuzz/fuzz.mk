@@ -71,7 +71,7 @@ FUZZ_SEED_ARGS_config := config/avisor.cfg docs/configuration.md
 # cmocka assertions (made to abort by the target).
 FUZZ_SRCS_mailbox  := hv/vdev/bcm2837/mailbox.c tests/unit/fake_vdev_host.c
 FUZZ_DEPS_mailbox  := $(wildcard hv/vdev/bcm2837/*.h hv/vdev/*.h) hv/core/mmio.h \
-	tests/unit/fake_vdev_host.h
+	tests/unit/fake_vdev_host.h tests/fuzz/fuzz_fake_host.h
 FUZZ_FLAGS_mailbox := -Itests/unit
 FUZZ_LIBS_mailbox  := -lcmocka
 FUZZ_DICT_mailbox  := tests/fuzz/mailbox.dict
@@ -84,7 +84,7 @@ FUZZ_SEEDS_abort := $(FUZZ_BUILD)/seeds-abort.made
 # The virtio-blk model over a disk in memory, with the fake hypervisor side.
 FUZZ_SRCS_virtio  := hv/vdev/virtio_blk.c hv/vdev/virtqueue.c tests/unit/fake_vdev_host.c
 FUZZ_DEPS_virtio  := hv/vdev/virtio_blk.h hv/vdev/virtqueue.h hv/vdev/vdev_host.h \
-	hv/core/mmio.h tests/unit/fake_vdev_host.h
+	hv/core/mmio.h tests/unit/fake_vdev_host.h tests/fuzz/fuzz_fake_host.h
 FUZZ_FLAGS_virtio := -Itests/unit
 FUZZ_LIBS_virtio  := -lcmocka
 FUZZ_SEEDS_virtio := $(FUZZ_BUILD)/seeds-virtio.made

@@ -481,14 +481,27 @@ static void stop_transmission(void)
 	recover_lines();
 }
 
-/* The data phase of a read command whose response has arrived. */
-static int read_data_phase(const struct command *c, uint8_t *buf)
+static int write_buffer(const uint8_t *buf, uint32_t block_size);
+static int wait_programmed(void);
+
+/*
+ * The data phase of a command whose response has arrived: the blocks
+ * through the Buffer Data Port, then Transfer Complete (which follows the
+ * last block and the Auto CMD12 with its busy). After an error the card is
+ * still sending or waiting for blocks: CMD12 ends a multi-block transfer
+ * ([PLS] §4.3.3, §4.3.4). A write is done only once the card has
+ * programmed it.
+ */
+static int data_phase(const struct command *c, uint8_t *buf, bool write)
 {
 	int err = 0;
 
-	for (uint32_t i = 0; i < c->blocks && !err; i++)
-		err = read_buffer(buf + (size_t)i * c->block_size, c->block_size);
-	/* Transfer Complete follows the last block (and the Auto CMD12, with its busy). */
+	for (uint32_t i = 0; i < c->blocks && !err; i++) {
+		uint8_t *block = buf + (size_t)i * c->block_size;
+
+		err =
+		    write ? write_buffer(block, c->block_size) : read_buffer(block, c->block_size);
+	}
 	if (!err)
 		err = wait_for_interrupt(INT_TRANSFER_COMPLETE, BUSY_TIMEOUT_US);
 	if (err) {
@@ -496,8 +509,9 @@ static int read_data_phase(const struct command *c, uint8_t *buf)
 		recover_lines();
 		if (c->mode & TM_MULTI_BLOCK)
 			stop_transmission();
+		return err;
 	}
-	return err;
+	return write ? wait_programmed() : 0;
 }
 
 /* A read command and its data: the response's card status is checked before the data. */
@@ -514,7 +528,7 @@ static int read_command(const struct command *c, uint8_t *buf)
 		recover_lines();
 		return err;
 	}
-	return read_data_phase(c, buf);
+	return data_phase(c, buf, false);
 }
 
 /* The command of a planned transfer (sd_plan_transfer) with its Transfer Mode bits. */
@@ -617,26 +631,6 @@ static int wait_programmed(void)
 	}
 }
 
-/* The data phase of a write command whose response has arrived, then the card's programming. */
-static int write_data_phase(const struct command *c, const uint8_t *buf)
-{
-	int err = 0;
-
-	for (uint32_t i = 0; i < c->blocks && !err; i++)
-		err = write_buffer(buf + (size_t)i * c->block_size, c->block_size);
-	if (!err)
-		err = wait_for_interrupt(INT_TRANSFER_COMPLETE, BUSY_TIMEOUT_US);
-	if (err) {
-		record_failure(err, c, NULL);
-		recover_lines();
-		/* The card still waits for blocks: CMD12 ends the write ([PLS] §4.3.4). */
-		if (c->mode & TM_MULTI_BLOCK)
-			stop_transmission();
-		return err;
-	}
-	return wait_programmed();
-}
-
 /* Writes `count` blocks (at most MAX_BLOCKS_PER_COMMAND) with CMD24 or CMD25 + Auto CMD12. */
 static int write_blocks(uint64_t lba, uint32_t count, const uint8_t *buf)
 {
@@ -657,7 +651,8 @@ static int write_blocks(uint64_t lba, uint32_t count, const uint8_t *buf)
 		recover_lines();
 		return err;
 	}
-	return write_data_phase(&c, buf);
+	/* data_phase only reads from buf when writing. */
+	return data_phase(&c, (uint8_t *)(uintptr_t)buf, true);
 }
 
 /* ---- Bringing up the host ---- */
