@@ -3,8 +3,11 @@
 -icount shift=0,align=off,sleep=off (virtual time advances one nanosecond per
 executed instruction), and print per operation: native, aVisor, overhead, in
 executed instructions; then the VM switch (two bench VMs yielding to each
-other) and the boot time of the default configuration, in instructions and
-in wall-clock seconds. The table goes to build/bench.txt, the chart to
+other), one 4 KiB request to a virtio disk (the bench VM with disk=sd:2),
+the boot time of the default configuration, in instructions and in
+wall-clock seconds, and disk throughput in QEMU's wall-clock time: Linux's
+dd with direct I/O on its root disk against the hypervisor's own reading of
+a file from the card. The table goes to build/bench.txt, the chart to
 build/bench.png and build/bench.svg (gnuplot). docs/benchmarks.md explains
 every number.
 
@@ -127,6 +130,75 @@ def run_vm_switch(build):
             child.terminate(force=True)
 
 
+def run_disk_request(build):
+    """The bench VM with a disk: key 'd' times 4 KiB reads and writes (instructions)."""
+    with Card(build, "bench %s disk=sd:2\n" % BENCH_VM) as card:
+        child = boot_hypervisor(build, card)
+        try:
+            child.expect_exact(PROMPT)
+            child.send("vmc 1\r")
+            child.expect_exact("bench: press a key to start")
+            child.send("d")
+            child.expect(r"bench: last status (\d+)")
+            if child.match.group(1) != "0":
+                sys.exit("bench: the disk requests failed (status %s)" % child.match.group(1))
+            return parse(child.before, "aVisor, disk")
+        finally:
+            child.terminate(force=True)
+
+
+LINUX_SHELL = "/ # "
+DD_LINE = re.compile(r"(\d+) bytes \(.*\) copied, ([\d.]+) seconds")
+LOAD_LINE = re.compile(r"loaded at 0x[0-9a-f]+ in (\d+) ms \(([\d.]+) (KiB|MiB)/s\)")
+DD_MIB = 16
+
+
+def linux_line():
+    with open(os.path.join(os.path.dirname(__file__), "..", "config", "avisor.cfg")) as f:
+        for line in f:
+            if line.split()[:1] == ["linux"]:
+                return line
+    sys.exit("bench: config/avisor.cfg has no linux line")
+
+
+def linux_dd(child, command):
+    """Runs a dd in Linux's shell; MB/s (10^6 bytes per second of QEMU's wall clock)."""
+    child.send(command + "\r")
+    child.expect(DD_LINE)
+    size, seconds = int(child.match.group(1)), float(child.match.group(2))
+    child.expect_exact(LINUX_SHELL)
+    RAW.append("linux: %s: %d bytes in %.2f s" % (command, size, seconds))
+    return size / seconds / 1e6
+
+
+def disk_throughput(build):
+    """(dd write MB/s, dd read MB/s, the hypervisor's file read MB/s), without -icount."""
+    with Card(build, linux_line()) as card:
+        child = boot_hypervisor(build, card, icount=False)
+        try:
+            child.expect_exact(PROMPT, timeout=120)
+            child.expect(BOOT_LINE, timeout=300)
+            child.send("vmc 1\r")
+            child.expect("aVisor Linux guest", timeout=600)
+            child.expect_exact(LINUX_SHELL, timeout=120)
+            write = linux_dd(child, "dd if=/dev/zero of=/root/dd.bench bs=1M count=%d "
+                                    "oflag=direct conv=fsync" % DD_MIB)
+            read = linux_dd(child, "dd if=/root/dd.bench of=/dev/null bs=1M iflag=direct")
+            child.send("rm /root/dd.bench; sync\r")
+            child.expect_exact(LINUX_SHELL)
+            # The hypervisor reading a file of the card (Linux's kernel) by itself.
+            child.send("@0")
+            child.expect_exact(PROMPT)
+            child.send("vmld linux/Image 0x200000 0x200000 64M autostart=no\r")
+            child.expect(LOAD_LINE, timeout=300)
+            rate = float(child.match.group(2)) * (1 << (20 if child.match.group(3) == "MiB"
+                                                           else 10)) / 1e6
+            RAW.append("hypervisor: %s" % child.match.group(0))
+            return write, read, rate
+        finally:
+            child.terminate(force=True)
+
+
 def boot_instructions(build):
     """Power-on to the prompt with the default avisor.cfg, in instructions (-icount)."""
     with Card(build, None) as card:
@@ -163,7 +235,10 @@ def fmt(value):
     return "-" if value is None else "%d" % round(value)
 
 
-def table(native, virt, boot_insns, boot_seconds):
+DISK_ROWS = ("blk_read_4k", "blk_write_4k")
+
+
+def table(native, virt, boot_insns, boot_seconds, disk):
     median = statistics.median(boot_seconds)
     each = ", ".join("%.2f" % s for s in boot_seconds)
     rows = ["%-14s %12s %12s %12s" % ("operation", "native", "aVisor", "overhead"),
@@ -179,6 +254,13 @@ def table(native, virt, boot_insns, boot_seconds):
                  % round(virt["uart_char"]),
                  "  %d characters per second of guest time (the line rate at 115200 baud: 11520)"
                  % round(1e9 / virt["uart_char"])]
+    if disk:
+        write, read, raw = disk
+        rows += ["",
+                 "disk throughput, QEMU's wall clock (no -icount; the host's speed, not a Pi's):",
+                 "  Linux dd on its virtio disk, %d MiB, bs=1M, direct I/O: write %.2f MB/s, "
+                 "read %.2f MB/s" % (DD_MIB, write, read),
+                 "  the hypervisor reading linux/Image from the card (vmld): %.2f MB/s" % raw]
     rows += ["",
              "boot to the shell prompt, default avisor.cfg, all its VMs started:",
              "  %d instructions (QEMU -icount shift=0)" % boot_insns,
@@ -216,11 +298,14 @@ def chart(build, native, virt):
     with open(data, "w") as f:
         f.write("# operation native aVisor target (instructions; NaN: none)\n")
         for name, v in virt.items():
+            if name in DISK_ROWS:
+                continue  # tens of thousands of instructions: they would flatten the chart
             n = native.get(name)
             t = TARGETS.get(name)
             f.write("%s %s %.0f %s\n" % (name, "NaN" if n is None else "%.0f" % n, v,
                                          "NaN" if t is None else t))
-    script = GNUPLOT.format(data=data, ymax=int(max(virt.values()) * 1.12))
+    ymax = max(v for name, v in virt.items() if name not in DISK_ROWS)
+    script = GNUPLOT.format(data=data, ymax=int(ymax * 1.12))
     for terminal, out in (("pngcairo size 1000,560 font 'sans,10'", "bench.png"),
                           ("svg size 1000,560 font 'sans,10'", "bench.svg")):
         subprocess.run(["gnuplot"], input="set terminal %s\nset output '%s'\n%s"
@@ -233,7 +318,9 @@ def main():
     native = run_native(build)
     virt = run_virtualized(build)
     virt.update(run_vm_switch(build))
-    text = table(native, virt, boot_instructions(build), boot_wall_clock(build))
+    virt.update(run_disk_request(build))
+    text = table(native, virt, boot_instructions(build), boot_wall_clock(build),
+                 disk_throughput(build))
     sys.stdout.write(text)
     with open(os.path.join(build, "bench.txt"), "w") as f:
         f.write(text)
