@@ -108,6 +108,15 @@ bool storage_disk_open(struct storage_disk *d, unsigned int partition, bool read
 			     partition, board_sd_describe());
 		return false;
 	}
+	/* A superfloppy's boot sector has the MBR's signature and zeros where its table would be.
+	 */
+	if (mounted && volume.start_lba == 0) {
+		fmt_snprintf(err, err_size,
+			     "disk sd:%u: the card has no MBR partition table (its FAT32 volume "
+			     "starts at block 0)",
+			     partition);
+		return false;
+	}
 	found = mbr_find(block0, dev->block_count, (int)partition, &p);
 	if (found != MBR_FOUND) {
 		fmt_snprintf(err, err_size, "disk sd:%u: %s", partition, mbr_lookup_words(found));
