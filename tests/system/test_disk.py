@@ -120,3 +120,29 @@ def test_disk_option_errors_name_the_value(boot, card):
     hv.vmld("echo.bin 0x80000 0x80000 16M disk=sd:2:ro")
     hv.vmld("echo.bin 0x80000 0x80000 16M disk=sd:2:ro")
     assert "disk sd:2 read-only" in hv.run("vmi 4")
+
+
+def test_card_errors_fail_the_requests_and_the_hypervisor_goes_on(boot, card):
+    """The card pulled (QEMU's monitor): each request is an I/O error for that VM only."""
+    hv = boot(sdcard=card, private_sdcard=False)
+    hv.expect_booted(timeout=30)
+    vm, _ = hv.vmld("bench.bin 0x80000 0x80000 16M disk=sd:2")
+    hv.attach(vm)
+    hv.expect_exact("bench: press a key to start")
+    hv.send("\x01c")
+    hv.expect_exact("(qemu)")
+    hv.send("eject -f sd0\r")
+    hv.expect_exact("(qemu)")
+    hv.send("\x01c")
+    hv.send("D")  # the quick run: a few requests, each failing after the driver's timeouts
+    hv.expect(r"bench: last status (\d+)", timeout=60)
+    assert hv.match.group(1) == "1"  # VIRTIO_BLK_S_IOERR
+    detach(hv)
+    info = hv.run("vmi %d" % vm)
+    m = re.search(r"disk requests: 0 reads .*, 0 writes .*, (\d+) errors, 0 unsupported, "
+                  r"(\d+) SD errors", info)
+    assert m and int(m.group(1)) > 0 and int(m.group(2)) > 0, info
+    assert "up " in hv.run("uptime")
+    hv.attach(1)
+    hv.send("still-here\r")
+    hv.expect_exact("still-here")
