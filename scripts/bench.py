@@ -92,19 +92,24 @@ def boot_hypervisor(build, card, icount=True):
         "-drive", "file=%s,if=sd,format=raw" % card])
 
 
-def run_virtualized(build):
-    with Card(build, "bench %s\n" % BENCH_VM) as card:
+def run_one_vm(config, build, key, end, source):
+    """Boots a card with `config`, attaches to VM 1, types `key`, waits for `end`; the match."""
+    with Card(build, config) as card:
         child = boot_hypervisor(build, card)
         try:
             child.expect_exact(PROMPT)
             child.send("vmc 1\r")
             # Attached before the measurements start, and no input while they run.
             child.expect_exact("bench: press a key to start")
-            child.send(" ")
-            child.expect_exact("bench: done")
-            return parse(child.before, "aVisor")
+            child.send(key)
+            child.expect(end)
+            return parse(child.before, source), child.match
         finally:
             child.terminate(force=True)
+
+
+def run_virtualized(build):
+    return run_one_vm("bench %s\n" % BENCH_VM, build, " ", "bench: done", "aVisor")[0]
 
 
 def run_vm_switch(build):
@@ -132,19 +137,11 @@ def run_vm_switch(build):
 
 def run_disk_request(build):
     """The bench VM with a disk: key 'd' times 4 KiB reads and writes (instructions)."""
-    with Card(build, "bench %s disk=sd:2\n" % BENCH_VM) as card:
-        child = boot_hypervisor(build, card)
-        try:
-            child.expect_exact(PROMPT)
-            child.send("vmc 1\r")
-            child.expect_exact("bench: press a key to start")
-            child.send("d")
-            child.expect(r"bench: last status (\d+)")
-            if child.match.group(1) != "0":
-                sys.exit("bench: the disk requests failed (status %s)" % child.match.group(1))
-            return parse(child.before, "aVisor, disk")
-        finally:
-            child.terminate(force=True)
+    rows, match = run_one_vm("bench %s disk=sd:2\n" % BENCH_VM, build, "d",
+                             r"bench: last status (\d+)", "aVisor, disk")
+    if match.group(1) != "0":
+        sys.exit("bench: the disk requests failed (status %s)" % match.group(1))
+    return rows
 
 
 LINUX_SHELL = "/ # "
