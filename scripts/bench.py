@@ -3,8 +3,11 @@
 -icount shift=0,align=off,sleep=off (virtual time advances one nanosecond per
 executed instruction), and print per operation: native, aVisor, overhead, in
 executed instructions; then the VM switch (two bench VMs yielding to each
-other) and the boot time of the default configuration, in instructions and
-in wall-clock seconds. The table goes to build/bench.txt, the chart to
+other), one 4 KiB request to a virtio disk (the bench VM with disk=sd:2),
+the boot time of the default configuration, in instructions and in
+wall-clock seconds, and disk throughput in QEMU's wall-clock time: Linux's
+dd with direct I/O on its root disk against the hypervisor's own reading of
+a file from the card. The table goes to build/bench.txt, the chart to
 build/bench.png and build/bench.svg (gnuplot). docs/benchmarks.md explains
 every number.
 
@@ -20,6 +23,8 @@ import tempfile
 import time
 
 import pexpect
+
+from cardimage import fat_volume
 
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
 QEMU = ["qemu-system-aarch64", "-M", "raspi3b", "-nographic", "-serial", "null",
@@ -70,7 +75,7 @@ class Card:
         if config is not None:
             with tempfile.NamedTemporaryFile("w", suffix=".cfg", delete=False) as cfg:
                 cfg.write(config)
-            subprocess.run(["mcopy", "-o", "-i", self.path, cfg.name, "::avisor.cfg"],
+            subprocess.run(["mcopy", "-o", "-i", fat_volume(self.path), cfg.name, "::avisor.cfg"],
                            check=True)
             os.unlink(cfg.name)
 
@@ -87,19 +92,24 @@ def boot_hypervisor(build, card, icount=True):
         "-drive", "file=%s,if=sd,format=raw" % card])
 
 
-def run_virtualized(build):
-    with Card(build, "bench %s\n" % BENCH_VM) as card:
+def run_one_vm(config, build, key, end, source):
+    """Boots a card with `config`, attaches to VM 1, types `key`, waits for `end`; the match."""
+    with Card(build, config) as card:
         child = boot_hypervisor(build, card)
         try:
             child.expect_exact(PROMPT)
             child.send("vmc 1\r")
             # Attached before the measurements start, and no input while they run.
             child.expect_exact("bench: press a key to start")
-            child.send(" ")
-            child.expect_exact("bench: done")
-            return parse(child.before, "aVisor")
+            child.send(key)
+            child.expect(end)
+            return parse(child.before, source), child.match
         finally:
             child.terminate(force=True)
+
+
+def run_virtualized(build):
+    return run_one_vm("bench %s\n" % BENCH_VM, build, " ", "bench: done", "aVisor")[0]
 
 
 def run_vm_switch(build):
@@ -150,6 +160,71 @@ def run_dedicated(build, loaded):
             child.expect_exact("bench: done", timeout=900)
             rows = parse(child.before, "aVisor, core 3 %s" % ("loaded" if loaded else "idle"))
             return {k: v for k, v in rows.items() if k.startswith("irq_")}
+        finally:
+            child.terminate(force=True)
+
+
+def run_disk_request(build):
+    """The bench VM with a disk: key 'd' times 4 KiB reads and writes (instructions)."""
+    rows, match = run_one_vm("bench %s disk=sd:2\n" % BENCH_VM, build, "d",
+                             r"bench: last status (\d+)", "aVisor, disk")
+    if match.group(1) != "0":
+        sys.exit("bench: the disk requests failed (status %s)" % match.group(1))
+    return rows
+
+
+LINUX_SHELL = "/ # "
+# busybox's dd prints only record counts: the shell's `time` times it (guest
+# time, which without -icount runs with the host's clock).
+TIME_LINE = re.compile(r"real\s+(\d+)m\s*([\d.]+)s")
+LOAD_LINE = re.compile(r"loaded at 0x[0-9a-f]+ in (\d+) ms \(([\d.]+) (KiB|MiB)/s\)")
+DD_MIB = 16
+
+
+def linux_line():
+    with open(os.path.join(os.path.dirname(__file__), "..", "config", "avisor.cfg")) as f:
+        for line in f:
+            if line.split()[:1] == ["linux"]:
+                return line
+    sys.exit("bench: config/avisor.cfg has no linux line")
+
+
+def linux_dd(child, command):
+    """Runs a dd of DD_MIB MiB in Linux's shell; MB/s (10^6 bytes a second of wall clock)."""
+    child.send("time " + command + "\r")
+    child.expect(TIME_LINE, timeout=600)
+    seconds = int(child.match.group(1)) * 60 + float(child.match.group(2))
+    child.expect_exact(LINUX_SHELL)
+    size = DD_MIB << 20
+    RAW.append("linux: %s: %d bytes in %.2f s" % (command, size, seconds))
+    return size / seconds / 1e6
+
+
+def disk_throughput(build):
+    """(dd write MB/s, dd read MB/s, the hypervisor's file read MB/s), without -icount."""
+    with Card(build, linux_line()) as card:
+        child = boot_hypervisor(build, card, icount=False)
+        try:
+            child.expect_exact(PROMPT, timeout=120)
+            child.expect(BOOT_LINE, timeout=300)
+            child.send("vmc 1\r")
+            child.expect("aVisor Linux guest", timeout=600)
+            child.expect_exact(LINUX_SHELL, timeout=120)
+            write = linux_dd(child, "dd if=/dev/zero of=/root/dd.bench bs=1M count=%d "
+                                    "oflag=direct conv=fsync" % DD_MIB)
+            read = linux_dd(child, "dd if=/root/dd.bench of=/dev/null bs=1M count=%d iflag=direct"
+                            % DD_MIB)
+            child.send("rm /root/dd.bench; sync\r")
+            child.expect_exact(LINUX_SHELL)
+            # The hypervisor reading a file of the card (Linux's kernel) by itself.
+            child.send("@0")
+            child.expect_exact(PROMPT)
+            child.send("vmld linux/Image 0x200000 0x200000 64M autostart=no\r")
+            child.expect(LOAD_LINE, timeout=300)
+            rate = float(child.match.group(2)) * (1 << (20 if child.match.group(3) == "MiB"
+                                                           else 10)) / 1e6
+            RAW.append("hypervisor: %s" % child.match.group(0))
+            return write, read, rate
         finally:
             child.terminate(force=True)
 
@@ -222,7 +297,10 @@ def fmt(value):
     return "-" if value is None else "%d" % round(value)
 
 
-def table(native, virt, boot_insns, boot_seconds, smp):
+DISK_ROWS = ("blk_read_4k", "blk_write_4k")
+
+
+def table(native, virt, boot_insns, boot_seconds, disk, smp):
     median = statistics.median(boot_seconds)
     each = ", ".join("%.2f" % s for s in boot_seconds)
     rows = ["%-14s %12s %12s %12s" % ("operation", "native", "aVisor", "overhead"),
@@ -240,6 +318,13 @@ def table(native, virt, boot_insns, boot_seconds, smp):
                  % round(virt["uart_char"]),
                  "  %d characters per second of guest time (the line rate at 115200 baud: 11520)"
                  % round(1e9 / virt["uart_char"])]
+    if disk:
+        write, read, raw = disk
+        rows += ["",
+                 "disk throughput, QEMU's wall clock (no -icount; the host's speed, not a Pi's):",
+                 "  Linux dd on its virtio disk, %d MiB, bs=1M, direct I/O: write %.2f MB/s, "
+                 "read %.2f MB/s" % (DD_MIB, write, read),
+                 "  the hypervisor reading linux/Image from the card (vmld): %.2f MB/s" % raw]
     rows += ["",
              "boot to the shell prompt, default avisor.cfg, all its VMs started:",
              "  %d instructions (QEMU -icount shift=0)" % boot_insns,
@@ -293,13 +378,13 @@ def chart(build, native, virt):
     with open(data, "w") as f:
         f.write("# operation native aVisor target (instructions; NaN: none)\n")
         for name, v in virt.items():
-            if name.endswith("_max"):
-                continue
+            if name in DISK_ROWS or name.endswith("_max"):
+                continue  # the disk rows would flatten the chart; maxima have their own table
             n = native.get(name)
             t = TARGETS.get(name)
             f.write("%s %s %.0f %s\n" % (name, "NaN" if n is None else "%.0f" % n, v,
                                          "NaN" if t is None else t))
-    ymax = max(v for k, v in virt.items() if not k.endswith("_max"))
+    ymax = max(v for name, v in virt.items() if name not in DISK_ROWS and not name.endswith("_max"))
     script = GNUPLOT.format(data=data, ymax=int(ymax * 1.12))
     for terminal, out in (("pngcairo size 1000,560 font 'sans,10'", "bench.png"),
                           ("svg size 1000,560 font 'sans,10'", "bench.svg")):
@@ -313,9 +398,11 @@ def main():
     native = run_native(build)
     virt = run_virtualized(build)
     virt.update(run_vm_switch(build))
+    virt.update(run_disk_request(build))
     smp = {"idle": run_dedicated(build, False), "loaded": run_dedicated(build, True),
            "linux_avisor": linux_boot_virtualized(build), "linux_native": linux_boot_native(build)}
-    text = table(native, virt, boot_instructions(build), boot_wall_clock(build), smp)
+    text = table(native, virt, boot_instructions(build), boot_wall_clock(build),
+                 disk_throughput(build), smp)
     sys.stdout.write(text)
     with open(os.path.join(build, "bench.txt"), "w") as f:
         f.write(text)

@@ -34,6 +34,8 @@ import threading
 
 import pexpect
 
+from cardimage import fat_volume
+
 OPS = ["op_hvc", "op_mmio_read", "op_mmio_write", "op_id_register", "op_uart_char",
        "op_wfi_wakeup"]
 EXEC = re.compile(r"Trace (\d+): (0x[0-9a-f]+) \[([0-9a-f]+)/([0-9a-f]+)/([0-9a-f]+)/([0-9a-f]+)\]")
@@ -139,7 +141,7 @@ def main():
         with open(cfg, "w") as f:
             f.write("bench bench.bin 0x80000 0x80000 16M\n")
         shutil.copyfile(os.path.join(build, "sdcard.img"), card)
-        subprocess.run(["mcopy", "-o", "-i", card, cfg, "::avisor.cfg"], check=True)
+        subprocess.run(["mcopy", "-o", "-i", fat_volume(card), cfg, "::avisor.cfg"], check=True)
 
         def read_log():
             with open(fifo) as log:

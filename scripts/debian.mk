@@ -39,7 +39,17 @@ LINUX_BUILD   := $(BUILD)/linux
 LINUX_IMAGE   := $(LINUX_BUILD)/Image
 LINUX_INITRD  := $(LINUX_BUILD)/initrd.gz
 LINUX_DTB     := $(LINUX_BUILD)/linux.dtb
-LINUX_BOOTARGS := console=ttyS1,115200 earlycon rdinit=/init
+# root=/dev/vda: the VM's virtio disk (disk=sd:2 on its line), mounted by
+# the initramfs's /init (guests/linux/init), which stays the root without it.
+LINUX_BOOTARGS := console=ttyS1,115200 earlycon rdinit=/init root=/dev/vda
+# Modules the initramfs loads to reach the disk (their dependencies follow).
+LINUX_MODULES  := virtio_mmio,virtio_blk,crc32c_generic,ext4
+LINUX_MODDIR_GLOB := $(DEBIAN_CACHE)/linux-image/lib/modules/*-arm64
+# The root file system, partition 2 of the card: busybox, guests/linux/rootfs/.
+LINUX_ROOTFS_DIR := $(LINUX_BUILD)/rootfs
+LINUX_ROOTFS     := $(LINUX_BUILD)/rootfs.ext4
+LINUX_ROOTFS_MIB := 64
+LINUX_ROOTFS_SRC := $(shell find guests/linux/rootfs -type f 2>/dev/null)
 # The VM's line in config/avisor.cfg: name "linux", memory as NNNM, vcpus=N
 # and initrd_addr=ADDR; its device tree must say the same.
 LINUX_CFG_LINE    := $(shell awk '$$1 == "linux"' config/avisor.cfg)
@@ -64,11 +74,23 @@ $(LINUX_IMAGE): $(DEBIAN_STAMP) scripts/linux-image.sh
 	@echo "  IMAGE   $@"
 	@./scripts/linux-image.sh $$(ls $(LINUX_VMLINUZ_GLOB) | head -n 1) $@ >/dev/null
 
-$(LINUX_INITRD): $(BUSYBOX_BIN) guests/linux/init guests/linux/inittab scripts/mkinitramfs.py
+$(LINUX_INITRD): $(BUSYBOX_BIN) guests/linux/init guests/linux/inittab scripts/mkinitramfs.py \
+		scripts/debian.mk
 	@mkdir -p $(dir $@)
 	@echo "  CPIO    $@"
 	@$(PYTHON) scripts/mkinitramfs.py $@ $(BUSYBOX_BIN) guests/linux/init \
-		etc/inittab=guests/linux/inittab
+		etc/inittab=guests/linux/inittab --modules $$(ls -d $(LINUX_MODDIR_GLOB) | head -n 1) \
+		$(LINUX_MODULES)
+
+# The tree is made afresh each time, so a file removed from guests/linux/rootfs goes too.
+$(LINUX_ROOTFS): $(BUSYBOX_BIN) $(LINUX_ROOTFS_SRC) scripts/mkrootfs.sh scripts/debian.mk
+	@echo "  EXT4    $@"
+	@rm -rf $(LINUX_ROOTFS_DIR)
+	@mkdir -p $(LINUX_ROOTFS_DIR)/bin $(addprefix $(LINUX_ROOTFS_DIR)/,dev proc sys tmp run root mnt)
+	@cp $(BUSYBOX_BIN) $(LINUX_ROOTFS_DIR)/bin/busybox
+	@ln -s busybox $(LINUX_ROOTFS_DIR)/bin/sh
+	@cp -R guests/linux/rootfs/. $(LINUX_ROOTFS_DIR)/
+	@./scripts/mkrootfs.sh $(LINUX_ROOTFS_DIR) $@ $(LINUX_ROOTFS_MIB) >/dev/null
 
 $(LINUX_DTB): $(DEBIAN_STAMP) $(LINUX_INITRD) scripts/mkvmdtb.sh scripts/debian.mk config/avisor.cfg
 	@mkdir -p $(dir $@)

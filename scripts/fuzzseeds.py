@@ -5,6 +5,7 @@ Usage: fuzzseeds.py cmdline OUTDIR
        fuzzseeds.py config  OUTDIR CONFIG_FILE CONFIG_DOC
        fuzzseeds.py mailbox OUTDIR
        fuzzseeds.py abort   OUTDIR
+       fuzzseeds.py virtio  OUTDIR
 
 Writes meaningful inputs as OUTDIR/seed-*: for cmdline, shell commands and
 key sequences; for config, the given configuration file, every line and
@@ -12,7 +13,8 @@ every code block of the given Markdown document (docs/configuration.md),
 and lines with each option and each kind of error; for mailbox, property
 buffers with every tag group (in the input format of fuzz_mailbox.c); for
 abort, syndromes of typical MMIO accesses and other exceptions (in the
-input format of fuzz_abort.c). Old seeds in OUTDIR are replaced; other
+input format of fuzz_abort.c); for virtio, descriptor chains of every request
+type and of malformed queues (in the input format of fuzz_virtio.c). Old seeds in OUTDIR are replaced; other
 files (what the fuzzer found) are kept.
 """
 import os
@@ -241,6 +243,79 @@ def abort_seeds():
     }
 
 
+# --- virtio: descriptor tables, rings and requests ---------------------------
+
+VQ_DESC, VQ_AVAIL, VQ_USED = 0x0000, 0x1000, 0x2000
+F_NEXT, F_WRITE, F_INDIRECT = 1, 2, 4
+
+
+def virtio_input(chains, size_index=2, read_only=False, notifies=0, avail_step=None,
+                 requests=()):
+    """The input of fuzz_virtio.c: setup byte, then guest RAM from 0.
+
+    chains: lists of (addr, len, flags, next) descriptors, laid out one after
+    the other in the table (next given explicitly); requests: (addr, bytes)
+    to put into RAM."""
+    ram = bytearray(0x3000 + 0x1000)
+    descs = [d for chain in chains for d in chain]
+    for i, (addr, length, flags, nxt) in enumerate(descs):
+        struct.pack_into("<QIHH", ram, VQ_DESC + 16 * i, addr, length, flags, nxt)
+    heads, at = [], 0
+    for chain in chains:
+        heads.append(at)
+        at += len(chain)
+    for i, head in enumerate(heads):
+        struct.pack_into("<H", ram, VQ_AVAIL + 4 + 2 * i, head)
+    struct.pack_into("<H", ram, VQ_AVAIL + 2, len(heads) if avail_step is None else avail_step)
+    for addr, data in requests:
+        if addr + len(data) > len(ram):
+            ram.extend(bytes(addr + len(data) - len(ram)))
+        ram[addr:addr + len(data)] = data
+    return bytes([size_index | read_only << 2 | notifies << 3]) + bytes(ram)
+
+
+def blk_header(rtype, sector):
+    return struct.pack("<IIQ", rtype, 0, sector)
+
+
+def virtio_seeds():
+    hdr, data, status = 0x3000, 0x3200, 0x3f00
+
+    def req(rtype, sector, length=512, data_flags=None):
+        flags = data_flags if data_flags is not None else (0 if rtype == 1 else F_WRITE)
+        return [(hdr, 16, F_NEXT, 1), (data, length, F_NEXT | flags, 2), (status, 1, F_WRITE, 0)]
+
+    def one(rtype, sector, **kw):
+        return virtio_input([req(rtype, sector, **kw)], requests=[(hdr, blk_header(rtype, sector))])
+
+    return {
+        "read": one(0, 3),
+        "write": one(1, 31),
+        "write-ro": virtio_input([req(1, 0)], read_only=True, requests=[(hdr, blk_header(1, 0))]),
+        "flush": virtio_input([[(hdr, 16, F_NEXT, 1), (status, 1, F_WRITE, 0)]],
+                              requests=[(hdr, blk_header(4, 0))]),
+        "get-id": one(8, 0, length=20),
+        "unsupported": one(11, 0),
+        "past-end": one(0, 32),
+        "split": virtio_input([[(hdr, 10, F_NEXT, 1), (hdr + 10, 6, F_NEXT, 2),
+                                (data, 100, F_NEXT | F_WRITE, 3), (data + 100, 412, F_NEXT | F_WRITE, 4),
+                                (status, 1, F_WRITE, 0)]], requests=[(hdr, blk_header(0, 1))]),
+        "loop": virtio_input([[(hdr, 16, F_NEXT, 1), (data, 512, F_NEXT | F_WRITE, 0)]],
+                             requests=[(hdr, blk_header(0, 0))]),
+        "indirect": virtio_input([[(hdr, 16, F_INDIRECT, 0)]]),
+        "outside-ram": virtio_input([[(hdr, 16, F_NEXT, 1), (0x20000000, 512, F_NEXT | F_WRITE, 2),
+                                      (status, 1, F_WRITE, 0)]], requests=[(hdr, blk_header(0, 0))]),
+        "huge": virtio_input([[(hdr, 16, F_NEXT, 1), (data, 0xffffffff, F_NEXT | F_WRITE, 2),
+                               (status, 1, F_WRITE, 0)]], requests=[(hdr, blk_header(0, 0))]),
+        "avail-jump": virtio_input([req(0, 0)], avail_step=100, requests=[(hdr, blk_header(0, 0))]),
+        "two-requests": virtio_input([req(0, 0), [(hdr, 16, F_NEXT, 4), (data, 512, F_NEXT, 5),
+                                                  (status, 1, F_WRITE, 0)]],
+                                     notifies=1, requests=[(hdr, blk_header(0, 0))]),
+        "size-1": virtio_input([[(hdr, 16, 0, 0)]], size_index=0),
+        "size-128": virtio_input([req(0, 5)], size_index=3, requests=[(hdr, blk_header(0, 5))]),
+    }
+
+
 def main():
     args = sys.argv[1:]
     if len(args) == 2 and args[0] == "cmdline":
@@ -251,6 +326,8 @@ def main():
         write_seeds(args[1], mailbox_seeds())
     elif len(args) == 2 and args[0] == "abort":
         write_seeds(args[1], abort_seeds())
+    elif len(args) == 2 and args[0] == "virtio":
+        write_seeds(args[1], virtio_seeds())
     else:
         sys.exit(__doc__)
 

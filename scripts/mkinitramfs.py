@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Usage: mkinitramfs.py OUT.cpio.gz BUSYBOX INIT [PATH=FILE ...]
+"""Usage: mkinitramfs.py OUT.cpio.gz BUSYBOX INIT [PATH=FILE ...] [--modules DIR NAME,...]
 
 Writes the initramfs of aVisor's Linux guest without root: the cpio archive
 is written here, in the "newc" format the kernel unpacks
@@ -13,6 +13,14 @@ FILE as /PATH (e.g. etc/inittab=guests/linux/inittab; PATH's directory must
 be one of the root's). /init installs busybox's other applets as links when
 it starts. Every entry has
 uid 0, gid 0 and mtime 0, so the same inputs give the same bytes.
+
+--modules DIR NAME,...: kernel modules from DIR (a /lib/modules/VERSION
+folder of Debian's linux-image package, which has no modules.dep: depmod
+runs when the package is installed). Each NAME.ko found under DIR/kernel,
+and every module it depends on (the "depends=" field of its .modinfo
+section), goes to /lib/modules/VERSION/ at the same path, with a
+modules.dep listing each one's dependencies, so that busybox's modprobe
+loads a module and what it needs.
 """
 import gzip
 import os
@@ -84,6 +92,67 @@ def linux_guest_archive(busybox, init, extra=()):
     return archive
 
 
+def modinfo_depends(data):
+    """The modules a .ko needs: its .modinfo "depends=a,b" string (empty: none)."""
+    at = data.find(b"\0depends=")
+    if at < 0:
+        return []
+    end = data.index(b"\0", at + 1)
+    value = data[at + len(b"\0depends="):end].decode()
+    return [name for name in value.split(",") if name]
+
+
+def find_modules(moddir):
+    """NAME -> path relative to moddir, for every NAME.ko under moddir/kernel."""
+    found = {}
+    for top, _, files in os.walk(os.path.join(moddir, "kernel")):
+        for f in files:
+            if f.endswith(".ko"):
+                rel = os.path.relpath(os.path.join(top, f), moddir)
+                found[f[:-3].replace("-", "_")] = rel
+    return found
+
+
+def module_closure(moddir, names):
+    """[(relative path, bytes, [dependency paths])] for names and what they depend on."""
+    index = find_modules(moddir)
+    result, seen, todo = [], set(), list(names)
+    while todo:
+        name = todo.pop(0).replace("-", "_")
+        if name in seen:
+            continue
+        seen.add(name)
+        if name not in index:
+            raise ValueError("module %s not found under %s/kernel" % (name, moddir))
+        data = read_input(os.path.join(moddir, index[name]))
+        deps = modinfo_depends(data)
+        for dep in deps:
+            if dep.replace("-", "_") not in index:
+                raise ValueError("module %s needs %s, not found under %s/kernel"
+                                 % (name, dep, moddir))
+        todo.extend(deps)
+        result.append((index[name], data, [index[d.replace("-", "_")] for d in deps]))
+    return result
+
+
+def add_modules(archive, moddir, names):
+    """The modules under lib/modules/VERSION/, their directories and modules.dep."""
+    base = "lib/modules/" + os.path.basename(os.path.normpath(moddir))
+    dirs = set()
+    modules = module_closure(moddir, names)
+    for rel, _, _ in modules:
+        parts = (base + "/" + os.path.dirname(rel)).split("/")
+        for i in range(len(parts)):
+            dirs.add("/".join(parts[:i + 1]))
+    for d in sorted(dirs):
+        archive.directory(d)
+    dep_lines = []
+    for rel, data, deps in modules:
+        archive.file(base + "/" + rel, data)
+        dep_lines.append("%s:%s\n" % (rel, "".join(" " + d for d in deps)))
+    archive.file(base + "/modules.dep", "".join(dep_lines).encode())
+
+
 def read_input(path):
     try:
         with open(path, "rb") as f:
@@ -96,8 +165,16 @@ def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
     out, busybox_path, init_path = sys.argv[1:4]
+    args = sys.argv[4:]
+    modules = None
+    if "--modules" in args:
+        at = args.index("--modules")
+        if len(args) < at + 3:
+            sys.exit("mkinitramfs: --modules needs DIR and NAME,NAME...")
+        modules = (args[at + 1], [n for n in args[at + 2].split(",") if n])
+        del args[at:at + 3]
     extra = []
-    for spec in sys.argv[4:]:
+    for spec in args:
         name, sep, path = spec.partition("=")
         if not sep or not name or not path:
             sys.exit("mkinitramfs: %r is not PATH=FILE" % spec)
@@ -108,7 +185,10 @@ def main():
         sys.exit("mkinitramfs: %s does not start with #! (the kernel could not run it)"
                  % init_path)
     try:
-        data = linux_guest_archive(busybox, init, extra).to_bytes()
+        archive = linux_guest_archive(busybox, init, extra)
+        if modules:
+            add_modules(archive, *modules)
+        data = archive.to_bytes()
     except ValueError as e:
         sys.exit("mkinitramfs: %s" % e)
     with open(out + ".tmp", "wb") as f:

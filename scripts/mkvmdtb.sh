@@ -24,7 +24,12 @@
 #   - secondary CPUs start with PSCI CPU_ON through HVC (/psci node,
 #     enable-method "psci"), not the spin table: one hypercall, and no
 #     release address in guest memory for the hypervisor to watch;
-#   - the PMU node is disabled: the VM has no PMU interrupt.
+#   - the PMU node is disabled: the VM has no PMU interrupt;
+#   - /soc/virtio@7ee00000: the virtio-mmio block device a VM with disk=sd:N
+#     has (hv/vdev/virtio_blk.h: ARM address 0x3fe00000 through /soc's
+#     ranges, 512 bytes, GPU interrupt 60 = bank 2 line 28 of the BCM2835
+#     controller, which no other node uses). A VM without a disk reads zeros
+#     there (no magic value), so Linux's virtio_mmio finds no device.
 set -eu
 mode=vm
 case "$1" in
@@ -126,6 +131,17 @@ linux_psci() {
 	done
 }
 
+# The virtio block device (Documentation/devicetree/bindings/virtio/mmio.yaml).
+linux_virtio_disk() {
+	node=/soc/virtio@7ee00000
+	fdtput -c "$out.tmp" $node
+	put -t s $node compatible virtio,mmio
+	put -t x $node reg 7ee00000 200
+	put -t u $node interrupts 2 28
+	# Device memory: no DMA translation to describe; the device reads guest RAM directly.
+	put -t s $node status okay
+}
+
 if [ $mode = linux ]; then
 	if [ ! -f "$7" ]; then
 		echo "mkvmdtb: initramfs '$7' not found" >&2
@@ -134,6 +150,7 @@ if [ $mode = linux ]; then
 	linux_initrd "$6" "$7"
 	linux_clocks
 	linux_psci
+	linux_virtio_disk
 fi
 mv "$out.tmp" "$out"
 trap - EXIT

@@ -1,18 +1,20 @@
 # The SD card image, a FAT32 image made with mtools (no root, no mounts):
 # the VM configuration, the guests, and the test guests under tests/.
 #
-# PLATFORM=qemu: build/sdcard.img, 128 MiB (QEMU's SD card needs a power of
-# two; Linux's 33 MB kernel is on it), booted by QEMU with -kernel; nothing
-# else is needed on it. Also build/test-sdcard.img, 64 MiB: the same card
+# PLATFORM=qemu: build/sdcard.img, 256 MiB (QEMU's SD card needs a power of
+# two), booted by QEMU with -kernel: an MBR with partition 1 FAT32 (the
+# configuration, the guests, Linux's 33 MB kernel) and partition 2 the Linux
+# VM's 64 MiB ext4 root file system (its disk=sd:2, docs/guests.md). Also build/test-sdcard.img, 64 MiB: the same card
 # without Linux (no files, no line in avisor.cfg), which the system tests
 # boot by default so that only the Linux tests pay for loading 33 MB.
-# PLATFORM=rpi3: build/rpi3/sdcard.img, a card for a real Pi 3: also the
+# PLATFORM=rpi3: build/rpi3/sdcard.img, a card for a real Pi 3, with the same
+# two partitions: also the
 # firmware (bootcode.bin, start.elf, fixup.dat: from Debian's raspi-firmware
 # package, fetched into the cache like the guests, or from FIRMWARE_DIR if
 # given; the project does not ship them), config.txt and kernel8.img.
 # See docs/hardware.md.
 
-SDCARD_SIZE_MIB := 128
+SDCARD_SIZE_MIB := 256
 TEST_SDCARD_SIZE_MIB := 64
 SDCARD_COMMON := README.txt=docs/sdcard-readme.txt \
 	$(foreach f,$(GUEST_BINS),$(notdir $(f))=$(f)) \
@@ -21,7 +23,7 @@ SDCARD_CONTENT := avisor.cfg=config/avisor.cfg $(SDCARD_COMMON) $(LINUX_CARD_CON
 TEST_SDCARD_CONTENT := avisor.cfg=$(BUILD)/test-avisor.cfg $(SDCARD_COMMON)
 TEST_SDCARD_DEPS := scripts/mksdcard.sh scripts/sdcard.mk $(BUILD)/test-avisor.cfg \
 	docs/sdcard-readme.txt $(GUEST_BINS) $(TEST_GUEST_BINS) $(DEBIAN_GUEST_FILES)
-SDCARD_DEPS := $(TEST_SDCARD_DEPS) config/avisor.cfg $(LINUX_GUEST_FILES)
+SDCARD_DEPS := $(TEST_SDCARD_DEPS) config/avisor.cfg $(LINUX_GUEST_FILES) $(LINUX_ROOTFS)
 
 ifeq ($(PLATFORM),rpi3)
 FIRMWARE_FILES := bootcode.bin start.elf fixup.dat
@@ -45,7 +47,7 @@ endif
 
 $(BUILD)/sdcard.img: $(SDCARD_DEPS)
 	@mkdir -p $(BUILD)
-	@./scripts/mksdcard.sh $(if $(filter rpi3,$(PLATFORM)),--partitioned) $@ $(SDCARD_SIZE_MIB) \
+	@./scripts/mksdcard.sh --rootfs $(LINUX_ROOTFS) $@ $(SDCARD_SIZE_MIB) \
 		$(SDCARD_CONTENT)
 
 ifeq ($(PLATFORM),qemu)

@@ -8,7 +8,7 @@ set -eu
 # UNIT_TSAN_TESTS). gcc already pulls it in through libgcc-12-dev; it is
 # listed so that setup checks for it by name.
 PACKAGES="make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-system-arm \
-mtools dosfstools device-tree-compiler cpio python3 python3-pytest python3-pexpect libcmocka-dev \
+mtools dosfstools e2fsprogs device-tree-compiler cpio python3 python3-pytest python3-pexpect libcmocka-dev \
 pkg-config clang libclang-rt-14-dev clang-format cppcheck gdb-multiarch gnuplot-nox libtsan2"
 
 # Guests from Debian's arm64 packages (U-Boot, the kernel's device trees,

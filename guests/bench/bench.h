@@ -55,6 +55,9 @@ static inline int64_t bench_hypercall(uint64_t fn)
 	return (int64_t)x0;
 }
 
+/* One 4 KiB request to the VM's virtio disk, read and write (disk.c): key 'd'. */
+void bench_disk(void);
+
 /* Interrupt latencies (latency.c): system timer and virtual timer to the IRQ vector. */
 void bench_irq_latency(void);
 

@@ -14,6 +14,7 @@
  * The guest waits for a key, which chooses what it does (docs/benchmarks.md):
  *     ' '  every measurement          'q'  the same, 64 times fewer iterations
  *     'y'  time VM switches (another VM must be yielding: key 'p' there)
+ *     'd'  time 4 KiB requests to the VM's virtio disk (disk=sd:N); 'D' quick
  *     'Y'  the same, 64 times fewer   'p'  yield forever: the partner of 'y'
  *
  * Output, one line per result (parsed by scripts/bench.py):
@@ -267,11 +268,13 @@ int main(void)
 	 */
 	console_printf("bench: press a key to start\n");
 	key = wait_for_key();
-	bench_quick = key == 'q' || key == 'Y';
+	bench_quick = key == 'q' || key == 'Y' || key == 'D';
 	if (key == 'p')
 		bench_yield_partner();
 	if (key == 'y' || key == 'Y')
 		bench_vm_switch();
+	else if (key == 'd' || key == 'D')
+		bench_disk();
 	else
 		run_all();
 	console_printf("bench: done\n");

@@ -201,6 +201,24 @@ static const char *vcpu_state_name(enum vcpu_state state)
 	}
 }
 
+/* The disk: partition, size, and what the guest did with it since the VM was (re)started. */
+static void print_vm_disk(const struct vm *vm)
+{
+	const struct storage_disk *d = &vm->disk;
+	const struct vblk_stats *st = &vm->blk.stats;
+
+	hv_printf("  disk sd:%u%s (virtio-blk at 0x%lx, IRQ %u): %s, SD blocks %lu-%lu\n",
+		  d->partition, d->read_only ? " read-only" : "", VBLK_BASE, VBLK_IRQ_LINE,
+		  SIZE_TEXT(d->blocks * 512), d->start, d->start + d->blocks - 1);
+	hv_printf("  disk requests: %lu reads (%s), %lu writes (%s), %lu flushes, %lu errors, "
+		  "%lu unsupported, %lu SD errors\n",
+		  st->reads, SIZE_TEXT(st->sectors_read * 512), st->writes,
+		  SIZE_TEXT(st->sectors_written * 512), st->flushes, st->errors, st->unsupported,
+		  d->io_errors);
+	if (vm->blk.broken)
+		hv_printf("  disk device needs a reset: %s\n", vm->blk.broken);
+}
+
 static void print_vm_details(const struct vm *vm)
 {
 	const struct vm_stats total = vm_stats_total(vm);
@@ -218,6 +236,8 @@ static void print_vm_details(const struct vm *vm)
 		hv_printf("  device tree %s at 0x%lx (passed in x0)\n", vm->dtb, vm->dtb_addr);
 	if (vm->initrd[0])
 		hv_printf("  initrd %s at 0x%lx\n", vm->initrd, vm->initrd_addr);
+	if (vm->disk.partition)
+		print_vm_disk(vm);
 	hv_printf("  memory %s: IPA 0x0-0x%lx -> PA 0x%08lx-0x%08lx, VMID %u\n",
 		  SIZE_TEXT(vm->ram_size), vm->ram_size - 1, vm->ram_pa,
 		  vm->ram_pa + vm->ram_size - 1, vm->id);
@@ -541,7 +561,7 @@ static uint8_t sd_dump[SD_DUMP_MAX_BLOCKS * BLOCK_SIZE];
 static const struct blockdev *sd_card(void)
 {
 	if (!board_sd_blockdev())
-		(void)board_sd_init();
+		(void)storage_card_init();
 	return board_sd_blockdev();
 }
 
@@ -569,7 +589,7 @@ static void sd_dump_block(uint64_t lba, const uint8_t *block)
 static int sd_read_and_dump(const struct blockdev *dev, uint64_t lba, uint64_t count)
 {
 	uint64_t start = board_uptime_us(), us;
-	int err = dev->read(dev->ctx, lba, (uint32_t)count, sd_dump);
+	int err = storage_card_read(lba, (uint32_t)count, sd_dump);
 
 	us = board_uptime_us() - start;
 	if (err) {

@@ -171,6 +171,24 @@ static bool parse_small_number(struct vm_parser *p, const char *key, const char 
 	return true;
 }
 
+/* disk=sd:N or disk=sd:N:ro: partition N (1-4) of the SD card's MBR. */
+static bool parse_disk(struct vm_parser *p, const char *value, struct disk_spec *disk)
+{
+	const char *n = value + 3;
+	bool ro = false;
+
+	if (strncmp(value, "sd:", 3) != 0 || n[0] < '1' || n[0] > '4' ||
+	    (n[1] != '\0' && strcmp(n + 1, ":ro") != 0))
+		return fail(p,
+			    "disk=%s: must be sd:N (partition N, 1-4, of the SD card) or sd:N:ro "
+			    "(read-only)",
+			    value);
+	ro = n[1] != '\0';
+	*disk = (struct disk_spec){
+	    .kind = DISK_SD_PARTITION, .partition = (unsigned int)(n[0] - '0'), .read_only = ro};
+	return true;
+}
+
 /* One "key=value" option. */
 static bool parse_option(struct vm_parser *p, char *word, struct vm_spec *spec)
 {
@@ -213,6 +231,8 @@ static bool parse_option(struct vm_parser *p, char *word, struct vm_spec *spec)
 		spec->slice_ms = (uint32_t)number;
 		return true;
 	}
+	if (strcmp(key, "disk") == 0)
+		return parse_disk(p, value, &spec->disk);
 	if (strcmp(key, "autostart") == 0) {
 		if (!parse_bool(value, &spec->autostart))
 			return fail(p, "autostart=%s: must be yes or no", value);
@@ -220,7 +240,7 @@ static bool parse_option(struct vm_parser *p, char *word, struct vm_spec *spec)
 	}
 	return fail(p,
 		    "unknown option '%s' (known: dtb, dtb_addr, initrd, initrd_addr, vcpus, "
-		    "cpus, slice, autostart)",
+		    "cpus, slice, autostart, disk)",
 		    key);
 }
 

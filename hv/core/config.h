@@ -25,6 +25,22 @@
 #define CONFIG_PROBLEM_MAX	160  /* room for any problem in words */
 #define CONFIG_MAX_RAM_MIB	1008 /* RAM must end below the 0x3F000000 device window */
 
+/*
+ * A VM's disk (disk=...): today partition N of the SD card ("sd:N", or
+ * "sd:N:ro" read-only). The kind leaves room for other sources (a file on
+ * the card) without changing the option's shape.
+ */
+enum disk_kind {
+	DISK_NONE,
+	DISK_SD_PARTITION,
+};
+
+struct disk_spec {
+	enum disk_kind kind;
+	unsigned int partition; /* 1-4, for DISK_SD_PARTITION */
+	bool read_only;
+};
+
 struct vm_spec {
 	unsigned int line; /* where it was defined */
 	char name[CONFIG_NAME_MAX];
@@ -40,6 +56,7 @@ struct vm_spec {
 	uint32_t cpus; /* physical cores its vCPUs may use (bit n: core n); 0 = any */
 	uint32_t slice_ms;
 	bool autostart;
+	struct disk_spec disk;
 };
 
 /* Called once per bad line with its number and the problem in words. */

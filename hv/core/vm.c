@@ -134,11 +134,67 @@ void vm_finish_load(struct vm *vm, uint64_t ipa, uint64_t size)
 	}
 }
 
+/* The virtio-blk device over the VM's partition (core/storage.c checks every sector). */
+static void init_disk_device(struct vm *vm)
+{
+	struct vblk_backend backend = {
+	    .sectors = vm->disk.blocks,
+	    .read_only = vm->disk.read_only,
+	    .read = storage_disk_read,
+	    .write = storage_disk_write,
+	    .flush = storage_disk_flush,
+	    .ctx = &vm->disk,
+	};
+	const struct mmio_region region = {"virtio-blk", VBLK_BASE,  VBLK_SIZE,
+					   vblk_read,	 vblk_write, &vm->blk};
+
+	fmt_snprintf(backend.id, sizeof(backend.id), "avisor-sd%u", vm->disk.partition);
+	vblk_init(&vm->blk, vm, &backend);
+	(void)mmio_register(&vm->mmio, &region);
+}
+
 static void init_devices(struct vm *vm)
 {
 	mmio_bus_init(&vm->mmio);
 	bcm2837_vdevs_init(&vm->devs, vm);
 	(void)bcm2837_vdevs_register(&vm->devs, &vm->mmio);
+	if (vm->disk.partition)
+		init_disk_device(vm);
+}
+
+/*
+ * A partition is one VM's writable disk, or any number of VMs' read-only
+ * disk: two writers (or a writer and a reader) would each cache the file
+ * system and corrupt it.
+ */
+static bool disk_conflict(const struct disk_spec *want, char *err, size_t err_size)
+{
+	for (unsigned int i = 0; i < VM_MAX; i++) {
+		const struct vm *other = &vm_table[i];
+
+		if (other->state == VM_EMPTY || other->disk.partition != want->partition)
+			continue;
+		if (!want->read_only || !other->disk.read_only) {
+			fmt_snprintf(err, err_size,
+				     "disk sd:%u is already the disk of VM %u (%s)%s; a partition "
+				     "can be one VM's writable disk or several VMs' read-only disk",
+				     want->partition, other->id, other->name,
+				     other->disk.read_only ? " read-only" : ", writable");
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool open_disk(const struct vm_spec *spec, struct storage_disk *disk, char *err,
+		      size_t err_size)
+{
+	*disk = (struct storage_disk){0};
+	if (spec->disk.kind == DISK_NONE)
+		return true;
+	if (disk_conflict(&spec->disk, err, err_size))
+		return false;
+	return storage_disk_open(disk, spec->disk.partition, spec->disk.read_only, err, err_size);
 }
 
 /* Every vCPU at its reset state, off; each keeps the core it is placed on. */
@@ -180,10 +236,11 @@ static void fill_from_spec(struct vm *vm, const struct vm_spec *spec)
 
 struct vm *vm_create(const struct vm_spec *spec, char *err, size_t err_size)
 {
+	struct storage_disk disk;
 	struct vm *vm;
 	uint64_t ram;
 
-	if (!config_check_spec(spec, err, err_size))
+	if (!config_check_spec(spec, err, err_size) || !open_disk(spec, &disk, err, err_size))
 		return NULL;
 	vm = free_slot();
 	if (!vm) {
@@ -198,6 +255,7 @@ struct vm *vm_create(const struct vm_spec *spec, char *err, size_t err_size)
 	}
 
 	fill_from_spec(vm, spec);
+	vm->disk = disk;
 	vm->ram_pa = ram;
 	vm->s2 = &stage2_storage[vm->id - 1];
 	(void)stage2_build(vm->s2, (uint64_t)vm->s2, vm->ram_pa, vm->ram_size);

@@ -7,10 +7,12 @@
 #include "core/config.h"
 #include "core/mmio.h"
 #include "core/pcpu.h"
+#include "core/storage.h"
 #include "core/vcpu.h"
 #include "lib/ringbuf.h"
 #include "lib/spinlock.h"
 #include "vdev/bcm2837/vdevs.h"
+#include "vdev/virtio_blk.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -60,6 +62,8 @@ struct vm {
 	struct stage2_tables *s2;
 	struct mmio_bus mmio;
 	struct bcm2837_vdevs devs;
+	struct storage_disk disk; /* disk=sd:N; partition 0 = none */
+	struct vblk blk;	  /* its virtio-blk device, when it has a disk */
 	uint64_t
 	    time_base_us; /* board time when the VM was created: its system timer starts at 0 */
 	uint64_t cntvoff; /* CNTVOFF_EL2: its virtual counter starts at 0 too */

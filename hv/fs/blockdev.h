@@ -1,7 +1,8 @@
 #pragma once
 /*
- * A block device as the file system sees it: a count of 512-byte blocks and
- * a read function. The SD host driver provides one for the card; the host
+ * A block device: a count of 512-byte blocks, a read function and, for
+ * devices that can be written, a write function (NULL otherwise; the FAT32
+ * reader never writes). The SD host driver provides one for the card; the host
  * tests and the fuzzer provide one over a memory or file image.
  */
 #include <stdint.h>
@@ -16,5 +17,7 @@ struct blockdev {
 	 * runs. Callers never ask for blocks at or past block_count.
 	 */
 	int (*read)(void *ctx, uint64_t lba, uint32_t count, void *buf);
+	/* Writes `count` blocks; returns 0 only once they are on the medium. May be NULL. */
+	int (*write)(void *ctx, uint64_t lba, uint32_t count, const void *buf);
 	void *ctx;
 };

@@ -15,26 +15,11 @@
  * valid cluster number and every FAT sector lies inside the volume.
  */
 #include "fs/fat32_internal.h"
+#include "fs/mbr.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
-/* MBR partition table: four 16-byte entries at offset 446. */
-#define MBR_TABLE	      446
-#define MBR_ENTRY_SIZE	      16
-#define MBR_ENTRIES	      4
-#define PART_BOOT_FLAG	      0 /* 0x00, or 0x80 for the active partition */
-#define PART_TYPE	      4
-#define PART_START_LBA	      8	   /* u32 */
-#define PART_SIZE	      12   /* u32, in blocks */
-#define PART_TYPE_GPT	      0xEE /* protective MBR of a GPT disk */
 #define BOOT_SECTOR_SIGNATURE 0xAA55
-
-struct partition {
-	int number; /* 1..4 */
-	uint8_t type;
-	uint32_t start;
-	uint32_t size;
-};
 
 static bool is_power_of_two(uint32_t x)
 {
@@ -66,30 +51,6 @@ static bool looks_like_boot_sector(const uint8_t *sector)
 
 /* ---- MBR ---- */
 
-static void read_partition(const uint8_t *mbr, int index, struct partition *p)
-{
-	const uint8_t *entry = mbr + MBR_TABLE + index * MBR_ENTRY_SIZE;
-
-	p->number = index + 1;
-	p->type = entry[PART_TYPE];
-	p->start = get_le32(entry + PART_START_LBA);
-	p->size = get_le32(entry + PART_SIZE);
-}
-
-/* Every entry of a real table has a boot flag of 0x00 or 0x80. */
-static bool is_partition_table(const uint8_t *mbr)
-{
-	int i;
-
-	for (i = 0; i < MBR_ENTRIES; i++) {
-		uint8_t flag = mbr[MBR_TABLE + i * MBR_ENTRY_SIZE + PART_BOOT_FLAG];
-
-		if (flag != 0x00 && flag != 0x80)
-			return false;
-	}
-	return true;
-}
-
 static bool is_fat32_type(uint8_t type)
 {
 	return type == 0x0B || type == 0x0C; /* FAT32 with CHS / LBA addressing */
@@ -102,12 +63,12 @@ static bool is_fat16_type(uint8_t type)
 }
 
 /* The first entry whose type matches; false if none does. */
-static bool find_partition(const uint8_t *mbr, bool (*match)(uint8_t), struct partition *p)
+static bool find_partition(const uint8_t *mbr, bool (*match)(uint8_t), struct mbr_partition *p)
 {
 	int i;
 
-	for (i = 0; i < MBR_ENTRIES; i++) {
-		read_partition(mbr, i, p);
+	for (i = 1; i <= MBR_ENTRIES; i++) {
+		mbr_entry(mbr, i, p);
 		if (match(p->type))
 			return true;
 	}
@@ -116,14 +77,14 @@ static bool find_partition(const uint8_t *mbr, bool (*match)(uint8_t), struct pa
 
 static bool is_gpt_type(uint8_t type)
 {
-	return type == PART_TYPE_GPT;
+	return type == MBR_TYPE_GPT;
 }
 
 /*
  * A partition starting at block 0 is allowed: mkfs.fat --mbr writes such a
  * table into the volume's own boot sector.
  */
-static int check_partition_bounds(struct fat32_volume *vol, const struct partition *p)
+static int check_partition_bounds(struct fat32_volume *vol, const struct mbr_partition *p)
 {
 	uint64_t blocks = vol->dev->block_count;
 
@@ -140,13 +101,21 @@ static int check_partition_bounds(struct fat32_volume *vol, const struct partiti
 	return 0;
 }
 
+static unsigned int entry_type(const uint8_t *mbr, int number)
+{
+	struct mbr_partition p;
+
+	mbr_entry(mbr, number, &p);
+	return p.type;
+}
+
 /*
  * The partition to mount: the first FAT32-typed one, else the first
  * FAT16-typed one (mount_volume then insists on a FAT32 boot sector).
  */
-static int choose_partition(struct fat32_volume *vol, const uint8_t *mbr, struct partition *p)
+static int choose_partition(struct fat32_volume *vol, const uint8_t *mbr, struct mbr_partition *p)
 {
-	if (!is_partition_table(mbr))
+	if (!mbr_is_partition_table(mbr))
 		return fat32_fail(
 		    vol, FAT32_ERR_NOT_FAT32,
 		    "block 0 is neither a FAT boot sector nor an MBR partition table");
@@ -159,9 +128,8 @@ static int choose_partition(struct fat32_volume *vol, const uint8_t *mbr, struct
 	return fat32_fail(vol, FAT32_ERR_NOT_FAT32,
 			  "no FAT partition in the MBR (partition types 0x%02x 0x%02x 0x%02x "
 			  "0x%02x; FAT32 is 0x0b or 0x0c)",
-			  mbr[MBR_TABLE + PART_TYPE], mbr[MBR_TABLE + MBR_ENTRY_SIZE + PART_TYPE],
-			  mbr[MBR_TABLE + 2 * MBR_ENTRY_SIZE + PART_TYPE],
-			  mbr[MBR_TABLE + 3 * MBR_ENTRY_SIZE + PART_TYPE]);
+			  entry_type(mbr, 1), entry_type(mbr, 2), entry_type(mbr, 3),
+			  entry_type(mbr, 4));
 }
 
 /* ---- Boot sector ---- */
@@ -376,7 +344,7 @@ static int mount_volume(struct fat32_volume *vol, uint64_t start_lba, uint64_t s
 int fat32_mount(struct fat32_volume *vol, const struct blockdev *dev)
 {
 	uint8_t *sector;
-	struct partition part;
+	struct mbr_partition part;
 	int rc;
 
 	if (!vol)

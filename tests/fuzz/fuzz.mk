@@ -6,6 +6,8 @@
 #   mailbox  the VideoCore mailbox model (hv/vdev/bcm2837/mailbox.c), on
 #            property buffers in guest RAM and register accesses
 #   abort    the data abort and ESR decoders (hv/arch/arm64/), on syndromes
+#   virtio   the virtio-blk model and its split-virtqueue parser (hv/vdev/),
+#            on descriptor tables, rings and requests in guest RAM
 #
 #   make fuzz-test   each target for FUZZ_SECONDS seconds (default 15, so that
 #                    all together take about 90 s): make test
@@ -32,7 +34,7 @@ FUZZ_CC      ?= clang
 FUZZ_BUILD   := $(BUILD)/fuzz
 FUZZ_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -Ihv
-FUZZ_TARGETS := fat32 cmdline config mailbox abort
+FUZZ_TARGETS := fat32 cmdline config mailbox abort virtio
 
 # FAT32 reader (hv/fs/). Seeds: the unit tests' small images, made by
 # scripts/mkfatimages.py (see tests/unit/unit.mk), and the first 128 KiB
@@ -69,7 +71,7 @@ FUZZ_SEED_ARGS_config := config/avisor.cfg docs/configuration.md
 # cmocka assertions (made to abort by the target).
 FUZZ_SRCS_mailbox  := hv/vdev/bcm2837/mailbox.c tests/unit/fake_vdev_host.c
 FUZZ_DEPS_mailbox  := $(wildcard hv/vdev/bcm2837/*.h hv/vdev/*.h) hv/core/mmio.h \
-	tests/unit/fake_vdev_host.h
+	tests/unit/fake_vdev_host.h tests/fuzz/fuzz_fake_host.h
 FUZZ_FLAGS_mailbox := -Itests/unit
 FUZZ_LIBS_mailbox  := -lcmocka
 FUZZ_DICT_mailbox  := tests/fuzz/mailbox.dict
@@ -78,6 +80,14 @@ FUZZ_SEEDS_mailbox := $(FUZZ_BUILD)/seeds-mailbox.made
 FUZZ_SRCS_abort  := hv/arch/arm64/esr.c
 FUZZ_DEPS_abort  := hv/arch/arm64/abort.h hv/arch/arm64/esr.h
 FUZZ_SEEDS_abort := $(FUZZ_BUILD)/seeds-abort.made
+
+# The virtio-blk model over a disk in memory, with the fake hypervisor side.
+FUZZ_SRCS_virtio  := hv/vdev/virtio_blk.c hv/vdev/virtqueue.c tests/unit/fake_vdev_host.c
+FUZZ_DEPS_virtio  := hv/vdev/virtio_blk.h hv/vdev/virtqueue.h hv/vdev/vdev_host.h \
+	hv/core/mmio.h tests/unit/fake_vdev_host.h tests/fuzz/fuzz_fake_host.h
+FUZZ_FLAGS_virtio := -Itests/unit
+FUZZ_LIBS_virtio  := -lcmocka
+FUZZ_SEEDS_virtio := $(FUZZ_BUILD)/seeds-virtio.made
 
 # Seeds written by scripts/fuzzseeds.py NAME OUTDIR [FUZZ_SEED_ARGS_NAME].
 define fuzz_seed_rule

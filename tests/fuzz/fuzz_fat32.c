@@ -221,7 +221,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct memory_device m = {{0, memory_read, NULL}, data, size};
+	struct memory_device m = {{.read = memory_read}, data, size};
 
 	m.dev.ctx = &m;
 	m.dev.block_count = (size + BLOCK_SIZE - 1) / BLOCK_SIZE;

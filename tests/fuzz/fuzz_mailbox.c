@@ -44,6 +44,7 @@
 #include <string.h>
 
 #include "fake_vdev_host.h"
+#include "fuzz_fake_host.h"
 #include "vdev/bcm2837/intc.h"
 #include "vdev/bcm2837/mailbox.h"
 
@@ -311,17 +312,6 @@ static void setup_ram(uint8_t setup, uint32_t mail, const uint8_t *buffer, size_
 		memcpy(fake_host.ram + ipa, buffer, len < room ? len : room);
 	}
 	memcpy(before, fake_host.ram, fake_host.ram_size);
-}
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	/* A failed check in the fake hypervisor aborts, which libFuzzer reports as a crash. */
-	setenv("CMOCKA_TEST_ABORT", "1", 1);
-	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

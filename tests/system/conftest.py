@@ -11,11 +11,15 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 
 import pexpect
 import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+from cardimage import fat_volume  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD = os.path.join(ROOT, "build")
@@ -143,7 +147,8 @@ class Console:
 
 
 def edit_card(image, files, delete, scratch):
-    """Writes and deletes files on a FAT32 card image with mtools (no mounts)."""
+    """Writes and deletes files on a card image's FAT32 volume with mtools (no mounts)."""
+    image = fat_volume(image)
     for path in delete:
         subprocess.run(["mdel", "-i", image, "::" + path], check=True, capture_output=True)
     for path, content in files.items():

@@ -6,11 +6,19 @@ while (its 33 MB kernel comes from the card, then the kernel boots on a
 cores it shares with three other VMs), so one boot serves the whole module: the
 tests run in file order on the same QEMU, and the last ones stop, restart,
 reboot and power off the VM.
+
+Its root file system is its virtio disk, partition 2 of that card
+(disk=sd:2, root=/dev/vda): files written and synced there must be there
+after vmrestart, reboot and power-off, the ext4 file system clean after a
+clean power-off (e2fsck -n on the card copy), and after QEMU itself is
+killed and started again on the same card copy.
 """
 
 import os
 import re
 import shutil
+import struct
+import subprocess
 import time
 
 import pytest
@@ -27,7 +35,7 @@ BOOT_TIMEOUT = 300  # Linux to its shell in QEMU's TCG, one core shared with 3 V
 
 
 @pytest.fixture(scope="module")
-def linux(tmp_path_factory):
+def linux_holder(tmp_path_factory):
     """The hypervisor booted from the full card, every VM loaded, at its prompt (Linux is
     booting)."""
     if not os.path.exists(LINUX_SDCARD):
@@ -38,8 +46,43 @@ def linux(tmp_path_factory):
     con = Console(KERNEL, card, log_path=os.path.join(LOG_DIR, "test_linux.log"), timeout=30)
     con.expect_exact(PROMPT, timeout=30)
     con.expect_booted(timeout=LOAD_TIMEOUT)
-    yield con
-    con.close()
+    holder = {"con": con, "card": card}
+    yield holder
+    holder["con"].close()
+
+
+@pytest.fixture
+def linux(linux_holder):
+    """The QEMU of the module (a later test may replace it with a new one on the same card)."""
+    return linux_holder["con"]
+
+
+def card_partition(card, number):
+    """(first sector, sectors) of MBR partition `number` of a card image."""
+    with open(card, "rb") as f:
+        mbr = f.read(512)
+    entry = mbr[446 + 16 * (number - 1):446 + 16 * number]
+    return struct.unpack("<II", entry[8:16])
+
+
+def extract_partition(card, number, out):
+    start, count = card_partition(card, number)
+    with open(card, "rb") as src, open(out, "wb") as dst:
+        src.seek(start * 512)
+        dst.write(src.read(count * 512))
+    return out
+
+
+def root_dir_entries(image, path="/"):
+    """Names in a directory of an ext4 image, read with debugfs (no mount)."""
+    out = subprocess.run(["debugfs", "-R", "ls -p " + path, image], capture_output=True,
+                         text=True, check=True).stdout
+    names = set()
+    for line in out.splitlines():
+        fields = line.strip().strip("/").split("/")
+        if len(fields) >= 6 and fields[4] not in (".", ".."):
+            names.add(fields[4])
+    return names
 
 
 def wait_for_shell_prompt(con, timeout=30):
@@ -99,6 +142,21 @@ def test_boots_with_four_cpus_to_the_busybox_shell(linux):
     boot = normalize(linux.before)
     assert not re.search(r"WARNING|BUG|Oops|Call trace", boot), boot
     wait_for_shell_prompt(linux, timeout=60)
+
+
+def test_root_is_the_virtio_disk_read_write(linux):
+    out = sh(linux, "mount")
+    assert re.search(r"^/dev/vda on / type ext4 \(rw[,)]", out, re.M), out
+    out = sh(linux, "cat /sys/block/vda/size; cat /sys/block/vda/serial")
+    assert out.split() == ["131072", "avisor-sd2"], out  # 64 MiB; GET_ID's answer
+    out = sh(linux, "dmesg | grep -E 'virtio_blk|EXT4-fs'")
+    assert "[vda] 131072 512-byte logical blocks" in out, out
+    assert not re.search(r"error|warning", out, re.I), out
+
+
+def test_a_synced_file_is_on_the_disk(linux):
+    sh(linux, "echo kept-1 > /root/kept-1 && sync")
+    assert sh(linux, "cat /root/kept-1") == "kept-1"
 
 
 def test_uname_shows_debians_kernel(linux):
@@ -177,6 +235,11 @@ def test_stop_and_restart_boots_linux_again(linux):
     assert len(re.findall(r"^processor", sh(linux, "cat /proc/cpuinfo"), re.M)) == 4
 
 
+def test_the_file_survives_vmrestart(linux):
+    assert sh(linux, "cat /root/kept-1") == "kept-1"
+    sh(linux, "echo kept-2 > /root/kept-2 && sync")
+
+
 def test_loopback_is_up(linux):
     out = sh(linux, "ping -c 1 127.0.0.1; echo status=$?")
     assert "1 packets transmitted, 1 packets received" in out, out
@@ -193,6 +256,10 @@ def test_reboot_goes_through_init_and_boots_linux_again(linux):
     linux.expect(r"aVisor Linux guest: kernel 6\.1[^,]*, 4 CPUs", timeout=BOOT_TIMEOUT)
     wait_for_shell_prompt(linux, timeout=60)
     assert re.match(r"6\.1\.0-\d+-arm64$", sh(linux, "uname -r"))
+
+
+def test_the_files_survive_reboot(linux):
+    assert sh(linux, "cat /root/kept-1 /root/kept-2") == "kept-1\nkept-2"
 
 
 def test_reboot_f_and_poweroff_f_reach_the_hypervisor_as_psci(linux):
@@ -229,6 +296,22 @@ def test_poweroff_goes_through_init_and_stops_the_vm(linux):
         assert re.search(r"^[ *]\s*%d \S+\s+(running|waiting)" % vm, out, re.M), out
 
 
+def test_disk_is_clean_after_poweroff_and_holds_only_what_was_written(linux_holder, tmp_path):
+    """e2fsck -n finds nothing to fix; boots left nothing on the disk but the test's files."""
+    card = linux_holder["card"]
+    part = extract_partition(card, 2, str(tmp_path / "root.ext4"))
+    fsck = subprocess.run(["e2fsck", "-fn", part], capture_output=True, text=True)
+    assert fsck.returncode == 0, fsck.stdout + fsck.stderr
+    built = os.path.join(os.path.dirname(LINUX_SDCARD), "linux", "rootfs.ext4")
+    assert root_dir_entries(part) == root_dir_entries(built)
+    assert root_dir_entries(part, "/root") == {"kept-1", "kept-2"}
+    # What was written last reached the card: vmi counted the requests.
+    info = linux_holder["con"].run("vmi %d" % LINUX_VM)
+    assert re.search(r"disk sd:2 \(virtio-blk at 0x3fe00000, IRQ 60\): 64 MiB", info), info
+    m = re.search(r"disk requests: (\d+) reads .*, (\d+) writes .*, (\d+) flushes, 0 errors", info)
+    assert m and int(m.group(1)) > 0 and int(m.group(2)) > 0, info
+
+
 def config_line_words(name):
     """The words after the name on VM `name`'s line of config/avisor.cfg."""
     with open(os.path.join(ROOT, "config", "avisor.cfg"), encoding="utf-8") as f:
@@ -252,3 +335,20 @@ def test_vmld_recreates_the_linux_vm_by_hand(linux):
     linux.attach(LINUX_VM)
     linux.expect(r"aVisor Linux guest: kernel 6\.1[^,]*, 4 CPUs", timeout=BOOT_TIMEOUT)
     wait_for_shell_prompt(linux, timeout=60)
+
+
+def test_a_synced_file_survives_qemu_killed_and_started_again(linux_holder):
+    """The card image is the disk: kill QEMU right after sync, boot the same image again."""
+    con = linux_holder["con"]
+    sh(con, "echo kept-3 > /root/kept-3 && sync")
+    con.close()
+    con = Console(KERNEL, linux_holder["card"],
+                  log_path=os.path.join(LOG_DIR, "test_linux-restarted.log"), timeout=30)
+    linux_holder["con"] = con
+    con.expect_exact(PROMPT, timeout=30)
+    con.expect_booted(timeout=LOAD_TIMEOUT)
+    con.attach(LINUX_VM)
+    con.expect(r"aVisor Linux guest: kernel 6\.1[^,]*, 2 CPUs, root /dev/vda \(ext4, rw\)",
+               timeout=BOOT_TIMEOUT)
+    wait_for_shell_prompt(con, timeout=60)
+    assert sh(con, "cat /root/kept-1 /root/kept-2 /root/kept-3") == "kept-1\nkept-2\nkept-3"

@@ -1,8 +1,8 @@
 """The card for a real Raspberry Pi 3: build/rpi3/sdcard.img (make PLATFORM=rpi3 sdcard).
 
 `make system-test` builds it. These tests check its layout the way the Pi's
-boot ROM and firmware read it (an MBR with one FAT32 partition at LBA
-2048), check the file system with dosfstools' fsck.fat and mtools' mdir,
+boot ROM and firmware read it (an MBR with the FAT32 partition at LBA
+2048, then the Linux disk, ext4), check the file systems (fsck.fat, e2fsck), mdir,
 and boot it in QEMU as it is: the kernel8.img taken from the card, with the
 card as the SD card.
 
@@ -58,10 +58,28 @@ def mtools_image(card):
     return "%s@@%d" % (card, partition(card)[2] * SECTOR)
 
 
-def test_mbr_has_one_bootable_fat32_partition_at_1_mib(card):
+def test_mbr_has_a_bootable_fat32_partition_at_1_mib_and_the_linux_disk_after_it(card):
     flag, ptype, start, count = partition(card)
     assert (flag, ptype, start) == (0x80, 0x0C, 2048)
-    assert (start + count) * SECTOR == os.path.getsize(card)
+    with open(card, "rb") as f:
+        mbr = f.read(SECTOR)
+    flag2, type2 = mbr[462], mbr[466]
+    start2, count2 = struct.unpack_from("<II", mbr, 470)
+    assert (flag2, type2, start2) == (0x00, 0x83, start + count)
+    assert count2 == 64 * 2048  # the Linux VM's 64 MiB root (disk=sd:2)
+    assert (start2 + count2) * SECTOR == os.path.getsize(card)
+    assert mbr[478:510] == bytes(32)  # entries 3 and 4 empty
+
+
+def test_linux_disk_is_a_clean_ext4_file_system(card, tmp_path):
+    with open(card, "rb") as f:
+        mbr = f.read(SECTOR)
+        start2, count2 = struct.unpack_from("<II", mbr, 470)
+        f.seek(start2 * SECTOR)
+        part = tmp_path / "root.ext4"
+        part.write_bytes(f.read(count2 * SECTOR))
+    result = subprocess.run(["e2fsck", "-fn", str(part)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_boot_sector_hidden_sectors_is_the_partition_start(card):

@@ -263,6 +263,65 @@ static void test_clock_divisor_field_layout(void **state)
 	assert_int_equal(sdhci_clock_divisor_field(1023), 0xffc0);
 }
 
+/* The command for each transfer shape, and its argument by card addressing ([PLS] §4.3.14). */
+static void test_transfer_commands_and_arguments(void **state)
+{
+	struct sd_transfer t;
+
+	(void)state;
+	assert_true(sd_plan_transfer(100, 1, true, false, &t));
+	assert_int_equal(t.command, 17);
+	assert_false(t.multi_block || t.auto_cmd12 || t.write);
+	assert_int_equal(t.arg, 100);
+	assert_true(sd_plan_transfer(100, 8, true, false, &t));
+	assert_int_equal(t.command, 18);
+	assert_true(t.multi_block && t.auto_cmd12);
+	assert_true(sd_plan_transfer(7, 1, true, true, &t));
+	assert_int_equal(t.command, 24);
+	assert_true(t.write && !t.multi_block && !t.auto_cmd12);
+	assert_true(sd_plan_transfer(7, 65535, true, true, &t));
+	assert_int_equal(t.command, 25);
+	assert_true(t.multi_block && t.auto_cmd12);
+	/* An SDSC card takes a byte address. */
+	assert_true(sd_plan_transfer(3, 2, false, true, &t));
+	assert_int_equal(t.arg, 3 * 512);
+}
+
+static void test_transfers_that_do_not_fit_a_command_are_refused(void **state)
+{
+	struct sd_transfer t;
+
+	(void)state;
+	assert_false(sd_plan_transfer(0, 0, true, true, &t));
+	assert_false(sd_plan_transfer(0, 65536, true, false, &t));
+	/* Block numbers above 32 bits, and byte addresses past 4 GiB on SDSC. */
+	assert_false(sd_plan_transfer(1ULL << 32, 1, true, true, &t));
+	assert_true(sd_plan_transfer(0xffffffffULL, 1, true, true, &t));
+	assert_false(sd_plan_transfer(8388608, 1, false, false, &t));
+	assert_true(sd_plan_transfer(8388607, 1, false, false, &t));
+	assert_int_equal(t.arg, 8388607U * 512);
+}
+
+/* CMD13 answers while a write is programmed ([PLS] §4.10.1: CURRENT_STATE 12:9). */
+static void test_write_is_done_only_in_tran_and_ready(void **state)
+{
+	const uint32_t tran = 4U << 9, rcv = 6U << 9, prg = 7U << 9, stby = 3U << 9;
+
+	(void)state;
+	assert_int_equal(sd_write_progress(tran | SD_STATUS_READY_FOR_DATA), SD_WRITE_DONE);
+	assert_int_equal(sd_write_progress(tran), SD_WRITE_BUSY);
+	assert_int_equal(sd_write_progress(prg), SD_WRITE_BUSY);
+	assert_int_equal(sd_write_progress(rcv | SD_STATUS_READY_FOR_DATA), SD_WRITE_BUSY);
+	assert_int_equal(sd_write_progress(stby | SD_STATUS_READY_FOR_DATA), SD_WRITE_LOST);
+	/* An error bit wins over the state: WP_VIOLATION (26), CARD_ECC_FAILED (21). */
+	assert_int_equal(sd_write_progress(tran | SD_STATUS_READY_FOR_DATA | (1U << 26)),
+			 SD_WRITE_FAILED);
+	assert_int_equal(sd_write_progress(prg | (1U << 21)), SD_WRITE_FAILED);
+	/* COM_CRC_ERROR (23) and ILLEGAL_COMMAND (22) are the previous command's. */
+	assert_int_equal(sd_write_progress(tran | SD_STATUS_READY_FOR_DATA | (3U << 22)),
+			 SD_WRITE_DONE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +338,9 @@ int main(void)
 	    cmocka_unit_test(test_clock_divisor_8_bit_is_a_power_of_two),
 	    cmocka_unit_test(test_clock_divisor_never_exceeds_the_target),
 	    cmocka_unit_test(test_clock_divisor_field_layout),
+	    cmocka_unit_test(test_transfer_commands_and_arguments),
+	    cmocka_unit_test(test_transfers_that_do_not_fit_a_command_are_refused),
+	    cmocka_unit_test(test_write_is_done_only_in_tran_and_ready),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

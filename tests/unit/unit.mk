@@ -27,8 +27,10 @@ UNIT_SRCS_mmio := hv/core/mmio.c
 UNIT_TESTS += vdebug
 UNIT_SRCS_vdebug := hv/core/vdebug.c
 
-# The SD driver's pure decoding (card registers, clock divisor).
-UNIT_TESTS += sd_decode
+# The SD driver's pure decoding (card registers, clock divisor, transfer
+# commands, write completion from CMD13) and the MBR reader.
+UNIT_TESTS += sd_decode mbr
+UNIT_SRCS_mbr := hv/fs/mbr.c
 UNIT_SRCS_sd_decode := hv/board/bcm2837/sd_decode.c
 
 # Device models (hv/vdev/bcm2837), each with the fake hypervisor side.
@@ -43,6 +45,9 @@ UNIT_SRCS_vdev_gpio := $(VDEV_DIR)/gpio.c
 UNIT_SRCS_vdev_mailbox := $(VDEV_DIR)/mailbox.c $(VDEV_FAKE)
 UNIT_SRCS_vdev_local := $(VDEV_DIR)/local_intc.c $(VDEV_DIR)/intc.c
 UNIT_SRCS_vdev_vdevs := $(wildcard $(VDEV_DIR)/*.c) hv/core/mmio.c $(VDEV_FAKE)
+# The virtio block device over a disk in memory.
+UNIT_TESTS += vdev_virtio_blk
+UNIT_SRCS_vdev_virtio_blk := hv/vdev/virtio_blk.c hv/vdev/virtqueue.c $(VDEV_FAKE)
 
 # FAT32 reader (hv/fs/): test_fat32 checks it against images made by
 # scripts/mkfatimages.py with mkfs.fat and mtools, test_fat32_corrupt patches

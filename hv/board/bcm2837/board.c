@@ -281,7 +281,13 @@ static int sd_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
 	return sdhci_read(lba, count, buf);
 }
 
-static struct blockdev sd_blockdev = {.read = sd_read};
+static int sd_write(void *ctx, uint64_t lba, uint32_t count, const void *buf)
+{
+	(void)ctx;
+	return sdhci_write(lba, count, buf);
+}
+
+static struct blockdev sd_blockdev = {.read = sd_read, .write = sd_write};
 
 int board_sd_init(void)
 {

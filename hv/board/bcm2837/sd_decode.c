@@ -154,3 +154,39 @@ uint32_t sdhci_clock_divisor_field(uint32_t divisor)
 {
 	return ((divisor & 0xffU) << 8) | (((divisor >> 8) & 0x3U) << 6);
 }
+
+bool sd_plan_transfer(uint64_t lba, uint32_t count, bool high_capacity, bool write,
+		      struct sd_transfer *t)
+{
+	uint64_t address = high_capacity ? lba : lba * 512U;
+
+	if (count == 0 || count > SD_MAX_BLOCKS_PER_COMMAND || address > UINT32_MAX ||
+	    (!high_capacity && lba > UINT32_MAX))
+		return false;
+	t->multi_block = count > 1;
+	t->auto_cmd12 = t->multi_block;
+	t->write = write;
+	t->arg = (uint32_t)address;
+	if (write)
+		t->command = t->multi_block ? 25 : 24;
+	else
+		t->command = t->multi_block ? 18 : 17;
+	return true;
+}
+
+/* CURRENT_STATE values of [PLS] §4.10.1 (table "Card Status", bits 12:9). */
+#define STATE_RCV 6U
+#define STATE_PRG 7U
+
+enum sd_write_progress sd_write_progress(uint32_t status)
+{
+	unsigned int state = SD_STATUS_STATE(status);
+
+	if (status & SD_STATUS_ERRORS)
+		return SD_WRITE_FAILED;
+	if (state == STATE_RCV || state == STATE_PRG)
+		return SD_WRITE_BUSY;
+	if (state != SD_STATE_TRAN)
+		return SD_WRITE_LOST;
+	return (status & SD_STATUS_READY_FOR_DATA) ? SD_WRITE_DONE : SD_WRITE_BUSY;
+}

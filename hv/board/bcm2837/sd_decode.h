@@ -92,3 +92,42 @@ uint32_t sdhci_clock_divisor(uint32_t base_hz, uint32_t target_hz, bool ten_bit)
 uint32_t sdhci_clock_hz(uint32_t base_hz, uint32_t divisor);
 /* The divisor in the Clock Control layout: bits 15:8 low 8 bits, bits 7:6 upper 2 bits. */
 uint32_t sdhci_clock_divisor_field(uint32_t divisor);
+
+/*
+ * Planning one data transfer of `count` blocks (1..65535, the Block Count
+ * register's 16 bits) at block `lba`: which command ([PLS] §4.7.4 "Block
+ * oriented read/write commands": CMD17 READ_SINGLE_BLOCK, CMD18
+ * READ_MULTIPLE_BLOCK, CMD24 WRITE_BLOCK, CMD25 WRITE_MULTIPLE_BLOCK) and
+ * its argument: a block number for SDHC/SDXC, a byte address for SDSC
+ * ([PLS] §4.3.14). A multi-block transfer is ended by the host's Auto CMD12
+ * ([HCS] Transfer Mode, Auto CMD Enable) right after the last block, so the
+ * card never sees more blocks than asked. False if the address does not fit
+ * the 32-bit argument or count is 0 or too large.
+ */
+#define SD_MAX_BLOCKS_PER_COMMAND 0xffffU
+struct sd_transfer {
+	uint8_t command; /* 17, 18, 24 or 25 */
+	uint32_t arg;
+	bool multi_block; /* Multi / Single Block Select, Block Count Enable */
+	bool auto_cmd12;  /* Auto CMD12 after the last block */
+	bool write;	  /* Data Transfer Direction Select = host to card */
+};
+bool sd_plan_transfer(uint64_t lba, uint32_t count, bool high_capacity, bool write,
+		      struct sd_transfer *t);
+
+/*
+ * After a write's data is sent the card programs it: the write is on the
+ * card only when a CMD13 (SEND_STATUS) card status says READY_FOR_DATA
+ * (bit 8) in the "tran" state ([PLS] §4.3.4 "Data Write", §4.10.1: states
+ * rcv = 6 and prg = 7 mean it is still receiving or programming). An error
+ * bit in the status is a failed write.
+ */
+#define SD_STATUS_READY_FOR_DATA (1U << 8)
+#define SD_STATE_TRAN		 4U
+enum sd_write_progress {
+	SD_WRITE_DONE,	 /* tran and ready: the data is on the card */
+	SD_WRITE_BUSY,	 /* still receiving or programming: ask again */
+	SD_WRITE_FAILED, /* an error bit of the status (sd_status_error_name) */
+	SD_WRITE_LOST,	 /* an unexpected state (idle, stby...): the card lost the transfer */
+};
+enum sd_write_progress sd_write_progress(uint32_t status);

@@ -94,6 +94,9 @@
 #define SET_BLOCKLEN	     (CMD_INDEX(16) | RESP_R1)
 #define READ_SINGLE_BLOCK    (CMD_INDEX(17) | RESP_R1 | CMD_DATA_PRESENT)
 #define READ_MULTIPLE_BLOCK  (CMD_INDEX(18) | RESP_R1 | CMD_DATA_PRESENT)
+#define SEND_STATUS	     (CMD_INDEX(13) | RESP_R1)
+#define WRITE_BLOCK	     (CMD_INDEX(24) | RESP_R1 | CMD_DATA_PRESENT)
+#define WRITE_MULTIPLE_BLOCK (CMD_INDEX(25) | RESP_R1 | CMD_DATA_PRESENT)
 #define APP_CMD		     (CMD_INDEX(55) | RESP_R1)
 #define ACMD_SET_BUS_WIDTH   (CMD_INDEX(6) | RESP_R1)
 #define ACMD_SD_SEND_OP_COND (CMD_INDEX(41) | RESP_R3)
@@ -127,20 +130,21 @@
 #define RESET_DAT	      (1U << 26)   /* Software Reset For DAT Line */
 
 /* Normal Interrupt Status (030h) and Error Interrupt Status (032h) in INTERRUPT. */
-#define INT_CMD_COMPLETE      (1U << 0)
-#define INT_TRANSFER_COMPLETE (1U << 1)
-#define INT_BUFFER_READ_READY (1U << 5)
-#define INT_ERROR	      (1U << 15) /* Error Interrupt: some bit of the upper half is set */
-#define INT_ERRORS	      0xffff0000U
-#define INT_ALL		      0xffffffffU
-#define ERR_CMD_TIMEOUT	      (1U << 16)
-#define ERR_CMD_CRC	      (1U << 17)
-#define ERR_CMD_END_BIT	      (1U << 18)
-#define ERR_CMD_INDEX	      (1U << 19)
-#define ERR_DATA_TIMEOUT      (1U << 20)
-#define ERR_DATA_CRC	      (1U << 21)
-#define ERR_DATA_END_BIT      (1U << 22)
-#define ERR_AUTO_CMD	      (1U << 24)
+#define INT_CMD_COMPLETE       (1U << 0)
+#define INT_TRANSFER_COMPLETE  (1U << 1)
+#define INT_BUFFER_WRITE_READY (1U << 4)
+#define INT_BUFFER_READ_READY  (1U << 5)
+#define INT_ERROR	       (1U << 15) /* Error Interrupt: some bit of the upper half is set */
+#define INT_ERRORS	       0xffff0000U
+#define INT_ALL		       0xffffffffU
+#define ERR_CMD_TIMEOUT	       (1U << 16)
+#define ERR_CMD_CRC	       (1U << 17)
+#define ERR_CMD_END_BIT	       (1U << 18)
+#define ERR_CMD_INDEX	       (1U << 19)
+#define ERR_DATA_TIMEOUT       (1U << 20)
+#define ERR_DATA_CRC	       (1U << 21)
+#define ERR_DATA_END_BIT       (1U << 22)
+#define ERR_AUTO_CMD	       (1U << 24)
 
 /* Capabilities (040h): Base Clock Frequency For SD Clock, in MHz (8 bits from 3.00, 6 before). */
 #define CAPS_BASE_CLOCK_MHZ(caps, v3) (((caps) >> 8) & ((v3) ? 0xffU : 0x3fU))
@@ -157,16 +161,18 @@
  * is the safe one: were the real clock lower, the card would just run slower. */
 #define FALLBACK_BASE_CLOCK_HZ 250000000U
 
-#define POWER_ON_DELAY_US   1000U    /* [PLS] §6.4.1: 74 clocks before CMD0; 185 us at 400 kHz */
-#define RESET_TIMEOUT_US    100000U  /* software reset and clock stabilisation */
-#define COMMAND_TIMEOUT_US  100000U  /* response within 64 clocks ([PLS] §4.12.4, N_CR) */
-#define BLOCK_TIMEOUT_US    250000U  /* read access at most 100 ms ([PLS] §4.6.2.1), with margin */
-#define BUSY_TIMEOUT_US	    500000U  /* R1b busy, Command Inhibit (DAT) */
+#define POWER_ON_DELAY_US  1000U   /* [PLS] §6.4.1: 74 clocks before CMD0; 185 us at 400 kHz */
+#define RESET_TIMEOUT_US   100000U /* software reset and clock stabilisation */
+#define COMMAND_TIMEOUT_US 100000U /* response within 64 clocks ([PLS] §4.12.4, N_CR) */
+#define BLOCK_TIMEOUT_US   250000U /* read access at most 100 ms ([PLS] §4.6.2.1), with margin */
+#define BUSY_TIMEOUT_US	   500000U /* R1b busy, Command Inhibit (DAT) */
+/* Programming a written block: at most 250 ms (SDHC) or 500 ms (SDXC) ([PLS] §4.6.2.2). */
+#define PROGRAM_TIMEOUT_US  1000000U
 #define POWER_UP_TIMEOUT_US 1000000U /* ACMD41: initialisation within 1 s ([PLS] §4.2.3.1) */
 #define POWER_UP_POLL_US    10000U
 #define RCA_ATTEMPTS	    3U
-/* The Block Count register has 16 bits: longer reads take several commands. */
-#define MAX_BLOCKS_PER_COMMAND 0xffffU
+/* The Block Count register has 16 bits: longer transfers take several commands. */
+#define MAX_BLOCKS_PER_COMMAND SD_MAX_BLOCKS_PER_COMMAND
 
 #define NO_COMMAND 0xffU
 
@@ -475,14 +481,27 @@ static void stop_transmission(void)
 	recover_lines();
 }
 
-/* The data phase of a read command whose response has arrived. */
-static int read_data_phase(const struct command *c, uint8_t *buf)
+static int write_buffer(const uint8_t *buf, uint32_t block_size);
+static int wait_programmed(void);
+
+/*
+ * The data phase of a command whose response has arrived: the blocks
+ * through the Buffer Data Port, then Transfer Complete (which follows the
+ * last block and the Auto CMD12 with its busy). After an error the card is
+ * still sending or waiting for blocks: CMD12 ends a multi-block transfer
+ * ([PLS] §4.3.3, §4.3.4). A write is done only once the card has
+ * programmed it.
+ */
+static int data_phase(const struct command *c, uint8_t *buf, bool write)
 {
 	int err = 0;
 
-	for (uint32_t i = 0; i < c->blocks && !err; i++)
-		err = read_buffer(buf + (size_t)i * c->block_size, c->block_size);
-	/* Transfer Complete follows the last block (and the Auto CMD12, with its busy). */
+	for (uint32_t i = 0; i < c->blocks && !err; i++) {
+		uint8_t *block = buf + (size_t)i * c->block_size;
+
+		err =
+		    write ? write_buffer(block, c->block_size) : read_buffer(block, c->block_size);
+	}
 	if (!err)
 		err = wait_for_interrupt(INT_TRANSFER_COMPLETE, BUSY_TIMEOUT_US);
 	if (err) {
@@ -490,8 +509,9 @@ static int read_data_phase(const struct command *c, uint8_t *buf)
 		recover_lines();
 		if (c->mode & TM_MULTI_BLOCK)
 			stop_transmission();
+		return err;
 	}
-	return err;
+	return write ? wait_programmed() : 0;
 }
 
 /* A read command and its data: the response's card status is checked before the data. */
@@ -508,29 +528,131 @@ static int read_command(const struct command *c, uint8_t *buf)
 		recover_lines();
 		return err;
 	}
-	return read_data_phase(c, buf);
+	return data_phase(c, buf, false);
+}
+
+/* The command of a planned transfer (sd_plan_transfer) with its Transfer Mode bits. */
+static struct command transfer_command(const struct sd_transfer *t, uint32_t count)
+{
+	static const uint32_t words[] = {READ_SINGLE_BLOCK, READ_MULTIPLE_BLOCK, WRITE_BLOCK,
+					 WRITE_MULTIPLE_BLOCK};
+	struct command c = {
+	    .word = words[(t->write ? 2 : 0) + (t->multi_block ? 1 : 0)],
+	    .arg = t->arg,
+	    .mode = t->write ? 0 : TM_READ,
+	    .blocks = count,
+	    .block_size = SD_BLOCK_SIZE,
+	};
+
+	if (t->multi_block)
+		c.mode |= TM_MULTI_BLOCK | TM_BLOCK_COUNT_ENABLE;
+	if (t->auto_cmd12)
+		c.mode |= TM_AUTO_CMD12;
+	return c;
 }
 
 /* Reads `count` blocks (at most MAX_BLOCKS_PER_COMMAND) with CMD17 or CMD18 + Auto CMD12. */
 static int read_blocks(uint64_t lba, uint32_t count, uint8_t *buf)
 {
-	/* SDSC cards take a byte address, SDHC/SDXC cards a block number ([PLS] §4.3.14). */
-	uint64_t address = card.high_capacity ? lba : lba * SD_BLOCK_SIZE;
-	struct command c = {
-	    .word = count == 1 ? READ_SINGLE_BLOCK : READ_MULTIPLE_BLOCK,
-	    .arg = (uint32_t)address,
-	    .mode = TM_READ,
-	    .blocks = count,
-	    .block_size = SD_BLOCK_SIZE,
-	};
+	struct sd_transfer t;
+	struct command c;
 
-	if (address > UINT32_MAX) {
-		record_failure(-SD_ERR_OUT_OF_RANGE, &c, NULL);
+	if (!sd_plan_transfer(lba, count, card.high_capacity, false, &t)) {
+		record_failure(-SD_ERR_OUT_OF_RANGE, NULL, NULL);
 		return -SD_ERR_OUT_OF_RANGE;
 	}
-	if (count > 1)
-		c.mode |= TM_MULTI_BLOCK | TM_BLOCK_COUNT_ENABLE | TM_AUTO_CMD12;
+	c = transfer_command(&t, count);
 	return read_command(&c, buf);
+}
+
+/* ---- Writes ([HCS] §3.7.2.1 "Using PIO", host to card) ---- */
+
+/* Takes a word for the Buffer Data Port byte by byte: buf may have any alignment. */
+static const uint8_t *load_word(const uint8_t *p, uint32_t *word)
+{
+	*word = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	return p + 4;
+}
+
+/*
+ * Waits for Buffer Write Ready and fills one block into the Buffer Data
+ * Port. The port is written without emmc_write's delay: the lost-write
+ * hazard of the clock domain crossing concerns the control registers at
+ * identification speed (Linux's sdhci-iproc delays only at 400 kHz and
+ * below), and 128 delayed writes a block would cost more than the transfer.
+ */
+static int write_buffer(const uint8_t *buf, uint32_t block_size)
+{
+	int err = wait_for_interrupt(INT_BUFFER_WRITE_READY, BLOCK_TIMEOUT_US);
+
+	if (err)
+		return err;
+	for (uint32_t i = 0; i < block_size / 4; i++) {
+		uint32_t word;
+
+		buf = load_word(buf, &word);
+		mmio_write32(EMMC_BASE + EMMC_DATA, word);
+	}
+	return 0;
+}
+
+/*
+ * CMD13 until the card has programmed what it received ([PLS] §4.3.4):
+ * Transfer Complete only says the last block (and the busy of the Auto
+ * CMD12) went over the bus; a card may still be in "prg".
+ */
+static int wait_programmed(void)
+{
+	struct command c = {.word = SEND_STATUS, .arg = (uint32_t)card.rca << 16};
+	uint64_t deadline = systimer_now_us() + PROGRAM_TIMEOUT_US;
+
+	for (;;) {
+		bool expired = systimer_now_us() > deadline;
+		uint32_t status;
+		int err = send_command(&c, &status);
+
+		if (err)
+			return err;
+		switch (sd_write_progress(status)) {
+		case SD_WRITE_DONE:
+			return 0;
+		case SD_WRITE_FAILED:
+			return check_status(&c, status);
+		case SD_WRITE_LOST:
+			record_failure(-SD_ERR_CARD_STATUS, &c, "not in the transfer state");
+			return -SD_ERR_CARD_STATUS;
+		case SD_WRITE_BUSY:
+			break;
+		}
+		if (expired) {
+			record_failure(-SD_ERR_PROGRAM_TIMEOUT, &c, NULL);
+			return -SD_ERR_PROGRAM_TIMEOUT;
+		}
+	}
+}
+
+/* Writes `count` blocks (at most MAX_BLOCKS_PER_COMMAND) with CMD24 or CMD25 + Auto CMD12. */
+static int write_blocks(uint64_t lba, uint32_t count, const uint8_t *buf)
+{
+	struct sd_transfer t;
+	struct command c;
+	uint32_t status;
+	int err;
+
+	if (!sd_plan_transfer(lba, count, card.high_capacity, true, &t)) {
+		record_failure(-SD_ERR_OUT_OF_RANGE, NULL, NULL);
+		return -SD_ERR_OUT_OF_RANGE;
+	}
+	c = transfer_command(&t, count);
+	err = send_command(&c, &status);
+	if (!err)
+		err = check_status(&c, status);
+	if (err) {
+		recover_lines();
+		return err;
+	}
+	/* data_phase only reads from buf when writing. */
+	return data_phase(&c, (uint8_t *)(uintptr_t)buf, true);
 }
 
 /* ---- Bringing up the host ---- */
@@ -570,8 +692,8 @@ static int reset_host(void)
 	set_write_delay(0);
 	emmc_write(EMMC_CONTROL2, 0);
 	emmc_write(EMMC_IRPT_EN, 0);
-	emmc_write(EMMC_IRPT_MASK,
-		   INT_ERRORS | INT_CMD_COMPLETE | INT_TRANSFER_COMPLETE | INT_BUFFER_READ_READY);
+	emmc_write(EMMC_IRPT_MASK, INT_ERRORS | INT_CMD_COMPLETE | INT_TRANSFER_COMPLETE |
+				       INT_BUFFER_READ_READY | INT_BUFFER_WRITE_READY);
 	emmc_write(EMMC_INTERRUPT, INT_ALL);
 	return 0;
 }
@@ -867,27 +989,38 @@ uint64_t sdhci_block_count(void)
 	return card.ready ? card.block_count : 0;
 }
 
-int sdhci_read(uint64_t lba, uint32_t count, void *buf)
+/* The same for reads and writes: the range checked, then commands of at most 65535 blocks. */
+static int transfer(uint64_t lba, uint32_t count, uint8_t *buf, bool write)
 {
-	uint8_t *dst = buf;
-
 	if (!card.ready)
 		return -SD_ERR_NOT_INITIALISED;
 	if (lba >= card.block_count || count > card.block_count - lba) {
 		record_failure(-SD_ERR_OUT_OF_RANGE, NULL, NULL);
 		return -SD_ERR_OUT_OF_RANGE;
 	}
+	activity = write ? "writing" : "reading";
 	while (count > 0) {
 		uint32_t n = count < MAX_BLOCKS_PER_COMMAND ? count : MAX_BLOCKS_PER_COMMAND;
-		int err = read_blocks(lba, n, dst);
+		int err = write ? write_blocks(lba, n, buf) : read_blocks(lba, n, buf);
 
 		if (err)
 			return err;
 		lba += n;
 		count -= n;
-		dst += (size_t)n * SD_BLOCK_SIZE;
+		buf += (size_t)n * SD_BLOCK_SIZE;
 	}
 	return 0;
+}
+
+int sdhci_read(uint64_t lba, uint32_t count, void *buf)
+{
+	return transfer(lba, count, buf, false);
+}
+
+int sdhci_write(uint64_t lba, uint32_t count, const void *buf)
+{
+	/* transfer() only reads from buf when writing. */
+	return transfer(lba, count, (uint8_t *)(uintptr_t)buf, true);
 }
 
 static const char *const error_words[SD_ERR_COUNT] = {
@@ -901,7 +1034,7 @@ static const char *const error_words[SD_ERR_COUNT] = {
     [SD_ERR_DATA_TIMEOUT] = "data timeout (the card sent no data)",
     [SD_ERR_DATA_CRC] = "data CRC error",
     [SD_ERR_DATA_END_BIT] = "data end bit error",
-    [SD_ERR_AUTO_CMD12] = "Auto CMD12 error (stopping a multi-block read failed)",
+    [SD_ERR_AUTO_CMD12] = "Auto CMD12 error (stopping a multi-block transfer failed)",
     [SD_ERR_HOST] = "host controller error",
     [SD_ERR_HOST_TIMEOUT] = "the host controller did not finish in time",
     [SD_ERR_RESET] = "the host controller did not come out of reset",
@@ -913,6 +1046,7 @@ static const char *const error_words[SD_ERR_COUNT] = {
     [SD_ERR_UNSUPPORTED] = "unsupported card (unknown CSD structure)",
     [SD_ERR_CARD_STATUS] = "the card reported an error in its status",
     [SD_ERR_OUT_OF_RANGE] = "request beyond the end of the card",
+    [SD_ERR_PROGRAM_TIMEOUT] = "the card did not finish programming a write within 1 s (CMD13)",
 };
 
 const char *sdhci_strerror(int err)
