@@ -348,7 +348,7 @@ def test_a_synced_file_survives_qemu_killed_and_started_again(linux_holder):
     con.expect_exact(PROMPT, timeout=30)
     con.expect_booted(timeout=LOAD_TIMEOUT)
     con.attach(LINUX_VM)
-    con.expect(r"aVisor Linux guest: kernel 6\.1[^,]*, 2 CPUs, root /dev/vda \(ext4, rw\)",
+    con.expect(r"aVisor Linux guest: kernel 6\.1[^,]*, 4 CPUs, root /dev/vda \(ext4, rw\)",
                timeout=BOOT_TIMEOUT)
     wait_for_shell_prompt(con, timeout=60)
     assert sh(con, "cat /root/kept-1 /root/kept-2 /root/kept-3") == "kept-1\nkept-2\nkept-3"
