@@ -102,27 +102,6 @@ void console_write_raw(const char *s, size_t len)
 	unlock();
 }
 
-bool console_try_putc_raw(char c)
-{
-	if (!taken_over && !spin_trylock(&console_lock))
-		return false;
-	send(c);
-	unlock();
-	return true;
-}
-
-void console_drain_raw(struct ringbuf *rb)
-{
-	char chunk[64];
-	uint32_t n;
-
-	lock();
-	while ((n = ringbuf_read(rb, chunk, sizeof(chunk))) > 0)
-		for (uint32_t i = 0; i < n; i++)
-			send(chunk[i]);
-	unlock();
-}
-
 void console_putc_raw(char c)
 {
 	lock();

@@ -18,11 +18,7 @@ void console_write(const char *s, size_t len);
 /* Writes bytes exactly as given (no newline translation): terminal echo, guest output. */
 void console_write_raw(const char *s, size_t len);
 void console_putc_raw(char c);
-/* The same, only if nobody holds the console (no waiting): false when it was busy. */
-bool console_try_putc_raw(char c);
-struct ringbuf;
-/* Moves everything in the ring to the terminal, holding the console throughout. */
-void console_drain_raw(struct ringbuf *rb);
+
 /*
  * Ends the terminal's current line unless it just ended: what the hypervisor
  * says (a banner, a report) starts a line of its own, after a guest's output

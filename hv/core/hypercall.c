@@ -28,9 +28,12 @@ static enum trap_next hc_yield(struct vcpu *v, struct trap_frame *f)
 	return answer(f, 0);
 }
 
+/* Under the VM's lock, as for its UART: its vCPUs' output keeps one order. */
 static enum trap_next hc_console_putc(struct vcpu *v, struct trap_frame *f)
 {
+	vm_lock(v->vm);
 	vconsole_guest_output(v->vm, (uint8_t)f->x[1]);
+	vm_unlock(v->vm);
 	return answer(f, 0);
 }
 
@@ -44,8 +47,10 @@ static enum trap_next hc_console_write(struct vcpu *v, struct trap_frame *f)
 	buf = vm_guest_ptr(v->vm, f->x[1], len);
 	if (!buf)
 		return answer(f, HC_ERR_INVALID);
+	vm_lock(v->vm);
 	for (uint64_t i = 0; i < len; i++)
 		vconsole_guest_output(v->vm, buf[i]);
+	vm_unlock(v->vm);
 	return answer(f, (int64_t)len);
 }
 

@@ -16,56 +16,49 @@
 #define ESCAPE_CHAR '@'
 
 /*
- * The VM whose output goes to the terminal. Only core 0 writes it, with
- * that VM's lock held (set_attached): the VM's AUX model, on whichever core,
- * reads it under the same lock to decide whether a byte waits in the log
- * for core 0 (attached) or may overwrite the oldest (detached).
+ * The VM whose output goes to the terminal. Only core 0 changes it, with
+ * that VM's lock held; the VM's UART model and console hypercalls, on
+ * whichever core, read it under the same lock (vconsole_guest_output).
  */
 static struct vm *attached;
 static bool escape_pending;
 /* A report from another core interrupted the shell's line: core 0 shows it again. */
 static bool prompt_wanted;
 
-static void set_attached(struct vm *vm)
-{
-	struct vm *old = attached;
-
-	if (old) {
-		vm_lock(old);
-		attached = NULL;
-		vm_unlock(old);
-	}
-	if (vm) {
-		vm_lock(vm);
-		attached = vm;
-		vm_unlock(vm);
-	}
-}
-
 struct vm *vconsole_attached(void)
 {
 	return attached;
 }
 
-/*
- * Writes what waits in the attached VM's log to the terminal, holding the
- * console meanwhile (so that the VM's next byte cannot overtake these).
- * Core 0 is the log's only consumer while the VM is attached (its producer
- * then never overwrites).
- */
-static void drain_attached_output(void)
+static void detach(void)
 {
-	if (attached)
-		console_drain_raw(&attached->log);
+	struct vm *old = attached;
+
+	if (!old)
+		return;
+	vm_lock(old);
+	attached = NULL;
+	vm_unlock(old);
 }
 
-/* Shows what the VM printed while detached, with a marker if the oldest part was dropped. */
-static void replay_log(struct vm *vm)
+/*
+ * Attaches the console to the VM and shows what it printed while detached,
+ * with a marker if the oldest part was dropped. The log is replayed with
+ * the VM's lock held: its vCPUs, on other cores, wait to print until the
+ * replay is over, so their new output comes after it, never inside it.
+ */
+static void attach_and_replay(struct vm *vm)
 {
+	uint8_t byte;
+
+	vm_lock(vm);
+	attached = vm;
 	if (vm->log.dropped)
 		hv_printf("[... %u bytes of earlier output dropped ...]\n", vm->log.dropped);
 	vm->log.dropped = 0;
-	drain_attached_output();
+	while (ringbuf_get(&vm->log, &byte))
+		console_putc_raw((char)byte);
+	vm_unlock(vm);
 }
 
 bool vconsole_attach(unsigned int id)
@@ -73,8 +66,7 @@ bool vconsole_attach(unsigned int id)
 	struct vm *vm;
 
 	if (id == 0) {
-		drain_attached_output();
-		set_attached(NULL);
+		detach();
 		escape_pending = false;
 		console_start_line();
 		hv_printf("[hypervisor shell]\n");
@@ -84,35 +76,28 @@ bool vconsole_attach(unsigned int id)
 	vm = vm_by_id(id);
 	if (!vm)
 		return false;
-	drain_attached_output();
-	set_attached(vm);
+	detach();
 	escape_pending = false;
 	console_start_line();
 	hv_printf("[attached to VM %u (%s), %s — @0 returns to the shell, @l lists VMs]\n", vm->id,
 		  vm->name, vm_state_name(vm));
-	replay_log(vm);
+	attach_and_replay(vm);
 	return true;
 }
 
 /*
- * A byte the VM wrote to its UART, on the core that emulated it, with
- * vm->lock held. Attached, it goes to the terminal at once if the console
- * is free and nothing of this VM waits before it; otherwise it waits in the
- * log for core 0 (kicked), so a guest's core never waits for the console
- * and the VM's bytes keep their order (vdev_console_can_write made sure
- * there is room, so nothing is lost). Detached, the log keeps the newest
- * output.
+ * A byte the VM wrote (its UART or a console hypercall), on the core that
+ * ran it, with vm->lock held — so one VM's bytes keep one order whichever
+ * of its vCPUs wrote them. Attached, it goes to the terminal at once: that
+ * core takes the console for one byte (the shell holds it for at most a
+ * line). Detached, the log keeps the newest output.
  */
 void vconsole_guest_output(struct vm *vm, uint8_t byte)
 {
-	if (vm == attached) {
-		if (0 && ringbuf_is_empty(&vm->log) && console_try_putc_raw((char)byte))
-			return;
-		if (ringbuf_put(&vm->log, byte))
-			sched_kick(0, WORK_CONSOLE);
-	} else {
+	if (vm == attached)
+		console_putc_raw((char)byte);
+	else
 		ringbuf_put_overwrite(&vm->log, byte);
-	}
 }
 
 /* Formatted first, written in one piece: reports from several cores do not interleave. */
@@ -197,7 +182,6 @@ void vconsole_poll(void)
 {
 	int c;
 
-	drain_attached_output();
 	if (__atomic_exchange_n(&prompt_wanted, false, __ATOMIC_ACQUIRE) && !attached)
 		shell_reprint_prompt();
 	while ((c = console_peekc()) >= 0) {
@@ -272,7 +256,8 @@ void vconsole_print_vm_list(void)
 
 bool vdev_console_can_write(struct vm *vm)
 {
-	return vm != attached || ringbuf_space(&vm->log) > 0;
+	(void)vm;
+	return true;
 }
 
 void vdev_console_write(struct vm *vm, uint8_t byte)
