@@ -114,7 +114,8 @@ def run_virtualized(build):
 
 def run_vm_switch(build):
     """Two bench VMs: VM 2 yields forever (key 'p'), VM 1 times its yields (key 'y')."""
-    with Card(build, "bench-a %s\nbench-b %s\n" % (BENCH_VM, BENCH_VM)) as card:
+    # Both on core 0: a switch needs two VMs on one core.
+    with Card(build, "bench-a %s cpus=0\nbench-b %s cpus=0\n" % (BENCH_VM, BENCH_VM)) as card:
         child = boot_hypervisor(build, card)
         try:
             child.expect_exact(PROMPT)
