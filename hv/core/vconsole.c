@@ -204,7 +204,7 @@ void vconsole_poll(void)
  */
 #define VM_LIST_FORMAT(conv)                                                                       \
 	"%c%2" conv " %-15s %-8s %8s %8" conv " %9" conv " %8" conv " %8" conv " %7" conv          \
-	" %7" conv " %7" conv " %7" conv " %s\n"
+	" %7" conv " %7" conv " %7" conv " %5s\n"
 
 /* A VM's CPU time: all its vCPUs'. */
 static uint64_t vm_cpu_time_us(const struct vm *vm)

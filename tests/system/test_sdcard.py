@@ -113,7 +113,7 @@ def test_vmld_takes_the_options_of_a_config_line(hv):
     vm, line = hv.vmld("tests/smp.bin 80000 80000 8M vcpus=2 slice=5 autostart=no")
     assert vm == 4 and "vmld: VM 4 (smp) created (autostart=no)" in line, line
     info = hv.run("vmi 4")
-    assert "time slice 5 ms" in info and "vCPU 1:" in info and "memory 8 MiB" in info, info
+    assert "time slice 5 ms" in info and "vCPU 1 on core" in info and "memory 8 MiB" in info, info
     assert "vmstart: VM 4 (smp) started" in hv.run("vmstart 4")
 
 

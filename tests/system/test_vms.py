@@ -229,7 +229,8 @@ def test_vmi_shows_one_vm_in_detail(hv):
     assert re.search(r"memory 32 MiB: IPA 0x0-0x1ffffff -> PA 0x[0-9a-f]{8}-0x[0-9a-f]{8}, VMID 2",
                      out), out
     assert re.search(r"exits \d+: \d+ interrupts, \d+ MMIO reads", out), out
-    assert re.search(r"vCPU 0: (runnable|waiting \(WFI\)), CPU time \d+ ms, PC 0x[0-9a-f]+", out)
+    assert re.search(r"vCPU 0 on core \d( \(dedicated\))?: (runnable|waiting \(WFI\)), CPU time \d+ ms, "
+                     r"PC 0x[0-9a-f]+", out)
     assert "no VM with id 7" in hv.run("vmi 7")
     assert "9 is out of range" in hv.run("vmi 9")
     assert "not a VM" in hv.run("vmi 0")
