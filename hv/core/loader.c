@@ -262,10 +262,15 @@ static void finish(struct load_job *job)
 	vm->files_loaded = true;
 	vm->state = VM_STOPPED;
 	strlcpy(vm->stop_reason, "not started", sizeof(vm->stop_reason));
-	if (autostart)
-		vm_start(vm);
+	/*
+	 * Reported first, started second: the guest may run on another core at
+	 * once, and its first fault report must not come before its start.
+	 */
+	report.starts = autostart;
 	if (done)
 		done(vm, &report, NULL);
+	if (autostart)
+		vm_start(vm);
 }
 
 /* Loading failed: the VM stops, with one report line saying which file and why. */

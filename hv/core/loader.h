@@ -24,11 +24,13 @@ struct load_report {
 	uint64_t initrd_bytes;
 	uint64_t micros;     /* time spent reading from the card */
 	uint64_t elapsed_us; /* from queueing the load to its end */
+	bool starts;	     /* the VM starts as soon as the report is made */
 };
 
 /*
- * Told when a job ends. err is NULL when the files are in (the VM has been
- * started if that was asked); otherwise it says what went wrong, and the
+ * Told when a job ends. err is NULL when the files are in; the VM is then
+ * started right after this returns if report->starts (so that the report
+ * comes before anything the guest makes the hypervisor say); otherwise it says what went wrong, and the
  * VM is already stopped: "cancelled" (loader_cancel; the VM may be about to
  * be destroyed), or the file and the error (a one-line report was printed).
  */
