@@ -83,7 +83,7 @@ script-test:
 # The system tests also check and boot the real Pi's card (build/rpi3/).
 system-test: all
 	@$(MAKE) --no-print-directory PLATFORM=rpi3 sdcard
-	$(PYTHON) -m pytest -v tests/system
+	$(PYTHON) -m pytest -v --durations=15 tests/system
 
 # Trap paths, interrupt latency, VM switch (two bench VMs) and boot time, in
 # executed instructions (QEMU -icount), native vs aVisor; the chart needs
