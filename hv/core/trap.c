@@ -232,7 +232,7 @@ static inline __attribute__((always_inline)) void emulate_mmio(struct vcpu *v, s
 	 * did not. A change may also interrupt its other vCPUs (an IPI through
 	 * a local mailbox): their cores are kicked.
 	 */
-	irq_changed = sched_devices_changed_locked(vm);
+	irq_changed = vm_irq_outputs_flagged(vm) && sched_devices_changed_locked(vm);
 	vm_unlock(vm);
 	if (irq_changed)
 		sched_update_virq(f->spsr);

@@ -171,6 +171,45 @@ def test_cpuinfo_lists_four_processors(linux):
     assert re.search(r"^CPU part\s*: 0xd03", out, re.M), out  # Cortex-A53, the VM's MIDR
 
 
+def loops_seconds(con, count):
+    """Guest seconds (busybox time) for `count` copies of /tmp/loop run at once."""
+    out = sh(con, "time sh /tmp/loops %d" % count, timeout=300)
+    m = re.search(r"real\s+(\d+)m\s*([\d.]+)s", out)
+    assert m, out
+    return int(m.group(1)) * 60 + float(m.group(2))
+
+
+def test_busy_loops_on_several_vcpus_run_in_parallel(linux):
+    """Two shell loops at once take clearly less than twice one loop: Linux's vCPUs run
+    on different cores at the same time. Guest time runs with the host's clock (no
+    -icount) and each core is a QEMU thread, so the host's cores must be free for it:
+    lrtos and U-Boot, which keep their cores busy, are stopped meanwhile (a host with
+    two cores then gives 0.53-0.54; with them running 0.77; Linux's four vCPUs all on
+    one core 1.0)."""
+    # Commands stay under 80 columns: the line editor wraps longer ones.
+    sh(linux, "printf 'i=0\\nwhile [ $i -lt 100000 ]; do i=$((i+1)); done\\n' >/tmp/loop")
+    sh(linux, "printf 'for k in $(seq $1); do sh /tmp/loop & done; wait\\n' >/tmp/loops")
+    linux.send("@0")
+    linux.expect_exact(PROMPT)
+    for vm in (LRTOS_VM, UBOOT_VM):
+        assert "stopped" in linux.run("vmstop %d" % vm)
+    try:
+        linux.attach(LINUX_VM)
+        linux.send("\r")
+        wait_for_shell_prompt(linux)
+        one = loops_seconds(linux, 1)
+        two = loops_seconds(linux, 2)
+    finally:
+        linux.send("@0")
+        linux.expect_exact(PROMPT)
+        for vm in (LRTOS_VM, UBOOT_VM):
+            linux.run("vmstart %d" % vm)
+        linux.attach(LINUX_VM)
+        linux.send("\r")
+        wait_for_shell_prompt(linux)
+    assert two < 0.75 * 2 * one, (one, two)
+
+
 def test_timer_interrupt_counts_on_both_cpus(linux):
     before = timer_counts(linux)
     sh(linux, "sleep 1")
@@ -252,8 +291,12 @@ def test_reboot_goes_through_init_and_boots_linux_again(linux):
     linux.send("reboot\r")
     linux.expect_exact("init: shutting down", timeout=60)
     linux.expect_exact("The system is going down NOW!", timeout=60)
-    # init's last line ("Requesting system reboot") may still sit in the tty's
-    # buffer when another vCPU resets the machine, as on a real Pi: not waited for.
+    # init's last lines are not waited for: they may never come out. init's
+    # SIGKILL kills the console shell, the session leader of ttyS1; Linux
+    # hangs a real tty up when its session leader exits (disassociate_ctty),
+    # and the hangup drops what the tty had not yet sent. With four vCPUs the
+    # shell dies in parallel with init's writing, so the cut falls anywhere
+    # after "Sent SIG" — on a real Pi too; one core used to hide it.
     linux.expect(r"VM 4 \(linux\): reset by the guest, restarting", timeout=60)
     linux.expect(r"aVisor Linux guest: kernel 6\.1[^,]*, 4 CPUs", timeout=BOOT_TIMEOUT)
     wait_for_shell_prompt(linux, timeout=60)
@@ -288,7 +331,8 @@ def test_poweroff_goes_through_init_and_stops_the_vm(linux):
     # poweroff (no -f) signals init, which shuts down; then PSCI SYSTEM_OFF.
     linux.send("poweroff\r")
     linux.expect_exact("init: shutting down", timeout=60)
-    linux.expect_exact("Requesting system poweroff", timeout=60)
+    linux.expect_exact("The system is going down NOW!", timeout=60)
+    # Not "Requesting system poweroff": see the reboot test for why it may be cut.
     linux.expect(r"VM 4 \(linux\) stopped: powered off by the guest", timeout=60)
     linux.send("@0")
     linux.expect_exact(PROMPT)
