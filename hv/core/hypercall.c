@@ -70,6 +70,18 @@ static const hypercall_fn hypercalls[HC_COUNT] = {
     [HC_VM_ID] = hc_vm_id,
 };
 
+/* Out of line, so that the hypercalls of this ABI need no stack frame in the dispatcher. */
+static __attribute__((noinline, cold)) enum trap_next other_call(struct vcpu *v,
+								 struct trap_frame *frame)
+{
+	/* PSCI's function ids (0x84000000 up) are far above this ABI's numbers. */
+	if (psci_is_call(frame->x[0])) {
+		psci_call(v, frame);
+		return TRAP_RESUME;
+	}
+	return answer(frame, HC_ERR_NOT_SUPPORTED);
+}
+
 enum trap_next hypercall_dispatch(struct vcpu *v, struct trap_frame *frame, uint16_t imm)
 {
 	uint64_t fn = frame->x[0];
@@ -79,10 +91,5 @@ enum trap_next hypercall_dispatch(struct vcpu *v, struct trap_frame *frame, uint
 		return answer(frame, HC_ERR_NOT_SUPPORTED);
 	if (fn < HC_COUNT)
 		return hypercalls[fn](v, frame);
-	/* PSCI's function ids (0x84000000 up) are far above this ABI's numbers. */
-	if (psci_is_call(fn)) {
-		psci_call(v, frame);
-		return TRAP_RESUME;
-	}
-	return answer(frame, HC_ERR_NOT_SUPPORTED);
+	return other_call(v, frame);
 }

@@ -159,17 +159,24 @@ static enum trap_next trap_smc(struct vcpu *v, struct trap_frame *f, uint64_t es
 	return TRAP_RESUME;
 }
 
+/* Every system register but the ID space: out of line, so the ID path needs no stack frame. */
+static __attribute__((noinline)) enum trap_next
+trap_sysreg_emulate(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+{
+	if (sysreg_emulate(v, f, esr_iss(esr)))
+		return TRAP_RESUME;
+	return trap_undefined(v, f, esr);
+}
+
 static enum trap_next trap_sysreg(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
 	uint32_t iss = esr_iss(esr);
 
 	if (!reg_in_frame(sysreg_transfer_register(iss)))
 		return TRAP_NEEDS_FULL_FRAME;
-	if (sysreg_read_id_space(f, iss) || sysreg_emulate(v, f, iss))
+	if (sysreg_read_id_space(f, iss))
 		return TRAP_RESUME;
-	/* ESR_EL2 still describes this trap: re-reading it keeps v and esr out of saved registers.
-	 */
-	return trap_undefined(sched_current(), f, read_sysreg(esr_el2));
+	return trap_sysreg_emulate(v, f, esr);
 }
 
 /*
@@ -232,7 +239,7 @@ static inline __attribute__((always_inline)) void emulate_mmio(struct vcpu *v, s
 	 * did not. A change may also interrupt its other vCPUs (an IPI through
 	 * a local mailbox): their cores are kicked.
 	 */
-	irq_changed = sched_devices_changed_locked(vm);
+	irq_changed = vm_irq_outputs_flagged(vm) && sched_devices_changed_locked(vm);
 	vm_unlock(vm);
 	if (irq_changed)
 		sched_update_virq(f->spsr);

@@ -181,6 +181,17 @@ static inline void vm_unlock(struct vm *vm)
 		sched_send_deferred_ipis();
 }
 
+/*
+ * With vm->lock held: whether a device model flagged that the interrupt
+ * controllers' outputs may have changed since they were last worked out.
+ * Most accesses flag nothing; checking inline spares them the call that
+ * would find that out (sched_devices_changed_locked).
+ */
+static inline bool vm_irq_outputs_flagged(const struct vm *vm)
+{
+	return vm->devs.irq_changed;
+}
+
 /* The core that polls the VM's device timers: the one vCPU 0 is placed on. */
 static inline unsigned int vm_device_core(const struct vm *vm)
 {
