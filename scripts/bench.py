@@ -150,13 +150,77 @@ def run_dedicated(build):
     return {k: v for k, v in rows.items() if k.startswith("irq_")}
 
 
+def run_disk_request(build):
+    """The bench VM with a disk: key 'd' times 4 KiB reads and writes (instructions)."""
+    rows, match = run_one_vm("bench %s disk=sd:2\n" % BENCH_VM, build, "d",
+                             r"bench: last status (\d+)", "aVisor, disk")
+    if match.group(1) != "0":
+        sys.exit("bench: the disk requests failed (status %s)" % match.group(1))
+    return rows
+
+
+LINUX_SHELL = "/ # "
+# busybox's dd prints only record counts: the shell's `time` times it (guest
+# time, which without -icount runs with the host's clock).
+TIME_LINE = re.compile(r"real\s+(\d+)m\s*([\d.]+)s")
+LOAD_LINE = re.compile(r"loaded at 0x[0-9a-f]+ in (\d+) ms \(([\d.]+) (KiB|MiB)/s\)")
+DD_MIB = 16
+
+
+def linux_line():
+    with open(os.path.join(os.path.dirname(__file__), "..", "config", "avisor.cfg")) as f:
+        for line in f:
+            if line.split()[:1] == ["linux"]:
+                return line
+    sys.exit("bench: config/avisor.cfg has no linux line")
+
+
+def linux_dd(child, command):
+    """Runs a dd of DD_MIB MiB in Linux's shell; MB/s (10^6 bytes a second of wall clock)."""
+    child.send("time " + command + "\r")
+    child.expect(TIME_LINE, timeout=600)
+    seconds = int(child.match.group(1)) * 60 + float(child.match.group(2))
+    child.expect_exact(LINUX_SHELL)
+    size = DD_MIB << 20
+    RAW.append("linux: %s: %d bytes in %.2f s" % (command, size, seconds))
+    return size / seconds / 1e6
+
+
+def disk_throughput(build):
+    """(dd write MB/s, dd read MB/s, the hypervisor's file read MB/s), without -icount."""
+    with Card(build, linux_line()) as card:
+        child = boot_hypervisor(build, card, icount=False)
+        try:
+            child.expect_exact(PROMPT, timeout=120)
+            child.expect(BOOT_LINE, timeout=300)
+            child.send("vmc 1\r")
+            child.expect("aVisor Linux guest", timeout=600)
+            child.expect_exact(LINUX_SHELL, timeout=120)
+            write = linux_dd(child, "dd if=/dev/zero of=/root/dd.bench bs=1M count=%d "
+                                    "oflag=direct conv=fsync" % DD_MIB)
+            read = linux_dd(child, "dd if=/root/dd.bench of=/dev/null bs=1M count=%d iflag=direct"
+                            % DD_MIB)
+            child.send("rm /root/dd.bench; sync\r")
+            child.expect_exact(LINUX_SHELL)
+            # The hypervisor reading a file of the card (Linux's kernel) by itself.
+            child.send("@0")
+            child.expect_exact(PROMPT)
+            child.send("vmld linux/Image 0x200000 0x200000 64M autostart=no\r")
+            child.expect(LOAD_LINE, timeout=300)
+            rate = float(child.match.group(2)) * (1 << (20 if child.match.group(3) == "MiB"
+                                                           else 10)) / 1e6
+            RAW.append("hypervisor: %s" % child.match.group(0))
+            return write, read, rate
+        finally:
+            child.terminate(force=True)
+
+
 RUN_INIT = re.compile(r"\[\s*(\d+\.\d+)\] Run /init")
 
 
 def linux_boot_virtualized(build):
     """Linux alone with its config line (4 vCPUs on cores 0-3): guest seconds to Run /init."""
-    line = [l for l in open("config/avisor.cfg") if l.startswith("linux")][0]
-    with Card(build, line) as card:
+    with Card(build, linux_line()) as card:
         child = boot_hypervisor(build, card)
         try:
             child.expect_exact(PROMPT)
