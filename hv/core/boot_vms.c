@@ -58,10 +58,10 @@ static void boot_load_done(struct vm *vm, const struct load_report *report, cons
 	if (!err)
 		vconsole_report(
 		    "boot: VM %u (%s) %s: %s, %s at 0x%lx, %s RAM at 0x%08lx, %s/s, in %lu ms",
-		    vm->id, vm->name,
-		    report->starts ? "started" : "created (autostart=no)", vm->image,
-		    SIZE_TEXT(report->image_bytes), vm->load_addr, SIZE_TEXT(vm->ram_size),
-		    vm->ram_pa, SIZE_TEXT(loader_bytes_per_s(report)), report->elapsed_us / 1000);
+		    vm->id, vm->name, report->starts ? "started" : "created (autostart=no)",
+		    vm->image, SIZE_TEXT(report->image_bytes), vm->load_addr,
+		    SIZE_TEXT(vm->ram_size), vm->ram_pa, SIZE_TEXT(loader_bytes_per_s(report)),
+		    report->elapsed_us / 1000);
 	if (--boot_loads_left == 0)
 		report_all_started();
 }

@@ -491,10 +491,10 @@ static void vmld_done(struct vm *vm, const struct load_report *report, const cha
 		return;
 	vconsole_report("vmld: VM %u (%s) %s: %s, %s loaded at 0x%lx in %lu ms (%s/s), entry "
 			"0x%lx, %s RAM",
-			vm->id, vm->name,
-			report->starts ? "started" : "created (autostart=no)", vm->image,
-			SIZE_TEXT(report->image_bytes), vm->load_addr, report->elapsed_us / 1000,
-			SIZE_TEXT(loader_bytes_per_s(report)), vm->entry, SIZE_TEXT(vm->ram_size));
+			vm->id, vm->name, report->starts ? "started" : "created (autostart=no)",
+			vm->image, SIZE_TEXT(report->image_bytes), vm->load_addr,
+			report->elapsed_us / 1000, SIZE_TEXT(loader_bytes_per_s(report)), vm->entry,
+			SIZE_TEXT(vm->ram_size));
 }
 
 static int cmd_vmld(int argc, char **argv)
