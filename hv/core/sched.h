@@ -129,7 +129,9 @@ void sched_update_virq(uint64_t spsr);
  * and the guest may have lowered it since without a trap (a CNTV_CVAL_EL0
  * write): HCR_EL2.VI is made to match the line again, on every entry, as
  * KVM re-evaluates the timer's output on every entry. Otherwise nothing
- * can have moved the line unseen: one load.
+ * can have moved the line unseen: one load. guest_sync_fast (vectors.S)
+ * makes this check in assembly after every trap handled on the partial
+ * frame; this is its C form.
  */
 static inline void sched_update_virq_on_entry(uint64_t spsr)
 {

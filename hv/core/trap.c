@@ -329,22 +329,19 @@ static trap_handler handler_of(unsigned int ec)
  * x20-x29 are still in the hardware registers. Handlers touch no general
  * register but the one the syndrome names (MMIO, MSR/MRS; they check it
  * with reg_in_frame) and x0-x2 (hypercalls, SMC). The trap is counted by
- * class here: the only counter every trap pays.
+ * class here: the only counter every trap pays. The handler is a tail
+ * call: what follows a handled trap — resume unless the scheduler has work
+ * (sched_can_resume_guest), with HCR_EL2.VI worked out again while the
+ * virtual timer interrupt is masked (sched_update_virq_on_entry) — is done
+ * by the vectors, in assembly, so that this needs no stack frame.
  */
 enum trap_next trap_guest_sync(struct trap_frame *frame, uint64_t esr)
 {
 	struct vcpu *v = sched_current();
 	unsigned int ec = esr_ec(esr);
-	enum trap_next next;
 
 	v->stats.traps[ec]++;
-	next = handler_of(ec)(v, frame, esr);
-	if (next != TRAP_RESUME)
-		return next;
-	if (!sched_can_resume_guest())
-		return TRAP_RESCHEDULE;
-	sched_update_virq_on_entry(frame->spsr);
-	return TRAP_RESUME;
+	return handler_of(ec)(v, frame, esr);
 }
 
 void trap_guest_sync_full(struct trap_frame *frame, uint64_t esr, enum trap_next next)

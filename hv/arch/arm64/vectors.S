@@ -147,6 +147,13 @@ exception_return:
  * (enum trap_next: 0 resume, 1 reschedule, 2 handle with the full frame).
  * They are still the guest's then: the C function that returned preserved
  * them. x19 (saved) carries ESR_EL2 across the call.
+ *
+ * After a handled trap, two checks of this core's struct pcpu (TPIDR_EL2)
+ * decide how to go back; their C versions, which say why, are in
+ * core/sched.h: sched_can_resume_guest() — no work requested, else the
+ * slow path — and sched_update_virq_on_entry() — while the virtual timer
+ * interrupt is masked at EL2, HCR_EL2.VI is worked out again. Made here,
+ * they let the C dispatcher be a tail call with no stack frame.
  */
 guest_sync_fast:
 	save_partial_frame
@@ -155,13 +162,22 @@ guest_sync_fast:
 	mov	x1, x19
 	bl	trap_guest_sync
 	cbnz	w0, 1f
+	mrs	x1, tpidr_el2
+	ldr	w2, [x1, #PCPU_PENDING_WORK]
+	cbnz	w2, 2f
+	ldrb	w2, [x1, #PCPU_VTIMER_IRQ_MASKED]
+	cbnz	w2, 3f
 	restore_partial_frame_and_eret
+2:	mov	w0, #TRAP_NEXT_RESCHEDULE
 1:	complete_partial_frame
 	mov	w2, w0
 	mov	x0, sp
 	mov	x1, x19
 	bl	trap_guest_sync_full
 	b	exception_return
+3:	ldr	x0, [sp, #FRAME_SPSR]
+	bl	sched_update_virq
+	restore_partial_frame_and_eret
 
 /*
  * A physical IRQ while a guest ran: its handlers never touch the guest's
