@@ -215,31 +215,20 @@ static __attribute__((noinline, cold)) void mmio_malformed(struct vm *vm, unsign
 		write ? "write" : "read", ipa);
 }
 
-static inline __attribute__((always_inline)) void emulate_mmio(struct vcpu *v, struct trap_frame *f,
-							       const struct data_abort *da)
+/*
+ * After a model ran under the VM's lock: most accesses leave the VM's
+ * interrupts alone, and the models say when one did not. A change may also
+ * interrupt its other vCPUs (an IPI through a local mailbox): their cores
+ * are kicked.
+ */
+static inline __attribute__((always_inline)) void finish_locked_access(struct vcpu *v,
+								       struct trap_frame *f,
+								       const struct data_abort *da,
+								       enum mmio_result result)
 {
 	struct vm *vm = v->vm;
-	enum mmio_result result;
-	uint64_t value;
-	bool irq_changed;
+	bool irq_changed = vm_irq_outputs_flagged(vm) && sched_devices_changed_locked(vm);
 
-	/* The VM's devices may be used by its other vCPUs on other cores at the same time. */
-	vm_lock(vm);
-	if (da->write) {
-		v->stats.mmio_writes++;
-		result = mmio_write(&vm->mmio, da->ipa, da->size, data_abort_store_value(da, f->x));
-	} else {
-		v->stats.mmio_reads++;
-		result = mmio_read(&vm->mmio, da->ipa, da->size, &value);
-		if (da->reg != 31)
-			f->x[da->reg] = data_abort_load_value(da, value);
-	}
-	/*
-	 * Most accesses leave the VM's interrupts alone; the models say when one
-	 * did not. A change may also interrupt its other vCPUs (an IPI through
-	 * a local mailbox): their cores are kicked.
-	 */
-	irq_changed = vm_irq_outputs_flagged(vm) && sched_devices_changed_locked(vm);
 	vm_unlock(vm);
 	if (irq_changed)
 		sched_update_virq(f->spsr);
@@ -248,6 +237,46 @@ static inline __attribute__((always_inline)) void emulate_mmio(struct vcpu *v, s
 		return;
 	}
 	f->elr += 4;
+}
+
+/*
+ * The VM's devices may be used by its other vCPUs on other cores at the
+ * same time: a model runs under the VM's lock — except a register its
+ * region answers without it (a clock, a constant: read_unlocked in mmio.h),
+ * which cannot change an interrupt either.
+ */
+static inline __attribute__((always_inline)) void
+emulate_mmio_read(struct vcpu *v, struct trap_frame *f, const struct data_abort *da)
+{
+	struct vm *vm = v->vm;
+	const struct mmio_region *region = mmio_find(&vm->mmio, da->ipa);
+	enum mmio_result result;
+	uint64_t value;
+
+	v->stats.mmio_reads++;
+	if (mmio_read_unlocked(region, da->ipa, da->size, &value)) {
+		if (da->reg != 31)
+			f->x[da->reg] = data_abort_load_value(da, value);
+		f->elr += 4;
+		return;
+	}
+	vm_lock(vm);
+	result = mmio_read_region(&vm->mmio, region, da->ipa, da->size, &value);
+	if (da->reg != 31)
+		f->x[da->reg] = data_abort_load_value(da, value);
+	finish_locked_access(v, f, da, result);
+}
+
+static inline __attribute__((always_inline)) void
+emulate_mmio_write(struct vcpu *v, struct trap_frame *f, const struct data_abort *da)
+{
+	struct vm *vm = v->vm;
+	enum mmio_result result;
+
+	v->stats.mmio_writes++;
+	vm_lock(vm);
+	result = mmio_write(&vm->mmio, da->ipa, da->size, data_abort_store_value(da, f->x));
+	finish_locked_access(v, f, da, result);
 }
 
 /*
@@ -286,7 +315,10 @@ static enum trap_next trap_data_abort(struct vcpu *v, struct trap_frame *f, uint
 		return data_abort_not_mmio(v, f, esr);
 	if (!reg_in_frame(da.reg))
 		return TRAP_NEEDS_FULL_FRAME;
-	emulate_mmio(v, f, &da);
+	if (da.write)
+		emulate_mmio_write(v, f, &da);
+	else
+		emulate_mmio_read(v, f, &da);
 	return TRAP_RESUME;
 }
 

@@ -145,8 +145,12 @@ static void init_disk_device(struct vm *vm)
 	    .flush = storage_disk_flush,
 	    .ctx = &vm->disk,
 	};
-	const struct mmio_region region = {"virtio-blk", VBLK_BASE,  VBLK_SIZE,
-					   vblk_read,	 vblk_write, &vm->blk};
+	const struct mmio_region region = {.name = "virtio-blk",
+					   .base = VBLK_BASE,
+					   .size = VBLK_SIZE,
+					   .read = vblk_read,
+					   .write = vblk_write,
+					   .opaque = &vm->blk};
 
 	fmt_snprintf(backend.id, sizeof(backend.id), "avisor-sd%u", vm->disk.partition);
 	vblk_init(&vm->blk, vm, &backend);

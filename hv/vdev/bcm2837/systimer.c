@@ -34,6 +34,22 @@ void vsystimer_init(struct vsystimer *t, struct vm *vm)
 		t->deadline[n] = VSYSTIMER_NEVER;
 }
 
+/*
+ * seen_low is written by CLO reads without the VM's lock (vsystimer_read_clock),
+ * from whichever core the reading vCPU runs on: every access to it is a
+ * single-copy-atomic 32-bit load or store. Two reads racing leave either
+ * value, both of which the guest has seen.
+ */
+static uint32_t seen_low(const struct vsystimer *t)
+{
+	return __atomic_load_n(&t->seen_low, __ATOMIC_RELAXED);
+}
+
+static void set_seen_low(struct vsystimer *t, uint32_t value)
+{
+	__atomic_store_n(&t->seen_low, value, __ATOMIC_RELAXED);
+}
+
 /* Channel n's match flag and its interrupt line (GPU IRQ n) go up together. */
 static void signal_match(struct vsystimer *t, unsigned int n)
 {
@@ -47,8 +63,8 @@ uint64_t vsystimer_poll(struct vsystimer *t, uint64_t now_us)
 {
 	uint64_t earliest = VSYSTIMER_NEVER;
 
-	if ((uint32_t)now_us - t->seen_low > SEEN_MAX_AGE_US)
-		t->seen_low = (uint32_t)now_us - SEEN_MAX_AGE_US;
+	if ((uint32_t)now_us - seen_low(t) > SEEN_MAX_AGE_US)
+		set_seen_low(t, (uint32_t)now_us - SEEN_MAX_AGE_US);
 
 	for (unsigned int n = 0; n < VSYSTIMER_CHANNELS; n++) {
 		if (t->deadline[n] <= now_us)
@@ -65,9 +81,10 @@ uint64_t vsystimer_poll(struct vsystimer *t, uint64_t now_us)
  */
 static bool passed_unseen(const struct vsystimer *t, uint32_t value, uint64_t now)
 {
-	uint32_t since_seen = (uint32_t)now - t->seen_low;
+	uint32_t seen = seen_low(t);
+	uint32_t since_seen = (uint32_t)now - seen;
 
-	return value != t->seen_low && value - t->seen_low <= since_seen;
+	return value != seen && value - seen <= since_seen;
 }
 
 /*
@@ -124,23 +141,29 @@ static uint64_t catch_up(struct vsystimer *t)
  * matches first; the counter registers just read the clock (the common
  * case: a guest polling CLO pays no match scan).
  */
+/* CLO and CHI: the clock, which needs no state the VM's lock guards. */
+static enum mmio_result read_clock(struct vsystimer *t, uint64_t offset, uint32_t *value)
+{
+	if (offset == REG_CLO) {
+		*value = vdev_now_us_low(t->vm);
+		set_seen_low(t, *value);
+	} else {
+		*value = (uint32_t)(vdev_now_us(t->vm) >> 32);
+	}
+	return MMIO_HANDLED;
+}
+
 static enum mmio_result read_register(void *opaque, uint64_t offset, uint32_t *value)
 {
 	struct vsystimer *t = opaque;
 
-	/* CLO first: delay loops poll it, and a switch would test the compares before it. */
-	if (offset == REG_CLO) {
-		*value = vdev_now_us_low(t->vm);
-		t->seen_low = *value;
-		return MMIO_HANDLED;
-	}
 	switch (offset) {
+	case REG_CLO:
+	case REG_CHI:
+		return read_clock(t, offset, value);
 	case REG_CS:
 		(void)catch_up(t);
 		*value = t->cs;
-		break;
-	case REG_CHI:
-		*value = (uint32_t)(vdev_now_us(t->vm) >> 32);
 		break;
 	case REG_C0:
 	case REG_C1:
@@ -187,6 +210,24 @@ static const struct vdev_registers registers = {
 enum mmio_result vsystimer_read(void *opaque, uint64_t offset, unsigned int size, uint64_t *value)
 {
 	return vdev_read(&registers, opaque, offset, size, value);
+}
+
+/*
+ * Delay loops poll CLO (lrtos, U-Boot, the bench guest): it is answered
+ * without the VM's lock (mmio.h, read_unlocked), as is CHI; every other
+ * register, and any access that is not an aligned word, takes the locked
+ * way through vsystimer_read.
+ */
+enum mmio_result vsystimer_read_clock(void *opaque, uint64_t offset, unsigned int size,
+				      uint64_t *value)
+{
+	uint32_t word;
+
+	if (size != 4 || (offset != REG_CLO && offset != REG_CHI))
+		return MMIO_UNHANDLED;
+	(void)read_clock(opaque, offset, &word);
+	*value = word;
+	return MMIO_HANDLED;
 }
 
 enum mmio_result vsystimer_write(void *opaque, uint64_t offset, unsigned int size, uint64_t value)

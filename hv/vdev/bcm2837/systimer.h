@@ -55,6 +55,9 @@ struct vsystimer {
 void vsystimer_init(struct vsystimer *t, struct vm *vm);
 
 enum mmio_result vsystimer_read(void *opaque, uint64_t offset, unsigned int size, uint64_t *value);
+/* CLO and CHI without the VM's lock (the region's read_unlocked); MMIO_UNHANDLED otherwise. */
+enum mmio_result vsystimer_read_clock(void *opaque, uint64_t offset, unsigned int size,
+				      uint64_t *value);
 enum mmio_result vsystimer_write(void *opaque, uint64_t offset, unsigned int size, uint64_t value);
 
 /*
