@@ -134,16 +134,15 @@ void board_handle_irq(void)
  * one instruction, where the system timer is three device reads (and,
  * under QEMU, three trips through its big lock, which four cores contend
  * for). clock_calibrate() notes both at one instant; then
- * us = base_us + (count - base_count) * 10^6 / CNTFRQ, computed as a
- * multiplication by a 2^-40 fixed-point factor (no division on the path).
+ * us = base_us + (count - base_count) * 10^6 / CNTFRQ, computed in two parts
+ * (whole seconds of ticks, then the rest) so that it is exact and nothing
+ * overflows 64 bits: board_alarm_set() uses its exact inverse.
  */
-#define CLOCK_SHIFT 40
-
-static uint64_t clock_base_us, clock_base_count, clock_mult;
+static uint64_t clock_base_us, clock_base_count, clock_freq;
 
 static void clock_calibrate(void)
 {
-	uint64_t before = systimer_now_us(), now, freq = read_sysreg(cntfrq_el0);
+	uint64_t before = systimer_now_us(), now;
 
 	/* On the edge of a microsecond, so that the two agree to within a tick. */
 	do {
@@ -151,16 +150,17 @@ static void clock_calibrate(void)
 	} while (now == before);
 	clock_base_count = read_sysreg(cntpct_el0);
 	clock_base_us = now;
-	clock_mult = freq ? (uint64_t)(((unsigned __int128)1000000 << CLOCK_SHIFT) / freq) : 0;
+	clock_freq = read_sysreg(cntfrq_el0);
 }
 
 uint64_t board_uptime_us(void)
 {
 	uint64_t ticks = read_sysreg(cntpct_el0) - clock_base_count;
 
-	if (!clock_mult)
+	if (!clock_freq)
 		return systimer_now_us();
-	return clock_base_us + (uint64_t)(((unsigned __int128)ticks * clock_mult) >> CLOCK_SHIFT);
+	return clock_base_us + ticks / clock_freq * 1000000 +
+	       ticks % clock_freq * 1000000 / clock_freq;
 }
 
 uint32_t board_uptime_us_low(void)
@@ -176,8 +176,7 @@ uint32_t board_uptime_us_low(void)
  * ticks (CNTFRQ_EL0 per second). Both come from the same crystal, so the
  * conversion is exact to a tick; rounding up means the alarm is never early.
  */
-#define CNTHP_ENABLE	   (1UL << 0)
-#define ALARM_MAX_AHEAD_US (3600UL * 1000000) /* further deadlines are reached in steps */
+#define CNTHP_ENABLE (1UL << 0)
 
 static void (*alarm_handler)(void);
 
@@ -196,20 +195,39 @@ void board_alarm_init(void (*handler)(void))
 	intc_register_local_irq(LOCAL_IRQ_CNTHP, alarm_irq, NULL);
 }
 
+/*
+ * The first counter value at which board_uptime_us() reads `us`: the exact
+ * inverse of its formula, rounded up to a whole tick. Deadlines further
+ * than CLOCK_FAR_US from the calibration (a thousand years) are taken as
+ * that far, so that nothing overflows 64 bits.
+ */
+#define CLOCK_FAR_US (1000ULL * 365 * 24 * 3600 * 1000000)
+
+static uint64_t count_at_us(uint64_t us)
+{
+	uint64_t since = us > clock_base_us ? us - clock_base_us : 0;
+
+	if (since > CLOCK_FAR_US)
+		since = CLOCK_FAR_US;
+	return clock_base_count + since / 1000000 * clock_freq +
+	       (since % 1000000 * clock_freq + 999999) / 1000000;
+}
+
+/*
+ * The alarm goes off at the first counter tick at which the board's clock
+ * reads deadline_us — at once if that has passed (CNTHP fires while
+ * CNTHP_CVAL_EL2 <= CNTPCT_EL0): neither early (the scheduler would find
+ * nothing due and set it again) nor late by the fraction of a microsecond
+ * that "now" read in whole microseconds would lose. No clock is read.
+ */
 void board_alarm_set(uint64_t deadline_us)
 {
-	uint64_t now = systimer_now_us(), ahead, freq, ticks;
-
 	if (deadline_us == BOARD_NO_ALARM) {
 		write_sysreg(cnthp_ctl_el2, 0);
 		return;
 	}
-	ahead = deadline_us > now ? deadline_us - now : 0;
-	if (ahead > ALARM_MAX_AHEAD_US)
-		ahead = ALARM_MAX_AHEAD_US;
-	freq = read_sysreg(cntfrq_el0);
-	ticks = (ahead * freq + 999999) / 1000000;
-	write_sysreg(cnthp_cval_el2, read_sysreg(cntpct_el0) + ticks);
+	/* Without a counter frequency (boot.S always sets one) the alarm goes off at once. */
+	write_sysreg(cnthp_cval_el2, clock_freq ? count_at_us(deadline_us) : 0);
 	write_sysreg(cnthp_ctl_el2, CNTHP_ENABLE);
 	isb();
 }
