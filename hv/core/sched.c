@@ -896,7 +896,8 @@ static void reschedule(struct trap_frame *frame)
 			idle();
 	}
 	program_alarm(now, deadline, runnable);
-	c->running->ran_since_us = board_uptime_us();
+	/* Loading its registers, a moment ago, was already for the vCPU: its time runs from now. */
+	c->running->ran_since_us = now;
 }
 
 /*
