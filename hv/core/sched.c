@@ -568,26 +568,31 @@ static bool nap_over(const struct vcpu *v, uint64_t now_us)
  * WFI ends when the vCPU has an interrupt to take, even one PSTATE.I masks.
  * Returns one vCPU that just woke (NULL if none): it runs next, so that an
  * interrupt reaches a waiting guest without waiting for a busy guest's slice
- * to end. A guest cannot abuse this: only an interrupt wakes it.
+ * to end. A guest cannot abuse this: only an interrupt wakes it. The same
+ * pass notes which slots are runnable afterwards (`runnable`, and how many
+ * in `count`), for the round robin.
  */
-static struct vcpu *wake_waiting_vcpus(uint64_t now_us)
+static struct vcpu *wake_waiting_vcpus(uint64_t now_us, bool runnable[SLOTS], unsigned int *count)
 {
 	struct vcpu *woken = NULL;
 
+	for (unsigned int slot = 0; slot < SLOTS; slot++)
+		runnable[slot] = false;
+	*count = 0;
 	for_each_running_vcpu(i, vm, v)
 	{
-		if (v->state != VCPU_WAITING)
-			continue;
-		if (vcpu_irq_pending(v, v == this_pcpu()->running)) {
+		if (v->state == VCPU_WAITING && vcpu_irq_pending(v, v == this_pcpu()->running)) {
 			v->state = VCPU_RUNNABLE;
 			v->nap_until_us = 0;
 			if (!woken)
 				woken = v;
-		} else if (nap_over(v, now_us)) {
+		} else if (v->state == VCPU_WAITING && nap_over(v, now_us)) {
 			/* Back to its turn, not out of turn: polling is no reason to go first. */
 			v->state = VCPU_RUNNABLE;
 			v->nap_until_us = 0;
 		}
+		runnable[vcpu_slot(v)] = v->state == VCPU_RUNNABLE;
+		*count += v->state == VCPU_RUNNABLE;
 	}
 	return woken;
 }
@@ -613,20 +618,6 @@ static uint64_t waiting_vtimer_deadline(uint64_t now_us)
 			earliest = deadline;
 	}
 	return earliest;
-}
-
-static unsigned int runnable_slots(bool runnable[SLOTS])
-{
-	unsigned int count = 0;
-
-	for (unsigned int slot = 0; slot < SLOTS; slot++)
-		runnable[slot] = false;
-	for_each_running_vcpu(i, vm, v)
-	{
-		runnable[vcpu_slot(v)] = v->state == VCPU_RUNNABLE;
-		count += v->state == VCPU_RUNNABLE;
-	}
-	return count;
 }
 
 /*
@@ -670,12 +661,10 @@ static bool loader_takes_turn(int slot, uint64_t now_us)
  * core until its slice ends, then the next runnable one in turn (or the
  * loader, NULL, in its turn).
  */
-static struct vcpu *choose_next(uint64_t now_us, struct vcpu *woken, unsigned int *runnable_count)
+static struct vcpu *choose_next(uint64_t now_us, struct vcpu *woken, const bool runnable[SLOTS])
 {
-	bool runnable[SLOTS];
 	int slot;
 
-	*runnable_count = runnable_slots(runnable);
 	if (woken)
 		return woken;
 	if (loader_turn_goes_on(now_us))
@@ -860,6 +849,7 @@ static void reschedule(struct trap_frame *frame)
 	struct pcpu *c = this_pcpu();
 	struct vcpu *next, *woken;
 	uint64_t now, deadline;
+	bool runnable_slot[SLOTS];
 	unsigned int runnable;
 
 	c->live_frame = frame;
@@ -875,10 +865,10 @@ static void reschedule(struct trap_frame *frame)
 			carry_out_power_on(c->running, frame);
 		now = board_uptime_us();
 		deadline = poll_device_timers(work, now);
-		woken = wake_waiting_vcpus(now);
+		woken = wake_waiting_vcpus(now, runnable_slot, &runnable);
 		expire_vtimer_taken();
 		recheck_vtimer();
-		next = choose_next(now, woken, &runnable);
+		next = choose_next(now, woken, runnable_slot);
 		if (next == c->running && next) {
 			if (now >= c->slice_end_us)
 				c->slice_end_us = now + next->vm->slice_us;
