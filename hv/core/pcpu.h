@@ -37,12 +37,12 @@ struct pcpu {
 	 */
 	uint32_t passes;
 	/*
-	 * VM locks this core holds, and the cores it must still interrupt: a
-	 * kick made under a VM lock sends its IPI when the last lock is let go
-	 * (vm_unlock), so no lock is held across a device write (under QEMU,
-	 * one that waits for its big lock).
+	 * Whether this core holds a VM's lock (never two at once), and the
+	 * cores it must still interrupt: a kick made under a VM lock sends its
+	 * IPI when the lock is let go (vm_unlock), so no lock is held across a
+	 * device write (under QEMU, one that waits for its big lock).
 	 */
-	unsigned int vm_locks_held;
+	bool holds_vm_lock;
 	uint32_t deferred_ipis;
 	uint64_t kicks_received;
 	uint64_t idle_us; /* time spent asleep in WFI */

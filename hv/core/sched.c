@@ -106,7 +106,7 @@ void sched_kick(unsigned int core, enum sched_work work)
 	old = atomic_fetch_or_release32(&target->pending_work, (uint32_t)work);
 	if ((old & (uint32_t)work) == (uint32_t)work)
 		return;
-	if (this_pcpu()->vm_locks_held)
+	if (this_pcpu()->holds_vm_lock)
 		this_pcpu()->deferred_ipis |= 1U << core;
 	else
 		board_ipi_send(core);

@@ -41,6 +41,14 @@ enum vm_request {
 };
 
 struct vm {
+	/*
+	 * Its device models and the decisions that read them (docs/architecture.md,
+	 * "Locks and their order"): taken by whichever core emulates an access,
+	 * polls its timers or changes its state. First in the structure, with
+	 * the device models right after the small fields: an MMIO trap reaches
+	 * both with short offsets.
+	 */
+	struct spinlock lock;
 	unsigned int id;
 	char name[VM_NAME_MAX];
 	enum vm_state state;
@@ -60,8 +68,8 @@ struct vm {
 	uint64_t entry, load_addr;
 	uint64_t vttbr; /* VTTBR_EL2: stage-2 tables and VMID */
 	struct stage2_tables *s2;
-	struct mmio_bus mmio;
 	struct bcm2837_vdevs devs;
+	struct mmio_bus mmio;
 	struct storage_disk disk; /* disk=sd:N; partition 0 = none */
 	struct vblk blk;	  /* its virtio-blk device, when it has a disk */
 	uint64_t
@@ -72,12 +80,6 @@ struct vm {
 	struct ringbuf log;   /* its output while detached */
 	uint8_t input_storage[VM_INPUT_SIZE];
 	uint8_t log_storage[VM_LOG_SIZE];
-	/*
-	 * Its device models and the decisions that read them (docs/architecture.md,
-	 * "Locks and their order"): taken by whichever core emulates an access,
-	 * polls its timers or changes its state.
-	 */
-	struct spinlock lock;
 	uint32_t cpus; /* cores its vCPUs may be placed on (bit n: core n), from cpus= */
 	/* Its device timers' next deadline and when one last fired (board time; sched.c). */
 	uint64_t device_deadline_us, device_timer_fired_us;
@@ -164,10 +166,11 @@ struct vm_stats vm_stats_total(const struct vm *vm);
 #define VM_IRQ_INPUTS_LOOKED (1U << 31)
 uint32_t vm_refresh_irq_inputs_locked(struct vm *vm);
 /* vm->lock, counted on this core so that kicks made meanwhile are sent after it (sched.c). */
+/* A core holds at most one VM's lock at a time (docs/architecture.md, the lock order). */
 static inline void vm_lock(struct vm *vm)
 {
 	spin_lock(&vm->lock);
-	this_pcpu()->vm_locks_held++;
+	this_pcpu()->holds_vm_lock = true;
 }
 
 void sched_send_deferred_ipis(void);
@@ -177,7 +180,8 @@ static inline void vm_unlock(struct vm *vm)
 	struct pcpu *c = this_pcpu();
 
 	spin_unlock(&vm->lock);
-	if (--c->vm_locks_held == 0 && c->deferred_ipis)
+	c->holds_vm_lock = false;
+	if (c->deferred_ipis)
 		sched_send_deferred_ipis();
 }
 
