@@ -362,11 +362,8 @@ static enum mmio_result write_register_file(void *opaque, uint64_t offset, uint3
 	case REG_AUX_ENABLES:
 		a->enables = value & AUX_ENABLES_MASK;
 		break;
-	case REG_MU_IO:
-		if (dlab)
-			a->baud = (uint16_t)((a->baud & 0xff00U) | (value & 0xffU));
-		else
-			transmit_byte(a, (uint8_t)value);
+	case REG_MU_IO: /* a byte to send was taken by write_register */
+		a->baud = (uint16_t)((a->baud & 0xff00U) | (value & 0xffU));
 		break;
 	case REG_MU_IER:
 		if (dlab)
@@ -418,15 +415,37 @@ static bool write_moves_irq(uint64_t offset)
 	       offset == REG_MU_CNTL || offset == REG_MU_IIR;
 }
 
+/* Out of line: the writes that move no line (most) then need no stack frame. */
+static __attribute__((noinline)) enum mmio_result update_irq_after_write(struct vaux *a)
+{
+	vaux_update_irq(a);
+	return MMIO_HANDLED; /* every register whose write moves the line is one */
+}
+
+/* A byte for the line (an IO write without DLAB): sent, and the line recomputed. */
+static __attribute__((noinline)) enum mmio_result send_byte(struct vaux *a, uint32_t value)
+{
+	transmit_byte(a, (uint8_t)value);
+	vaux_update_irq(a);
+	return MMIO_HANDLED;
+}
+
+/*
+ * The register file itself calls nothing, so that a write that moves no
+ * line (scratch, LCR, ...) needs no stack frame; sending a byte and
+ * recomputing the line are tail calls.
+ */
 static enum mmio_result write_register(void *opaque, uint64_t offset, uint32_t value)
 {
-	enum mmio_result result = write_register_file(opaque, offset, value);
 	struct vaux *a = opaque;
+	enum mmio_result result;
 
 	a->idle_polls = 0;
-
+	if (offset == REG_MU_IO && !(a->lcr & LCR_DLAB))
+		return send_byte(a, value);
+	result = write_register_file(a, offset, value);
 	if (write_moves_irq(offset))
-		vaux_update_irq(opaque);
+		return update_irq_after_write(a);
 	return result;
 }
 
