@@ -346,7 +346,9 @@ void vm_start(struct vm *vm)
 /*
  * The vCPUs keep their states (which are on, which are off): the scheduler
  * never runs a vCPU of a VM that is not VM_RUNNING, and vm_resume needs to
- * know which of them to continue.
+ * know which of them to continue. Returns once every core has left the VM
+ * (and charged its CPU time): when vmstop says "stopped", it is — its CPU
+ * time no longer moves.
  */
 void vm_pause(struct vm *vm)
 {
@@ -356,7 +358,7 @@ void vm_pause(struct vm *vm)
 	vm->resumable = true;
 	strlcpy(vm->stop_reason, "stopped by the user (vmstart resumes it)",
 		sizeof(vm->stop_reason));
-	sched_vm_stopped(vm);
+	sched_evict_vm(vm);
 }
 
 /*
@@ -365,7 +367,7 @@ void vm_pause(struct vm *vm)
  */
 void vm_resume(struct vm *vm)
 {
-	/* Every core left it when it stopped (vm_pause kicked them): its vCPUs are nobody's. */
+	/* Every core left it when it stopped (vm_pause waited): its vCPUs are nobody's. */
 	sched_evict_vm(vm);
 	vm_lock(vm);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
