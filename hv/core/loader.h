@@ -30,9 +30,10 @@ struct load_report {
 /*
  * Told when a job ends. err is NULL when the files are in; the VM is then
  * started right after this returns if report->starts (so that the report
- * comes before anything the guest makes the hypervisor say); otherwise it says what went wrong, and
- * the VM is already stopped: "cancelled" (loader_cancel; the VM may be about to be destroyed), or
- * the file and the error (a one-line report was printed).
+ * comes before anything the guest makes the hypervisor say). Otherwise err
+ * says what went wrong, and the VM is already stopped: "cancelled"
+ * (loader_cancel; the VM may be about to be destroyed), or the file and
+ * the error (a one-line report was printed).
  */
 typedef void (*load_done_fn)(struct vm *vm, const struct load_report *report, const char *err);
 
