@@ -60,6 +60,8 @@ void bench_disk(void);
 
 /* Interrupt latencies (latency.c): system timer and virtual timer to the IRQ vector. */
 void bench_irq_latency(void);
+/* The virtual timer's row of bench_irq_latency alone. */
+void bench_vtimer_latency(void);
 
 /* VM switch (vm_switch.c): timed by the VM that got key 'y', while its partner (key 'p') yields. */
 void bench_vm_switch(void);

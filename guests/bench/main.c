@@ -16,6 +16,7 @@
  *     'y'  time VM switches (another VM must be yielding: key 'p' there)
  *     'd'  time 4 KiB requests to the VM's virtio disk (disk=sd:N); 'D' quick
  *     'Y'  the same, 64 times fewer   'p'  yield forever: the partner of 'y'
+ *     'l'  the virtual timer's latency only (a dedicated core, the others loaded)
  *
  * Output, one line per result (parsed by scripts/bench.py):
  *     bench: <name> <instructions per op> (<ticks> ticks / <n> ops)
@@ -275,6 +276,8 @@ int main(void)
 		bench_vm_switch();
 	else if (key == 'd' || key == 'D')
 		bench_disk();
+	else if (key == 'l')
+		bench_vtimer_latency();
 	else
 		run_all();
 	console_printf("bench: done\n");
