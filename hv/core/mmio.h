@@ -14,6 +14,12 @@ enum mmio_result {
 	MMIO_ERROR,	/* the access is malformed for this device: the VM is stopped */
 };
 
+/*
+ * A read stores the register's value, any width (the trap cuts it to the
+ * access). A write gets the guest's whole source register: the access
+ * carries only its low `size` bytes, and the handler takes those (it
+ * checks the size anyway: vdev_write in vdev/vdev_access.h).
+ */
 typedef enum mmio_result (*mmio_read_fn)(void *opaque, uint64_t offset, unsigned int size,
 					 uint64_t *value);
 typedef enum mmio_result (*mmio_write_fn)(void *opaque, uint64_t offset, unsigned int size,

@@ -70,10 +70,11 @@ static void test_stores_and_xzr(void **state)
 
 	(void)state;
 	regs[7] = 0x1122334455667788UL;
-	/* strh w7: 2 bytes of x7. */
+	/* strh w7: 2 bytes of x7; the handler cuts the register to them (core/mmio.h). */
 	assert_true(data_abort_decode(EC_DABT_LOWER | iss(1, 0, 7, 0, 1), 0, 0, &da));
 	assert_true(da.write);
-	assert_int_equal(data_abort_store_value(&da, regs), 0x7788);
+	assert_int_equal(da.size, 2);
+	assert_int_equal(data_abort_store_value(&da, regs), 0x1122334455667788UL);
 	/* str x7: all of it. */
 	assert_true(data_abort_decode(EC_DABT_LOWER | iss(3, 0, 7, 1, 1), 0, 0, &da));
 	assert_int_equal(da.size, 8);

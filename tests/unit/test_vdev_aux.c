@@ -274,6 +274,95 @@ static void test_full_tx_fifo_is_taken_at_once(void **state)
 	assert_int_equal(aux.tx_dropped, 0);
 }
 
+/*
+ * LSR or STAT through vaux_read_status (no lock), checked against the
+ * locked read of the same register, which it must equal whenever it answers.
+ * Returns whether it answered.
+ */
+static bool status_unlocked_matches(uint64_t offset)
+{
+	uint64_t value = 0xdeadbeef;
+	enum mmio_result result = vaux_read_status(&aux, offset, 4, &value);
+
+	if (result == MMIO_UNHANDLED)
+		return false;
+	assert_int_equal(result, MMIO_HANDLED);
+	assert_int_equal(value, rd(offset));
+	return true;
+}
+
+/* The unlocked status read shows what the locked one shows, in every FIFO state. */
+static void test_status_read_without_the_lock(void **state)
+{
+	(void)state;
+	wr(MU_BAUD, BAUD_115200);
+	assert_true(status_unlocked_matches(MU_LSR)); /* idle */
+	assert_true(status_unlocked_matches(MU_STAT));
+	fake_host_type("ab");
+	assert_true(status_unlocked_matches(MU_LSR)); /* data ready */
+	assert_true(status_unlocked_matches(MU_STAT));
+	for (unsigned int i = 1; i < 8; i++) {
+		wr(MU_IO, 'a');
+		assert_true(status_unlocked_matches(MU_LSR)); /* 1-7 bytes, then taken at once */
+		assert_true(status_unlocked_matches(MU_STAT));
+	}
+	/* The line has sent them: shown empty without the model being changed. */
+	fake_host.now_us += 8 * CHAR_TIME_US;
+	uint64_t lsr = 0;
+	assert_int_equal(vaux_read_status(&aux, MU_LSR, 4, &lsr), MMIO_HANDLED);
+	assert_int_equal(lsr, LSR_DATA_READY | LSR_TX_EMPTY | LSR_TX_IDLE);
+	assert_int_equal(aux.tx_level, 7);
+	assert_true(status_unlocked_matches(MU_STAT)); /* the locked read settles it */
+	assert_int_equal(aux.tx_level, 0);
+	wr(MU_CNTL, 0); /* receiver and transmitter off */
+	assert_true(status_unlocked_matches(MU_LSR));
+	assert_true(status_unlocked_matches(MU_STAT));
+}
+
+/* Emptying the FIFO would raise the transmit interrupt: that read takes the locked way. */
+static void test_status_read_that_moves_the_line_takes_the_lock(void **state)
+{
+	(void)state;
+	wr(MU_BAUD, BAUD_115200);
+	wr(MU_IER, 2);
+	wr(MU_IO, 'x');
+	assert_true(status_unlocked_matches(MU_LSR)); /* still sending */
+	fake_host.now_us += CHAR_TIME_US;
+	uint64_t value = 0;
+	assert_int_equal(vaux_read_status(&aux, MU_LSR, 4, &value), MMIO_UNHANDLED);
+	assert_false(aux_line());
+	(void)rd(MU_LSR);
+	assert_true(aux_line());
+	assert_true(status_unlocked_matches(MU_LSR)); /* settled: no lock needed again */
+}
+
+/* Only LSR and STAT, by well-formed accesses; everything else goes the locked way. */
+static void test_status_read_only_for_status_registers(void **state)
+{
+	uint64_t value = 0;
+
+	(void)state;
+	assert_int_equal(vaux_read_status(&aux, MU_IO, 4, &value), MMIO_UNHANDLED);
+	assert_int_equal(vaux_read_status(&aux, MU_IIR, 4, &value), MMIO_UNHANDLED);
+	assert_int_equal(vaux_read_status(&aux, MU_LSR + 1, 1, &value), MMIO_UNHANDLED);
+	assert_int_equal(vaux_read_status(&aux, MU_LSR, 8, &value), MMIO_UNHANDLED);
+	assert_int_equal(vaux_read_status(&aux, MU_LSR, 1, &value), MMIO_HANDLED);
+	assert_int_equal(value, LSR_TX_EMPTY | LSR_TX_IDLE);
+	assert_int_equal(vaux_read_status(&aux, MU_STAT, 2, &value), MMIO_HANDLED);
+	assert_int_equal(value, STAT_IDLE_EMPTY & 0xffff);
+}
+
+/* Polls without the lock count towards "spinning" like locked ones. */
+static void test_unlocked_status_polls_count_as_spinning(void **state)
+{
+	uint64_t value;
+
+	(void)state;
+	for (unsigned int i = 0; i < 65; i++)
+		assert_int_equal(vaux_read_status(&aux, MU_LSR, 4, &value), MMIO_HANDLED);
+	assert_int_equal(fake_host.spins, 1);
+}
+
 /* IIR bit 2 written clears the transmit FIFO; its bytes were already sent. */
 static void test_tx_fifo_clear(void **state)
 {
@@ -319,7 +408,7 @@ static void test_iir_prefers_receive(void **state)
 	assert_int_equal(rd(MU_IIR), IIR_TX_IDLE);
 }
 
-/* The line is recomputed by the accesses that can move it, and only by them. */
+/* The line is recomputed by the accesses that can move it, and only a change is passed on. */
 static void test_line_recomputed_when_an_access_can_move_it(void **state)
 {
 	(void)state;
@@ -333,7 +422,12 @@ static void test_line_recomputed_when_an_access_can_move_it(void **state)
 	assert_int_equal(fake_host.irq_line_calls, calls);
 	(void)rd(MU_IO); /* takes the byte: the line drops */
 	assert_false(aux_line());
-	wr(MU_IER, 0);
+	assert_int_equal(fake_host.irq_line_calls, calls + 1);
+	wr(MU_IER, 0); /* recomputed, still low: nothing to pass on */
+	assert_false(aux_line());
+	assert_int_equal(fake_host.irq_line_calls, calls + 1);
+	wr(MU_IER, 2); /* the transmit interrupt: the FIFO is empty, the line rises */
+	assert_true(aux_line());
 	assert_int_equal(fake_host.irq_line_calls, calls + 2);
 }
 
@@ -413,6 +507,11 @@ static void test_byte_and_halfword_accesses(void **state)
 	assert_int_equal(vaux_read(&aux, MU_IO, 8, &value), MMIO_ERROR);
 	assert_int_equal(vaux_write(&aux, MU_IO + 2, 4, 'x'), MMIO_ERROR);
 	assert_string_equal((const char *)fake_host.output, "b");
+	/* A write gets the guest's whole register and keeps the bytes the access carries. */
+	assert_int_equal(vaux_write(&aux, MU_SCRATCH, 1, 0x1234567890abcdefUL), MMIO_HANDLED);
+	assert_int_equal(rd(MU_SCRATCH), 0xef);
+	assert_int_equal(vaux_write(&aux, MU_BAUD, 4, 0xffffffff00000010UL), MMIO_HANDLED);
+	assert_int_equal(rd(MU_BAUD), 0x10);
 }
 
 static void test_unknown_offsets(void **state)
@@ -464,6 +563,14 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_byte_and_halfword_accesses, setup,
 					    fake_host_teardown),
 	    cmocka_unit_test_setup_teardown(test_unknown_offsets, setup, fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_status_read_without_the_lock, setup,
+					    fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_status_read_that_moves_the_line_takes_the_lock,
+					    setup, fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_status_read_only_for_status_registers, setup,
+					    fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_unlocked_status_polls_count_as_spinning, setup,
+					    fake_host_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

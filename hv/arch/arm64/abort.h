@@ -74,10 +74,13 @@ static inline uint64_t data_abort_load_value(const struct data_abort *da, uint64
 	return value;
 }
 
-/* The value a store writes: Xt (0 for XZR) cut to the access size. */
+/*
+ * The register a store writes from: Xt (0 for XZR), whole. The access
+ * carries only its low da->size bytes; the MMIO handlers take those
+ * themselves (core/mmio.h), as they check the size anyway, so the common
+ * path does not cut the value a second time.
+ */
 static inline uint64_t data_abort_store_value(const struct data_abort *da, const uint64_t regs[31])
 {
-	uint64_t value = da->reg == 31 ? 0 : regs[da->reg];
-
-	return value & data_abort_size_mask(da->size);
+	return da->reg == 31 ? 0 : regs[da->reg];
 }

@@ -87,6 +87,29 @@
  */
 #define IDLE_POLLS_BEFORE_YIELD 64U
 
+/*
+ * Status reads without the lock. LSR and STAT are what guests poll while
+ * they wait (U-Boot's console loop, every polled putc): vaux_read_status
+ * answers them without the VM's lock, so its other vCPUs may change the
+ * model at the same time on other cores. The fields such a read looks at
+ * (enables, cntl, ier, tx_level, tx_empty_us, the poll counter) are
+ * therefore read and written as single-copy-atomic loads and stores
+ * (SHARED/SET_SHARED). A read racing a write of another vCPU sees the FIFO
+ * as it was before the write or after it; the poll counter is a heuristic
+ * and may lose a count in such a race.
+ */
+#define SHARED(field)	       __atomic_load_n(&(field), __ATOMIC_RELAXED)
+#define SET_SHARED(field, val) __atomic_store_n(&(field), (val), __ATOMIC_RELAXED)
+
+/* The baud rate register, and the time a character takes on the line at that rate. */
+static void set_baud(struct vaux *a, uint16_t baud)
+{
+	uint32_t us = BITS_PER_CHAR * 8U * ((uint32_t)baud + 1U) / SYSTEM_CLOCK_MHZ;
+
+	a->baud = baud;
+	a->char_us = (uint16_t)(us ? us : 1);
+}
+
 void vaux_init(struct vaux *a, struct vm *vm)
 {
 	/*
@@ -97,16 +120,17 @@ void vaux_init(struct vaux *a, struct vm *vm)
 	 * receiver and transmitter on (§2.2.2).
 	 */
 	*a = (struct vaux){.vm = vm, .enables = AUX_ENABLE_MINI_UART, .cntl = CNTL_RESET};
+	set_baud(a, 0);
 }
 
 static bool receiver_on(const struct vaux *a)
 {
-	return (a->enables & AUX_ENABLE_MINI_UART) && (a->cntl & CNTL_RX_ENABLE);
+	return (SHARED(a->enables) & AUX_ENABLE_MINI_UART) && (SHARED(a->cntl) & CNTL_RX_ENABLE);
 }
 
 static bool transmitter_on(const struct vaux *a)
 {
-	return (a->enables & AUX_ENABLE_MINI_UART) && (a->cntl & CNTL_TX_ENABLE);
+	return (SHARED(a->enables) & AUX_ENABLE_MINI_UART) && (SHARED(a->cntl) & CNTL_TX_ENABLE);
 }
 
 /* Bytes the receive FIFO shows: none while the receiver is off (input stays queued). */
@@ -115,33 +139,26 @@ static uint32_t rx_count(const struct vaux *a)
 	return receiver_on(a) ? vdev_console_input_count(a->vm) : 0;
 }
 
-/* LSR bit 5: the transmit FIFO can accept at least one byte. */
-static bool tx_space(const struct vaux *a)
+/* LSR bit 5: a transmit FIFO holding `level` bytes can accept at least one more. */
+static bool tx_space(const struct vaux *a, uint8_t level)
 {
-	return a->tx_level < FIFO_DEPTH && vdev_console_can_write(a->vm);
+	return level < FIFO_DEPTH && vdev_console_can_write(a->vm);
 }
 
 /* LSR bit 6 and the transmit interrupt: the FIFO is empty and the line idle. */
-static bool tx_idle(const struct vaux *a)
+static bool tx_idle(const struct vaux *a, uint8_t level)
 {
-	return a->tx_level == 0 && vdev_console_can_write(a->vm);
-}
-
-static uint64_t char_time_us(const struct vaux *a)
-{
-	uint64_t us = (uint64_t)BITS_PER_CHAR * 8U * ((uint64_t)a->baud + 1U) / SYSTEM_CLOCK_MHZ;
-
-	return us ? us : 1;
+	return level == 0 && vdev_console_can_write(a->vm);
 }
 
 static bool rx_interrupt(const struct vaux *a)
 {
-	return (a->ier & IER_RX_ENABLE) && rx_count(a) > 0;
+	return (SHARED(a->ier) & IER_RX_ENABLE) && rx_count(a) > 0;
 }
 
 static bool tx_interrupt(const struct vaux *a)
 {
-	return (a->ier & IER_TX_ENABLE) && transmitter_on(a) && tx_idle(a);
+	return (SHARED(a->ier) & IER_TX_ENABLE) && transmitter_on(a) && tx_idle(a, a->tx_level);
 }
 
 bool vaux_irq_level(const struct vaux *a)
@@ -149,9 +166,15 @@ bool vaux_irq_level(const struct vaux *a)
 	return rx_interrupt(a) || tx_interrupt(a);
 }
 
+/* Most accesses leave the line where it was: only a change is passed on. */
 void vaux_update_irq(struct vaux *a)
 {
-	vdev_set_irq_line(a->vm, VAUX_IRQ, vaux_irq_level(a));
+	bool level = vaux_irq_level(a);
+
+	if (level == a->irq_level)
+		return;
+	a->irq_level = level;
+	vdev_set_irq_line(a->vm, VAUX_IRQ, level);
 }
 
 void vaux_input_changed(struct vaux *a)
@@ -164,7 +187,7 @@ static bool settle_tx_fifo(struct vaux *a, uint64_t now_us)
 {
 	if (a->tx_level == 0 || now_us < a->tx_empty_us)
 		return false;
-	a->tx_level = 0;
+	SET_SHARED(a->tx_level, 0);
 	return true;
 }
 
@@ -194,17 +217,20 @@ static void occupy_tx_place(struct vaux *a)
 {
 	uint64_t now = vdev_now_us(a->vm);
 
+	uint64_t empty_us = a->tx_empty_us;
+	uint8_t level;
+
 	(void)settle_tx_fifo(a, now);
-	if (a->tx_level == 0) {
-		a->tx_empty_us = now;
+	level = a->tx_level;
+	if (level == 0) {
+		empty_us = now;
 		if (!a->tx_deadline_known) {
 			a->tx_deadline_known = true;
 			vdev_timer_armed(a->vm);
 		}
 	}
-	a->tx_empty_us += char_time_us(a);
-	if (++a->tx_level == FIFO_DEPTH)
-		a->tx_level = 0;
+	SET_SHARED(a->tx_empty_us, empty_us + a->char_us);
+	SET_SHARED(a->tx_level, level + 1U == FIFO_DEPTH ? 0 : level + 1U);
 }
 
 static uint32_t receive_byte(struct vaux *a)
@@ -224,7 +250,7 @@ static uint32_t receive_byte(struct vaux *a)
  */
 static void transmit_byte(struct vaux *a, uint8_t byte)
 {
-	if (!transmitter_on(a) || !tx_space(a)) {
+	if (!transmitter_on(a) || !tx_space(a, a->tx_level)) {
 		a->tx_dropped++;
 		return;
 	}
@@ -243,15 +269,15 @@ static uint32_t read_iir(const struct vaux *a)
 	return IIR_FIFOS_ON | IIR_NO_INTERRUPT;
 }
 
-static uint32_t read_lsr(const struct vaux *a)
+static uint32_t read_lsr(const struct vaux *a, uint8_t tx_level)
 {
 	uint32_t value = 0;
 
 	if (rx_count(a) > 0)
 		value |= LSR_DATA_READY;
-	if (tx_space(a))
+	if (tx_space(a, tx_level))
 		value |= LSR_TX_EMPTY;
-	if (tx_idle(a))
+	if (tx_idle(a, tx_level))
 		value |= LSR_TX_IDLE;
 	return value;
 }
@@ -262,7 +288,7 @@ static uint32_t read_lsr(const struct vaux *a)
  * while the console cannot take a byte). The receiver is never busy with a
  * symbol; the transmitter is idle exactly when its FIFO is empty.
  */
-static uint32_t read_stat(const struct vaux *a)
+static uint32_t read_stat(const struct vaux *a, uint8_t tx_level)
 {
 	uint32_t rx = rx_count(a);
 	uint32_t value = STAT_RX_IDLE;
@@ -274,22 +300,27 @@ static uint32_t read_stat(const struct vaux *a)
 	value |= rx << STAT_RX_LEVEL_SHIFT;
 	if (!vdev_console_can_write(a->vm))
 		return value | STAT_TX_FIFO_FULL | (FIFO_DEPTH << STAT_TX_LEVEL_SHIFT);
-	value |= STAT_SPACE_AVAILABLE | ((uint32_t)a->tx_level << STAT_TX_LEVEL_SHIFT);
-	if (a->tx_level == 0)
+	value |= STAT_SPACE_AVAILABLE | ((uint32_t)tx_level << STAT_TX_LEVEL_SHIFT);
+	if (tx_level == 0)
 		value |= STAT_TX_IDLE | STAT_TX_FIFO_EMPTY | STAT_TX_DONE;
 	return value;
 }
 
 static void note_status_poll(struct vaux *a, uint32_t value)
 {
-	if (value != a->polled_status) {
-		a->polled_status = value;
-		a->idle_polls = 0;
+	uint32_t polls;
+
+	if (value != SHARED(a->polled_status)) {
+		SET_SHARED(a->polled_status, value);
+		SET_SHARED(a->idle_polls, 0);
 		return;
 	}
-	if (++a->idle_polls < IDLE_POLLS_BEFORE_YIELD)
+	polls = SHARED(a->idle_polls) + 1;
+	if (polls < IDLE_POLLS_BEFORE_YIELD) {
+		SET_SHARED(a->idle_polls, polls);
 		return;
-	a->idle_polls = 0;
+	}
+	SET_SHARED(a->idle_polls, 0);
 	vdev_guest_spinning(a->vm);
 }
 
@@ -323,7 +354,7 @@ static enum mmio_result read_register(void *opaque, uint64_t offset, uint32_t *v
 		*value = a->mcr;
 		break;
 	case REG_MU_LSR:
-		*value = read_lsr(a);
+		*value = read_lsr(a, a->tx_level);
 		note_status_poll(a, *value);
 		break;
 	case REG_MU_MSR: /* the virtual line is always clear to send */
@@ -336,7 +367,7 @@ static enum mmio_result read_register(void *opaque, uint64_t offset, uint32_t *v
 		*value = a->cntl;
 		break;
 	case REG_MU_STAT:
-		*value = read_stat(a);
+		*value = read_stat(a, a->tx_level);
 		note_status_poll(a, *value);
 		break;
 	case REG_MU_BAUD:
@@ -360,16 +391,16 @@ static enum mmio_result write_register_file(void *opaque, uint64_t offset, uint3
 	case REG_MU_STAT:
 		break; /* read-only */
 	case REG_AUX_ENABLES:
-		a->enables = value & AUX_ENABLES_MASK;
+		SET_SHARED(a->enables, value & AUX_ENABLES_MASK);
 		break;
 	case REG_MU_IO: /* a byte to send was taken by write_register */
-		a->baud = (uint16_t)((a->baud & 0xff00U) | (value & 0xffU));
+		set_baud(a, (uint16_t)((a->baud & 0xff00U) | (value & 0xffU)));
 		break;
 	case REG_MU_IER:
 		if (dlab)
-			a->baud = (uint16_t)((a->baud & 0x00ffU) | ((value & 0xffU) << 8));
+			set_baud(a, (uint16_t)((a->baud & 0x00ffU) | ((value & 0xffU) << 8)));
 		else
-			a->ier = value & IER_MASK;
+			SET_SHARED(a->ier, (uint8_t)(value & IER_MASK));
 		break;
 	case REG_MU_IIR:
 		/*
@@ -381,7 +412,7 @@ static enum mmio_result write_register_file(void *opaque, uint64_t offset, uint3
 		 * already be typing), so that clear is a no-op.
 		 */
 		if (value & IIR_CLEAR_TX_FIFO)
-			a->tx_level = 0;
+			SET_SHARED(a->tx_level, 0);
 		break;
 	case REG_MU_LCR:
 		a->lcr = (uint8_t)value;
@@ -393,10 +424,10 @@ static enum mmio_result write_register_file(void *opaque, uint64_t offset, uint3
 		a->scratch = (uint8_t)value;
 		break;
 	case REG_MU_CNTL:
-		a->cntl = (uint8_t)value;
+		SET_SHARED(a->cntl, (uint8_t)value);
 		break;
 	case REG_MU_BAUD:
-		a->baud = (uint16_t)value;
+		set_baud(a, (uint16_t)value);
 		break;
 	default:
 		return MMIO_UNHANDLED;
@@ -440,7 +471,7 @@ static enum mmio_result write_register(void *opaque, uint64_t offset, uint32_t v
 	struct vaux *a = opaque;
 	enum mmio_result result;
 
-	a->idle_polls = 0;
+	SET_SHARED(a->idle_polls, 0);
 	if (offset == REG_MU_IO && !(a->lcr & LCR_DLAB))
 		return send_byte(a, value);
 	result = write_register_file(a, offset, value);
@@ -468,4 +499,36 @@ enum mmio_result vaux_read(void *opaque, uint64_t offset, unsigned int size, uin
 enum mmio_result vaux_write(void *opaque, uint64_t offset, unsigned int size, uint64_t value)
 {
 	return vdev_write(&registers, opaque, offset, size, value);
+}
+
+/*
+ * The transmit FIFO's fill level as a read without the lock sees it: the
+ * line may have sent it since the last access. Settling that would change
+ * the model, so it is left to the next locked access; if the FIFO emptying
+ * would raise the transmit interrupt, the read must take the locked way.
+ */
+static bool tx_level_unlocked(const struct vaux *a, uint8_t *level)
+{
+	*level = SHARED(a->tx_level);
+	if (*level == 0 || vdev_now_us(a->vm) < SHARED(a->tx_empty_us))
+		return true;
+	*level = 0;
+	return !(SHARED(a->ier) & IER_TX_ENABLE);
+}
+
+enum mmio_result vaux_read_status(void *opaque, uint64_t offset, unsigned int size, uint64_t *value)
+{
+	struct vaux *a = opaque;
+	uint32_t word;
+	uint8_t level;
+
+	if (offset != REG_MU_LSR && offset != REG_MU_STAT)
+		return MMIO_UNHANDLED;
+	if (vdev_check_access(&registers, offset, size) != MMIO_HANDLED ||
+	    !tx_level_unlocked(a, &level))
+		return MMIO_UNHANDLED;
+	word = offset == REG_MU_LSR ? read_lsr(a, level) : read_stat(a, level);
+	note_status_poll(a, word);
+	*value = word & vdev_size_mask(size);
+	return MMIO_HANDLED;
 }

@@ -36,13 +36,20 @@ struct vm;
 
 struct vaux {
 	struct vm *vm;
-	uint32_t enables;     /* AUX_ENABLES: bit 0 mini UART, bits 1-2 SPI1/2 (stored only) */
-	uint8_t ier;	      /* AUX_MU_IER bits 3:0; bit 0 RX, bit 1 TX interrupt enable */
-	uint8_t lcr;	      /* AUX_MU_LCR: bit 7 DLAB, bit 6 break, bits 1:0 data size */
-	uint8_t mcr;	      /* AUX_MU_MCR: bit 1 RTS */
-	uint8_t scratch;      /* AUX_MU_SCRATCH */
-	uint8_t cntl;	      /* AUX_MU_CNTL: bit 0 receiver enable, bit 1 transmitter enable */
-	uint16_t baud;	      /* AUX_MU_BAUD, also reached through IO/IER with LCR.DLAB set */
+	uint32_t enables; /* AUX_ENABLES: bit 0 mini UART, bits 1-2 SPI1/2 (stored only) */
+	uint8_t ier;	  /* AUX_MU_IER bits 3:0; bit 0 RX, bit 1 TX interrupt enable */
+	uint8_t lcr;	  /* AUX_MU_LCR: bit 7 DLAB, bit 6 break, bits 1:0 data size */
+	uint8_t mcr;	  /* AUX_MU_MCR: bit 1 RTS */
+	uint8_t scratch;  /* AUX_MU_SCRATCH */
+	uint8_t cntl;	  /* AUX_MU_CNTL: bit 0 receiver enable, bit 1 transmitter enable */
+	uint16_t baud;	  /* AUX_MU_BAUD, also reached through IO/IER with LCR.DLAB set */
+	uint16_t char_us; /* one character's time on the line at that baud rate, >= 1 */
+	bool irq_level;	  /* the AUX line as last passed to vdev_set_irq_line */
+	/*
+	 * The fields below are also read by vaux_read_status without the VM's
+	 * lock (as are enables, cntl and ier): they are loaded and stored as
+	 * single-copy-atomic words (aux.c, "Status reads without the lock").
+	 */
 	uint8_t tx_level;     /* bytes the transmit FIFO shows (0-7; a full FIFO empties at once) */
 	uint64_t tx_empty_us; /* VM time at which the line has sent them all (tx_level > 0) */
 	bool tx_deadline_known; /* the hypervisor will call vaux_poll by a deadline it was given */
@@ -58,6 +65,13 @@ void vaux_init(struct vaux *a, struct vm *vm);
 
 enum mmio_result vaux_read(void *opaque, uint64_t offset, unsigned int size, uint64_t *value);
 enum mmio_result vaux_write(void *opaque, uint64_t offset, unsigned int size, uint64_t value);
+/*
+ * The region's read_unlocked accessor (core/mmio.h): LSR and STAT, the
+ * registers guests poll, without the VM's lock; MMIO_UNHANDLED for every
+ * other access and whenever the read would move the interrupt line.
+ */
+enum mmio_result vaux_read_status(void *opaque, uint64_t offset, unsigned int size,
+				  uint64_t *value);
 
 /* The level of the AUX interrupt (GPU IRQ 29) as the model computes it now. */
 bool vaux_irq_level(const struct vaux *a);
