@@ -45,6 +45,16 @@ void board_handle_irq(void);
 uint64_t board_uptime_us(void);
 /* Its low 32 bits, from one read of the counter (CLO) instead of three. */
 uint32_t board_uptime_us_low(void);
+/*
+ * The counter behind that clock (CNTPCT_EL0), unconverted: a timestamp for
+ * code that only compares times it took itself, in one instruction instead
+ * of a conversion. board_ticks_in_us converts a duration (rounded down);
+ * board_uptime_us_at_ticks gives the first microsecond of the clock at
+ * which the counter has reached `ticks` (a deadline, rounded up).
+ */
+uint64_t board_ticks(void);
+uint64_t board_ticks_in_us(uint64_t us);
+uint64_t board_uptime_us_at_ticks(uint64_t ticks);
 
 /*
  * The hypervisor's one-shot alarm, one per core: `handler` runs in IRQ

@@ -455,6 +455,21 @@ uint32_t vdev_now_us_low(struct vm *vm)
 	return board_uptime_us_low() - (uint32_t)vm->time_base_us;
 }
 
+uint64_t vdev_ticks(void)
+{
+	return board_ticks();
+}
+
+uint64_t vdev_ticks_in_us(uint64_t us)
+{
+	return board_ticks_in_us(us);
+}
+
+uint64_t vdev_now_us_at_ticks(struct vm *vm, uint64_t ticks)
+{
+	return board_uptime_us_at_ticks(ticks) - vm->time_base_us;
+}
+
 /* Only a real change of level makes the scheduler look at HCR_EL2.VI again. */
 void vdev_set_irq_line(struct vm *vm, unsigned int line, bool level)
 {

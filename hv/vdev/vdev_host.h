@@ -15,6 +15,16 @@ struct vm;
 uint64_t vdev_now_us(struct vm *vm);
 /* Its low 32 bits (the CLO register a guest polls), cheaper to get. */
 uint32_t vdev_now_us_low(struct vm *vm);
+/*
+ * A timestamp for models that only compare times they took themselves (the
+ * mini UART's transmit FIFO): the board's counter, unconverted, so much
+ * cheaper than vdev_now_us. vdev_ticks_in_us converts a duration (rounded
+ * down); vdev_now_us_at_ticks gives the VM time by which the counter has
+ * reached `ticks` (for a deadline, rounded up).
+ */
+uint64_t vdev_ticks(void);
+uint64_t vdev_ticks_in_us(uint64_t us);
+uint64_t vdev_now_us_at_ticks(struct vm *vm, uint64_t ticks);
 
 /*
  * A device timer of this VM was armed (a system timer compare written): the

@@ -82,6 +82,24 @@ uint32_t vdev_now_us_low(struct vm *vm)
 	return (uint32_t)fake_host.now_us;
 }
 
+/* The fake counter runs at FAKE_TICKS_PER_US, so that a model mixing up ticks and microseconds
+ * shows. */
+uint64_t vdev_ticks(void)
+{
+	return fake_host.now_us * FAKE_TICKS_PER_US;
+}
+
+uint64_t vdev_ticks_in_us(uint64_t us)
+{
+	return us * FAKE_TICKS_PER_US;
+}
+
+uint64_t vdev_now_us_at_ticks(struct vm *vm, uint64_t ticks)
+{
+	check_vm(vm);
+	return (ticks + FAKE_TICKS_PER_US - 1) / FAKE_TICKS_PER_US;
+}
+
 void vdev_set_irq_line(struct vm *vm, unsigned int line, bool level)
 {
 	check_vm(vm);

@@ -20,9 +20,10 @@
 
 #include "vdev/vdev_host.h"
 
-#define FAKE_INPUT_MAX	4096
-#define FAKE_OUTPUT_MAX 4096
-#define FAKE_RAM_FILL	0xee
+#define FAKE_INPUT_MAX	  4096
+#define FAKE_OUTPUT_MAX	  4096
+#define FAKE_RAM_FILL	  0xee
+#define FAKE_TICKS_PER_US 3 /* vdev_ticks() */
 
 struct fake_vdev_host {
 	uint64_t now_us;

@@ -153,19 +153,37 @@ static void clock_calibrate(void)
 	clock_freq = read_sysreg(cntfrq_el0);
 }
 
-uint64_t board_uptime_us(void)
+/* The microsecond at which the counter reads `count`, rounded down (count >= the base). */
+static inline uint64_t us_at_count(uint64_t count)
 {
-	uint64_t ticks = read_sysreg(cntpct_el0) - clock_base_count;
+	uint64_t ticks = count - clock_base_count;
 
-	if (!clock_freq)
-		return systimer_now_us();
 	return clock_base_us + ticks / clock_freq * 1000000 +
 	       ticks % clock_freq * 1000000 / clock_freq;
 }
 
+uint64_t board_uptime_us(void)
+{
+	if (!clock_freq)
+		return systimer_now_us();
+	return us_at_count(read_sysreg(cntpct_el0));
+}
+
+uint64_t board_ticks(void)
+{
+	return read_sysreg(cntpct_el0);
+}
+
+uint64_t board_ticks_in_us(uint64_t us)
+{
+	return us * clock_freq / 1000000;
+}
+
 uint32_t board_uptime_us_low(void)
 {
-	return (uint32_t)board_uptime_us();
+	if (!clock_freq)
+		return (uint32_t)systimer_now_us();
+	return (uint32_t)us_at_count(read_sysreg(cntpct_el0));
 }
 
 /*
@@ -211,6 +229,21 @@ static uint64_t count_at_us(uint64_t us)
 		since = CLOCK_FAR_US;
 	return clock_base_count + since / 1000000 * clock_freq +
 	       (since % 1000000 * clock_freq + 999999) / 1000000;
+}
+
+/*
+ * The first microsecond at which the clock has passed counter value
+ * `ticks`: the deadline for something timed in ticks (the round-up of
+ * us_at_count: its count_at_us is the first tick of that microsecond).
+ */
+uint64_t board_uptime_us_at_ticks(uint64_t ticks)
+{
+	uint64_t us;
+
+	if (!clock_freq || ticks < clock_base_count)
+		return board_uptime_us();
+	us = us_at_count(ticks);
+	return count_at_us(us) >= ticks ? us : us + 1;
 }
 
 /*

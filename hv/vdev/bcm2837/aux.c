@@ -92,7 +92,7 @@
  * they wait (U-Boot's console loop, every polled putc): vaux_read_status
  * answers them without the VM's lock, so its other vCPUs may change the
  * model at the same time on other cores. The fields such a read looks at
- * (enables, cntl, ier, tx_level, tx_empty_us, the poll counter) are
+ * (enables, cntl, ier, tx_level, tx_empty_ticks, the poll counter) are
  * therefore read and written as single-copy-atomic loads and stores
  * (SHARED/SET_SHARED). A read racing a write of another vCPU sees the FIFO
  * as it was before the write or after it; the poll counter is a heuristic
@@ -101,13 +101,29 @@
 #define SHARED(field)	       __atomic_load_n(&(field), __ATOMIC_RELAXED)
 #define SET_SHARED(field, val) __atomic_store_n(&(field), (val), __ATOMIC_RELAXED)
 
-/* The baud rate register, and the time a character takes on the line at that rate. */
+/*
+ * The baud rate register. The time a character takes on the line at that
+ * rate is worked out by the first byte sent after it changed (char_time),
+ * not here: the register file calls nothing, so that its writes need no
+ * stack frame.
+ */
 static void set_baud(struct vaux *a, uint16_t baud)
 {
-	uint32_t us = BITS_PER_CHAR * 8U * ((uint32_t)baud + 1U) / SYSTEM_CLOCK_MHZ;
-
 	a->baud = baud;
-	a->char_us = (uint16_t)(us ? us : 1);
+	a->char_ticks = 0;
+}
+
+/* One character's time on the line in counter ticks (vdev_ticks), at least 1. */
+static uint64_t char_time(struct vaux *a)
+{
+	uint64_t us, ticks;
+
+	if (a->char_ticks)
+		return a->char_ticks;
+	us = BITS_PER_CHAR * 8U * ((uint32_t)a->baud + 1U) / SYSTEM_CLOCK_MHZ;
+	ticks = vdev_ticks_in_us(us ? us : 1);
+	a->char_ticks = (uint32_t)(ticks ? ticks : 1);
+	return a->char_ticks;
 }
 
 void vaux_init(struct vaux *a, struct vm *vm)
@@ -183,9 +199,9 @@ void vaux_input_changed(struct vaux *a)
 }
 
 /* Empties the transmit FIFO once the line has sent its bytes; true if it did. */
-static bool settle_tx_fifo(struct vaux *a, uint64_t now_us)
+static bool settle_tx_fifo(struct vaux *a, uint64_t now_ticks)
 {
-	if (a->tx_level == 0 || now_us < a->tx_empty_us)
+	if (a->tx_level == 0 || now_ticks < a->tx_empty_ticks)
 		return false;
 	SET_SHARED(a->tx_level, 0);
 	return true;
@@ -194,16 +210,18 @@ static bool settle_tx_fifo(struct vaux *a, uint64_t now_us)
 /* Before a register read: the FIFO may have emptied since the last access. */
 static void settle_tx_fifo_now(struct vaux *a)
 {
-	if (a->tx_level && settle_tx_fifo(a, vdev_now_us(a->vm)))
+	if (a->tx_level && settle_tx_fifo(a, vdev_ticks()))
 		vaux_update_irq(a);
 }
 
+/* The FIFO's times are in counter ticks; the hypervisor's deadline is in VM time. */
 uint64_t vaux_poll(struct vaux *a, uint64_t now_us)
 {
-	if (settle_tx_fifo(a, now_us))
+	(void)now_us;
+	if (settle_tx_fifo(a, vdev_ticks()))
 		vaux_update_irq(a);
 	a->tx_deadline_known = a->tx_level != 0;
-	return a->tx_level ? a->tx_empty_us : UINT64_MAX;
+	return a->tx_level ? vdev_now_us_at_ticks(a->vm, a->tx_empty_ticks) : UINT64_MAX;
 }
 
 /*
@@ -215,21 +233,20 @@ uint64_t vaux_poll(struct vaux *a, uint64_t now_us)
  */
 static void occupy_tx_place(struct vaux *a)
 {
-	uint64_t now = vdev_now_us(a->vm);
-
-	uint64_t empty_us = a->tx_empty_us;
+	uint64_t now = vdev_ticks();
+	uint64_t empty = a->tx_empty_ticks;
 	uint8_t level;
 
 	(void)settle_tx_fifo(a, now);
 	level = a->tx_level;
 	if (level == 0) {
-		empty_us = now;
+		empty = now;
 		if (!a->tx_deadline_known) {
 			a->tx_deadline_known = true;
 			vdev_timer_armed(a->vm);
 		}
 	}
-	SET_SHARED(a->tx_empty_us, empty_us + a->char_us);
+	SET_SHARED(a->tx_empty_ticks, empty + char_time(a));
 	SET_SHARED(a->tx_level, level + 1U == FIFO_DEPTH ? 0 : level + 1U);
 }
 
@@ -269,15 +286,17 @@ static uint32_t read_iir(const struct vaux *a)
 	return IIR_FIFOS_ON | IIR_NO_INTERRUPT;
 }
 
-static uint32_t read_lsr(const struct vaux *a, uint8_t tx_level)
+/* Inline: the register guests poll most, on the path without the lock too. */
+static inline __attribute__((always_inline)) uint32_t read_lsr(const struct vaux *a,
+							       uint8_t tx_level)
 {
-	uint32_t value = 0;
+	uint32_t value = rx_count(a) > 0 ? LSR_DATA_READY : 0;
 
-	if (rx_count(a) > 0)
-		value |= LSR_DATA_READY;
-	if (tx_space(a, tx_level))
+	if (!vdev_console_can_write(a->vm)) /* tx_space and tx_idle, asked once */
+		return value;
+	if (tx_level < FIFO_DEPTH)
 		value |= LSR_TX_EMPTY;
-	if (tx_idle(a, tx_level))
+	if (tx_level == 0)
 		value |= LSR_TX_IDLE;
 	return value;
 }
@@ -306,7 +325,7 @@ static uint32_t read_stat(const struct vaux *a, uint8_t tx_level)
 	return value;
 }
 
-static void note_status_poll(struct vaux *a, uint32_t value)
+static inline __attribute__((always_inline)) void note_status_poll(struct vaux *a, uint32_t value)
 {
 	uint32_t polls;
 
@@ -510,7 +529,7 @@ enum mmio_result vaux_write(void *opaque, uint64_t offset, unsigned int size, ui
 static bool tx_level_unlocked(const struct vaux *a, uint8_t *level)
 {
 	*level = SHARED(a->tx_level);
-	if (*level == 0 || vdev_now_us(a->vm) < SHARED(a->tx_empty_us))
+	if (*level == 0 || vdev_ticks() < SHARED(a->tx_empty_ticks))
 		return true;
 	*level = 0;
 	return !(SHARED(a->ier) & IER_TX_ENABLE);

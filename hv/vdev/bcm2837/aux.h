@@ -36,24 +36,24 @@ struct vm;
 
 struct vaux {
 	struct vm *vm;
-	uint32_t enables; /* AUX_ENABLES: bit 0 mini UART, bits 1-2 SPI1/2 (stored only) */
-	uint8_t ier;	  /* AUX_MU_IER bits 3:0; bit 0 RX, bit 1 TX interrupt enable */
-	uint8_t lcr;	  /* AUX_MU_LCR: bit 7 DLAB, bit 6 break, bits 1:0 data size */
-	uint8_t mcr;	  /* AUX_MU_MCR: bit 1 RTS */
-	uint8_t scratch;  /* AUX_MU_SCRATCH */
-	uint8_t cntl;	  /* AUX_MU_CNTL: bit 0 receiver enable, bit 1 transmitter enable */
-	uint16_t baud;	  /* AUX_MU_BAUD, also reached through IO/IER with LCR.DLAB set */
-	uint16_t char_us; /* one character's time on the line at that baud rate, >= 1 */
-	bool irq_level;	  /* the AUX line as last passed to vdev_set_irq_line */
+	uint32_t enables;    /* AUX_ENABLES: bit 0 mini UART, bits 1-2 SPI1/2 (stored only) */
+	uint8_t ier;	     /* AUX_MU_IER bits 3:0; bit 0 RX, bit 1 TX interrupt enable */
+	uint8_t lcr;	     /* AUX_MU_LCR: bit 7 DLAB, bit 6 break, bits 1:0 data size */
+	uint8_t mcr;	     /* AUX_MU_MCR: bit 1 RTS */
+	uint8_t scratch;     /* AUX_MU_SCRATCH */
+	uint8_t cntl;	     /* AUX_MU_CNTL: bit 0 receiver enable, bit 1 transmitter enable */
+	uint16_t baud;	     /* AUX_MU_BAUD, also reached through IO/IER with LCR.DLAB set */
+	uint32_t char_ticks; /* one character's time at that rate (vdev_ticks); 0: not known yet */
+	bool irq_level;	     /* the AUX line as last passed to vdev_set_irq_line */
 	/*
 	 * The fields below are also read by vaux_read_status without the VM's
 	 * lock (as are enables, cntl and ier): they are loaded and stored as
 	 * single-copy-atomic words (aux.c, "Status reads without the lock").
 	 */
-	uint8_t tx_level;     /* bytes the transmit FIFO shows (0-7; a full FIFO empties at once) */
-	uint64_t tx_empty_us; /* VM time at which the line has sent them all (tx_level > 0) */
-	bool tx_deadline_known; /* the hypervisor will call vaux_poll by a deadline it was given */
-	uint32_t polled_status; /* the last LSR or STAT value read, and how often in a row */
+	uint8_t tx_level; /* bytes the transmit FIFO shows (0-7; a full FIFO empties at once) */
+	uint64_t tx_empty_ticks; /* when the line has sent them all (vdev_ticks; tx_level > 0) */
+	bool tx_deadline_known;	 /* the hypervisor will call vaux_poll by a deadline it was given */
+	uint32_t polled_status;	 /* the last LSR or STAT value read, and how often in a row */
 	uint32_t idle_polls;
 	/* Counters, for the VM listing. */
 	uint64_t bytes_in;   /* bytes the guest read from IO */
