@@ -80,7 +80,9 @@ void vaux_update_irq(struct vaux *a);
 /* The VM's console input or output space changed: recompute the AUX interrupt. */
 void vaux_input_changed(struct vaux *a);
 /*
- * Time passed (VM time now_us): empties the transmit FIFO if the line has
- * sent it. Returns when it will be empty (VM time), or UINT64_MAX.
+ * Time passed: empties the transmit FIFO if the line has sent it (the FIFO
+ * reads its own counter, vdev_ticks; now_us, the VM time the other models'
+ * polls get, is not needed). Returns when it will be empty (VM time,
+ * rounded up), or UINT64_MAX.
  */
 uint64_t vaux_poll(struct vaux *a, uint64_t now_us);
