@@ -207,12 +207,19 @@ static void inject_abort_outside_ram(struct vcpu *v, struct trap_frame *f, uint6
 		inject_data_abort(f, far, esr_iss(esr) & (1U << 6));
 }
 
-/* The access hit a device register in a way the model refuses: a guest bug, the VM stops. */
-static __attribute__((noinline, cold)) void mmio_malformed(struct vm *vm, unsigned int size,
-							   bool write, uint64_t ipa)
+/*
+ * The access hit a device register in a way the model refuses: a guest bug,
+ * the VM stops. The access is decoded again from FAR_EL2 and HPFAR_EL2
+ * (nothing at EL2 has changed them since the trap) so that the MMIO path
+ * need not keep it live across the model's call.
+ */
+static __attribute__((noinline, cold)) void mmio_malformed(struct vm *vm, uint32_t iss)
 {
-	vm_stop(vm, "malformed %u-byte %s of device register at IPA 0x%lx", size,
-		write ? "write" : "read", ipa);
+	struct data_abort da;
+
+	(void)data_abort_decode(iss, read_sysreg(far_el2), read_sysreg(hpfar_el2), &da);
+	vm_stop(vm, "malformed %u-byte %s of device register at IPA 0x%lx", da.size,
+		da.write ? "write" : "read", da.ipa);
 }
 
 /*
@@ -233,7 +240,7 @@ static inline __attribute__((always_inline)) void finish_locked_access(struct vc
 	if (irq_changed)
 		sched_update_virq(f->spsr);
 	if (result == MMIO_ERROR) {
-		mmio_malformed(vm, da->size, da->write, da->ipa);
+		mmio_malformed(vm, da->iss);
 		return;
 	}
 	f->elr += 4;
@@ -255,15 +262,15 @@ emulate_mmio_read(struct vcpu *v, struct trap_frame *f, const struct data_abort 
 
 	v->stats.mmio_reads++;
 	if (mmio_read_unlocked(region, da->ipa, da->size, &value)) {
-		if (da->reg != 31)
-			f->x[da->reg] = data_abort_load_value(da, value);
+		if (data_abort_load_reg(da) != 31)
+			f->x[data_abort_load_reg(da)] = data_abort_load_value(da, value);
 		f->elr += 4;
 		return;
 	}
 	vm_lock(vm);
 	result = mmio_read_region(&vm->mmio, region, da->ipa, da->size, &value);
-	if (da->reg != 31)
-		f->x[da->reg] = data_abort_load_value(da, value);
+	if (data_abort_load_reg(da) != 31)
+		f->x[data_abort_load_reg(da)] = data_abort_load_value(da, value);
 	finish_locked_access(v, f, da, result);
 }
 

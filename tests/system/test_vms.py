@@ -158,6 +158,19 @@ def test_device_access_without_syndrome_stops_only_that_vm(hv):
     echo_still_works(hv, "still echoing after bad_mmio")
 
 
+def test_malformed_device_access_is_reported_with_its_size_and_stops_only_that_vm(hv):
+    """A halfword store to a word-only device register: the report names the access,
+    decoded again from FAR_EL2/HPFAR_EL2 after the model refused it."""
+    hv.sendline("vmld tests/bad_width.bin 0x80000 0x80000")
+    hv.expect(r"\[aVisor\] VM 4 \(bad_width\) stopped: malformed 2-byte write of device "
+              r"register at IPA 0x3f003010")
+    hv.expect_prompt()
+    rows, out = vml_rows(hv)
+    assert rows[4]["state"] == "stopped", out
+    assert rows[1]["state"] != "stopped" and rows[2]["state"] != "stopped", out
+    echo_still_works(hv, "still echoing after bad_width")
+
+
 def test_unemulated_sysreg_is_undefined_to_the_guest(hv):
     hv.sendline("vmld tests/bad_sysreg.bin 0x80000 0x80000")
     hv.expect(r"\[aVisor\] VM 4 \(bad_sysreg\): undefined instruction injected at ELR 0x8[0-9a-f]+ "
