@@ -150,7 +150,7 @@ static bool transmitter_on(const struct vaux *a)
 }
 
 /* Bytes the receive FIFO shows: none while the receiver is off (input stays queued). */
-static uint32_t rx_count(const struct vaux *a)
+static inline __attribute__((always_inline)) uint32_t rx_count(const struct vaux *a)
 {
 	return receiver_on(a) ? vdev_console_input_count(a->vm) : 0;
 }
@@ -167,25 +167,31 @@ static bool tx_idle(const struct vaux *a, uint8_t level)
 	return level == 0 && vdev_console_can_write(a->vm);
 }
 
-static bool rx_interrupt(const struct vaux *a)
+static inline __attribute__((always_inline)) bool rx_interrupt(const struct vaux *a)
 {
 	return (SHARED(a->ier) & IER_RX_ENABLE) && rx_count(a) > 0;
 }
 
-static bool tx_interrupt(const struct vaux *a)
+static inline __attribute__((always_inline)) bool tx_interrupt(const struct vaux *a)
 {
 	return (SHARED(a->ier) & IER_TX_ENABLE) && transmitter_on(a) && tx_idle(a, a->tx_level);
 }
 
-bool vaux_irq_level(const struct vaux *a)
+/* Inline in vaux_update_irq, which every byte sent calls. */
+static inline __attribute__((always_inline)) bool irq_level(const struct vaux *a)
 {
 	return rx_interrupt(a) || tx_interrupt(a);
+}
+
+bool vaux_irq_level(const struct vaux *a)
+{
+	return irq_level(a);
 }
 
 /* Most accesses leave the line where it was: only a change is passed on. */
 void vaux_update_irq(struct vaux *a)
 {
-	bool level = vaux_irq_level(a);
+	bool level = irq_level(a);
 
 	if (level == a->irq_level)
 		return;
