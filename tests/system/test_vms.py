@@ -147,28 +147,29 @@ def test_store_outside_ram_is_an_abort_for_that_vm_only(hv):
     assert rows[1]["state"] != "stopped" and rows[2]["state"] != "stopped", out
 
 
-def test_device_access_without_syndrome_stops_only_that_vm(hv):
-    hv.sendline("vmld tests/bad_mmio.bin 0x80000 0x80000")
-    hv.expect(r"\[aVisor\] VM 4 \(bad_mmio\) stopped: access without a valid syndrome at "
-              r"device IPA 0x3f003004 cannot be emulated \(EC 0x24 data abort from a lower EL")
+def loaded_guest_stops_alone(hv, guest, report):
+    """vmld's the hostile test guest as VM 4, waits for the one-line report of its stop,
+    and checks that only it stopped and echo still answers."""
+    hv.sendline("vmld tests/%s.bin 0x80000 0x80000" % guest)
+    hv.expect(r"\[aVisor\] VM 4 \(%s\) stopped: %s" % (guest, report))
     hv.expect_prompt()
     rows, out = vml_rows(hv)
     assert rows[4]["state"] == "stopped", out
     assert rows[1]["state"] != "stopped" and rows[2]["state"] != "stopped", out
-    echo_still_works(hv, "still echoing after bad_mmio")
+    echo_still_works(hv, "still echoing after " + guest)
+
+
+def test_device_access_without_syndrome_stops_only_that_vm(hv):
+    loaded_guest_stops_alone(hv, "bad_mmio",
+                             r"access without a valid syndrome at device IPA 0x3f003004 "
+                             r"cannot be emulated \(EC 0x24 data abort from a lower EL")
 
 
 def test_malformed_device_access_is_reported_with_its_size_and_stops_only_that_vm(hv):
     """A halfword store to a word-only device register: the report names the access,
     decoded again from FAR_EL2/HPFAR_EL2 after the model refused it."""
-    hv.sendline("vmld tests/bad_width.bin 0x80000 0x80000")
-    hv.expect(r"\[aVisor\] VM 4 \(bad_width\) stopped: malformed 2-byte write of device "
-              r"register at IPA 0x3f003010")
-    hv.expect_prompt()
-    rows, out = vml_rows(hv)
-    assert rows[4]["state"] == "stopped", out
-    assert rows[1]["state"] != "stopped" and rows[2]["state"] != "stopped", out
-    echo_still_works(hv, "still echoing after bad_width")
+    loaded_guest_stops_alone(hv, "bad_width",
+                             r"malformed 2-byte write of device register at IPA 0x3f003010")
 
 
 def test_unemulated_sysreg_is_undefined_to_the_guest(hv):
