@@ -7,7 +7,9 @@ other), one 4 KiB request to a virtio disk (the bench VM with disk=sd:2),
 the boot time of the default configuration, in instructions and in
 wall-clock seconds, and disk throughput in QEMU's wall-clock time: Linux's
 dd with direct I/O on its root disk against the hypervisor's own reading of
-a file from the card. The table goes to build/bench.txt, the chart to
+a file from the card, and the virtual timer's interrupt path on a dedicated
+core in that core's own instructions, with the other cores idle and loaded
+(the QEMU plugin scripts/qemu-plugins/core_path.c). The table goes to build/bench.txt, the chart to
 build/bench.png and build/bench.svg (gnuplot). docs/benchmarks.md explains
 every number.
 
@@ -149,6 +151,71 @@ def run_dedicated(build):
     rows, _ = run_one_vm("bench %s cpus=3\n" % BENCH_VM, build, " ", "bench: done",
                          "aVisor, core 3", image="test-sdcard.img", timeout=900)
     return rows
+
+
+PLUGIN_SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "qemu-plugins",
+                          "core_path.c")
+LOADED_CORES = ("spin    tests/irq_spin.bin    0x80000 0x80000 6M cpus=1\n"
+                "hammer  tests/mmio_hammer.bin 0x80000 0x80000 6M cpus=2\n"
+                "printer tests/printer.bin     0x80000 0x80000 6M cpus=3\n")
+EL2_IRQ_FROM_LOWER_EL = 0x480  # VBAR_EL2 offset: IRQ, lower EL using AArch64
+EL1_IRQ_SPX = 0x280            # VBAR_EL1 offset: IRQ, current EL with SP_EL1
+
+
+def symbol(elf, name):
+    out = subprocess.run(["aarch64-linux-gnu-nm", elf], capture_output=True, text=True,
+                         check=True).stdout
+    for line in out.splitlines():
+        fields = line.split()
+        if len(fields) == 3 and fields[2] == name:
+            return int(fields[0], 16)
+    sys.exit("bench: no symbol %s in %s" % (name, elf))
+
+
+def core_path_plugin(build):
+    """Builds scripts/qemu-plugins/core_path.c into build/plugins (host cc, no QEMU header)."""
+    lib = os.path.join(build, "plugins", "core_path.so")
+    os.makedirs(os.path.dirname(lib), exist_ok=True)
+    subprocess.run(["cc", "-O2", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC", "-o", lib,
+                    PLUGIN_SRC], check=True)
+    return lib
+
+
+def run_core_path(build, loaded):
+    """The virtual timer's interrupt path in the instructions of core 0 alone (the bench VM
+    alone on it, key 'l'), counted by the core_path plugin from the hypervisor's IRQ
+    vector to the guest's; with `loaded`, cores 1-3 run a guest spinning with interrupts
+    masked, one hammering a device and one printing. Returns (mean, max) over the 1024
+    timed interrupts (the first, warm-up, interval is left out)."""
+    start = symbol(os.path.join(build, "avisor.elf"), "el2_vectors") + EL2_IRQ_FROM_LOWER_EL
+    end = symbol(os.path.join(build, "guests", "bench.elf"), "latency_vectors") + EL1_IRQ_SPX
+    fd, out = tempfile.mkstemp(suffix=".txt")
+    os.close(fd)
+    plugin = ["-plugin", "file=%s,start=0x%x,end=0x%x,vcpu=0,out=%s"
+              % (core_path_plugin(build), start, end, out)]
+    config = "bench %s cpus=0\n" % BENCH_VM + (LOADED_CORES if loaded else "")
+    try:
+        with Card(build, config, image="test-sdcard.img") as card:
+            child = spawn(QEMU + ICOUNT + plugin + [
+                "-kernel", os.path.join(build, "kernel8.img"),
+                "-drive", "file=%s,if=sd,format=raw" % card])
+            try:
+                child.expect_exact(PROMPT)
+                child.send("vmc 1\r")
+                child.expect_exact("bench: press a key to start")
+                child.send("l")
+                child.expect_exact("bench: done", timeout=900)
+                RAW.extend("core 0 path, %s: %s" % ("loaded" if loaded else "idle", line.strip())
+                           for line in child.before.splitlines() if LINE.search(line))
+            finally:
+                child.terminate(force=True)
+        with open(out) as f:
+            paths = [int(x) for x in f.read().split()][1:]
+    finally:
+        os.unlink(out)
+    if len(paths) < 1000:
+        sys.exit("bench: the core_path plugin saw %d interrupt paths, not 1024" % len(paths))
+    return sum(paths) / len(paths), max(paths)
 
 
 def run_disk_request(build):
@@ -329,6 +396,12 @@ def table(native, virt, boot_insns, boot_seconds, disk, smp):
         rows.append("%-14s %12s %12s" % (name, fmt(idle.get(name)),
                                           fmt(idle.get(name + "_max"))))
     rows += ["",
+             "virtual timer interrupt path on a dedicated core 0, in core 0's own instructions",
+             "(QEMU plugin core_path: the hypervisor's IRQ vector to the guest's, 1024 interrupts):",
+             "%-30s %12s %12s" % ("", "mean", "max")]
+    for name, label in (("path_idle", "cores 1-3 idle"), ("path_loaded", "cores 1-3 busy and hostile")):
+        rows.append("%-30s %12.1f %12d" % (label, smp[name][0], smp[name][1]))
+    rows += ["",
              "Linux to 'Run /init' (guest seconds, -icount shift=0; 1 s = 10^9 instructions):",
              "  native, QEMU raspi3b's 4 CPUs:       %.3f s" % smp["linux_native"],
              "  under aVisor, 4 vCPUs on cores 0-3:  %.3f s  (%.3fx native)"
@@ -387,6 +460,8 @@ def main():
     virt.update(run_vm_switch(build))
     virt.update(run_disk_request(build))
     smp = {"idle": run_dedicated(build),
+           "path_idle": run_core_path(build, loaded=False),
+           "path_loaded": run_core_path(build, loaded=True),
            "linux_avisor": linux_boot_virtualized(build), "linux_native": linux_boot_native(build)}
     text = table(native, virt, boot_instructions(build), boot_wall_clock(build),
                  disk_throughput(build), smp)
