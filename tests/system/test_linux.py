@@ -197,8 +197,14 @@ def test_busy_loops_on_several_vcpus_run_in_parallel(linux):
         linux.attach(LINUX_VM)
         linux.send("\r")
         wait_for_shell_prompt(linux)
-        one = loops_seconds(linux, 1)
-        two = loops_seconds(linux, 2)
+        # Wall-clock time on a host of two cores: a burst of host load (the other test
+        # worker) can take one of them away. A second try is made then; with the vCPUs
+        # really on one core both tries fail (1.06-1.19).
+        for _ in range(2):
+            one = loops_seconds(linux, 1)
+            two = loops_seconds(linux, 2)
+            if two < 0.75 * 2 * one:
+                break
     finally:
         linux.send("@0")
         linux.expect_exact(PROMPT)
