@@ -15,8 +15,10 @@ enum mmio_result {
 };
 
 /*
- * A read stores the register's value, any width (the trap cuts it to the
- * access). A write gets the guest's whole source register: the access
+ * A read stores the access's bytes of the register, zero-extended: no bit
+ * above the low `size` bytes may be set (vdev_read in vdev/vdev_access.h
+ * does it), so that the trap writes a plain load's value to the guest's
+ * register as it is. A write gets the guest's whole source register: the access
  * carries only its low `size` bytes, and the handler takes those (it
  * checks the size anyway: vdev_write in vdev/vdev_access.h).
  */

@@ -146,9 +146,17 @@ static void check_abort(uint64_t esr, uint64_t far, uint64_t hpfar, uint64_t raw
 	    da.sign_extend != (iss >> 21 & 1) || da.reg64 != (iss >> 15 & 1))
 		fail("SAS, SRT, SSE or SF decoded wrong", esr);
 
+	/*
+	 * A model answers with the access's bytes, zero-extended (core/mmio.h).
+	 * No load moves 8 bytes into a W register (SAS = 3 with SF clear): no
+	 * instruction has that syndrome, and the trap does not cut for it.
+	 */
+	if (da.size < 8)
+		raw &= (1ULL << (8 * da.size)) - 1;
 	value = data_abort_load_value(&da, raw);
-	if (value != expected_load(&da, raw) || (!da.reg64 && value >> 32))
-		fail("the load value is not the raw value extended to the register", esr);
+	if ((da.size < 8 || da.reg64) &&
+	    (value != expected_load(&da, raw) || (!da.reg64 && value >> 32)))
+		fail("the load value is not the model's answer extended to the register", esr);
 
 	for (unsigned int i = 0; i < 31; i++)
 		regs[i] = raw * (i + 1) ^ (0x0101010101010101ULL * i);

@@ -28,11 +28,6 @@ struct data_abort {
 	bool stage1_walk;  /* S1PTW: the fault was on the guest's own page table walk */
 };
 
-static inline uint64_t data_abort_size_mask(unsigned int size)
-{
-	return size >= 8 ? ~0UL : (1UL << (8 * size)) - 1;
-}
-
 /*
  * Returns false when ESR_EL2.ISS.ISV is 0: the instruction (e.g. a load
  * pair or a write-back form) cannot be emulated from the syndrome alone.
@@ -74,18 +69,25 @@ static inline unsigned int data_abort_load_reg(const struct data_abort *da)
 	return (da->iss >> ISS_SRT_SHIFT) & 31;
 }
 
-/* The value a load writes to Xt: sign-extended per SSE and cut to 32 bits for Wt. */
-static inline uint64_t data_abort_load_value(const struct data_abort *da, uint64_t raw)
+/* A sign-extending load (LDRSB, LDRSH, LDRSW: ISS.SSE): to 64 bits, cut to 32 for Wt (SF clear). */
+static inline uint64_t data_abort_sign_extend(uint32_t iss, uint64_t value)
 {
-	unsigned int size = 1U << ((da->iss >> ISS_SAS_SHIFT) & 3);
-	uint64_t value = raw & data_abort_size_mask(size);
+	unsigned int unused_bits = 64 - (8U << ((iss >> ISS_SAS_SHIFT) & 3));
 
-	if ((da->iss & ISS_SSE) && size < 8) {
-		uint64_t sign = 1UL << (8 * size - 1);
-		value = (value ^ sign) - sign;
-	}
-	if (!(da->iss & ISS_SF))
-		value &= 0xffffffffUL;
+	value = (uint64_t)((int64_t)(value << unused_bits) >> unused_bits);
+	return (iss & ISS_SF) ? value : value & 0xffffffffUL;
+}
+
+/*
+ * The value a load writes to Xt. The device models answer with the
+ * access's bytes only, zero-extended (core/mmio.h), so a plain load takes
+ * the answer as it is: a load into Wt is at most 4 bytes wide, and the
+ * value then fits. Only a sign-extending load has work to do.
+ */
+static inline uint64_t data_abort_load_value(const struct data_abort *da, uint64_t value)
+{
+	if (__builtin_expect(da->iss & ISS_SSE, 0))
+		return data_abort_sign_extend(da->iss, value);
 	return value;
 }
 
