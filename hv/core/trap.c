@@ -262,15 +262,15 @@ emulate_mmio_read(struct vcpu *v, struct trap_frame *f, const struct data_abort 
 
 	v->stats.mmio_reads++;
 	if (mmio_read_unlocked(region, da->ipa, da->size, &value)) {
-		if (data_abort_load_reg(da) != 31)
-			f->x[data_abort_load_reg(da)] = data_abort_load_value(da, value);
+		if (iss_transfer_reg(da->iss) != 31)
+			f->x[iss_transfer_reg(da->iss)] = data_abort_load_value(da->iss, value);
 		f->elr += 4;
 		return;
 	}
 	vm_lock(vm);
 	result = mmio_read_region(&vm->mmio, region, da->ipa, da->size, &value);
-	if (data_abort_load_reg(da) != 31)
-		f->x[data_abort_load_reg(da)] = data_abort_load_value(da, value);
+	if (iss_transfer_reg(da->iss) != 31)
+		f->x[iss_transfer_reg(da->iss)] = data_abort_load_value(da->iss, value);
 	finish_locked_access(v, f, da, result);
 }
 
@@ -282,7 +282,7 @@ emulate_mmio_write(struct vcpu *v, struct trap_frame *f, const struct data_abort
 
 	v->stats.mmio_writes++;
 	vm_lock(vm);
-	result = mmio_write(&vm->mmio, da->ipa, da->size, data_abort_store_value(da, f->x));
+	result = mmio_write(&vm->mmio, da->ipa, da->size, data_abort_store_value(da->iss, f->x));
 	finish_locked_access(v, f, da, result);
 }
 

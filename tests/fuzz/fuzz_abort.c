@@ -153,14 +153,14 @@ static void check_abort(uint64_t esr, uint64_t far, uint64_t hpfar, uint64_t raw
 	 */
 	if (da.size < 8)
 		raw &= (1ULL << (8 * da.size)) - 1;
-	value = data_abort_load_value(&da, raw);
+	value = data_abort_load_value(da.iss, raw);
 	if ((da.size < 8 || da.reg64) &&
 	    (value != expected_load(&da, raw) || (!da.reg64 && value >> 32)))
 		fail("the load value is not the model's answer extended to the register", esr);
 
 	for (unsigned int i = 0; i < 31; i++)
 		regs[i] = raw * (i + 1) ^ (0x0101010101010101ULL * i);
-	value = data_abort_store_value(&da, regs);
+	value = data_abort_store_value(da.iss, regs);
 	if (value != (da.reg == 31 ? 0 : regs[da.reg]))
 		fail("the store value is not the source register", esr);
 }

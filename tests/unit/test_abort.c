@@ -42,7 +42,7 @@ static void test_word_load(void **state)
 	assert_false(da.sign_extend);
 	/* The model answers the access's 4 bytes (core/mmio.h): the register gets them as they are.
 	 */
-	assert_int_equal(data_abort_load_value(&da, 0xcafef00dUL), 0xcafef00dUL);
+	assert_int_equal(data_abort_load_value(da.iss, 0xcafef00dUL), 0xcafef00dUL);
 }
 
 static void test_sign_extending_loads(void **state)
@@ -52,23 +52,23 @@ static void test_sign_extending_loads(void **state)
 	(void)state;
 	/* ldrsb x5: SAS=0, SSE=1, SF=1. */
 	assert_true(data_abort_decode(EC_DABT_LOWER | iss(0, 1, 5, 1, 0), 0, 0, &da));
-	assert_int_equal(data_abort_load_value(&da, 0x80), 0xffffffffffffff80UL);
-	assert_int_equal(data_abort_load_value(&da, 0x7f), 0x7f);
+	assert_int_equal(data_abort_load_value(da.iss, 0x80), 0xffffffffffffff80UL);
+	assert_int_equal(data_abort_load_value(da.iss, 0x7f), 0x7f);
 	/* ldrsh w5: SAS=1, SSE=1, SF=0: extended to 32 bits only. */
 	assert_true(data_abort_decode(EC_DABT_LOWER | iss(1, 1, 5, 0, 0), 0, 0, &da));
-	assert_int_equal(data_abort_load_value(&da, 0x8001), 0xffff8001UL);
+	assert_int_equal(data_abort_load_value(da.iss, 0x8001), 0xffff8001UL);
 	/* ldrsw x5: SAS=2, SSE=1, SF=1. */
 	assert_true(data_abort_decode(EC_DABT_LOWER | iss(2, 1, 5, 1, 0), 0, 0, &da));
-	assert_int_equal(data_abort_load_value(&da, 0x80000000UL), 0xffffffff80000000UL);
+	assert_int_equal(data_abort_load_value(da.iss, 0x80000000UL), 0xffffffff80000000UL);
 	/* ldrb w5: no sign extension. */
 	assert_true(data_abort_decode(EC_DABT_LOWER | iss(0, 0, 5, 0, 0), 0, 0, &da));
-	assert_int_equal(data_abort_load_value(&da, 0xff), 0xff);
+	assert_int_equal(data_abort_load_value(da.iss, 0xff), 0xff);
 	/* ldrsh x5 of 0x7fff: positive, nothing to extend. */
 	assert_true(data_abort_decode(EC_DABT_LOWER | iss(1, 1, 5, 1, 0), 0, 0, &da));
-	assert_int_equal(data_abort_load_value(&da, 0x7fff), 0x7fff);
+	assert_int_equal(data_abort_load_value(da.iss, 0x7fff), 0x7fff);
 	/* ldrsb w5 of 0xff: -1 in 32 bits. */
 	assert_true(data_abort_decode(EC_DABT_LOWER | iss(0, 1, 5, 0, 0), 0, 0, &da));
-	assert_int_equal(data_abort_load_value(&da, 0xff), 0xffffffffUL);
+	assert_int_equal(data_abort_load_value(da.iss, 0xff), 0xffffffffUL);
 }
 
 static void test_stores_and_xzr(void **state)
@@ -82,15 +82,15 @@ static void test_stores_and_xzr(void **state)
 	assert_true(data_abort_decode(EC_DABT_LOWER | iss(1, 0, 7, 0, 1), 0, 0, &da));
 	assert_true(da.write);
 	assert_int_equal(da.size, 2);
-	assert_int_equal(data_abort_store_value(&da, regs), 0x1122334455667788UL);
+	assert_int_equal(data_abort_store_value(da.iss, regs), 0x1122334455667788UL);
 	/* str x7: all of it. */
 	assert_true(data_abort_decode(EC_DABT_LOWER | iss(3, 0, 7, 1, 1), 0, 0, &da));
 	assert_int_equal(da.size, 8);
-	assert_int_equal(data_abort_store_value(&da, regs), 0x1122334455667788UL);
+	assert_int_equal(data_abort_store_value(da.iss, regs), 0x1122334455667788UL);
 	/* str wzr: register 31 is the zero register here, never SP. */
 	assert_true(data_abort_decode(EC_DABT_LOWER | iss(2, 0, 31, 0, 1), 0, 0, &da));
 	assert_int_equal(da.reg, 31);
-	assert_int_equal(data_abort_store_value(&da, regs), 0);
+	assert_int_equal(data_abort_store_value(da.iss, regs), 0);
 }
 
 static void test_no_valid_syndrome(void **state)

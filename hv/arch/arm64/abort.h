@@ -29,18 +29,38 @@ struct data_abort {
 };
 
 /*
+ * The access's width and transfer register, straight from the ISS: the MMIO
+ * path works them out again after the device model's call instead of
+ * keeping decoded fields live across it (fewer callee-saved registers).
+ */
+static inline unsigned int iss_access_size(uint32_t iss)
+{
+	return 1U << ((iss >> ISS_SAS_SHIFT) & 3);
+}
+
+static inline unsigned int iss_transfer_reg(uint32_t iss)
+{
+	return (iss >> ISS_SRT_SHIFT) & 31;
+}
+
+/*
  * Returns false when ESR_EL2.ISS.ISV is 0: the instruction (e.g. a load
  * pair or a write-back form) cannot be emulated from the syndrome alone.
  * The IPA comes from HPFAR_EL2.FIPA (bits [43:4] = IPA[51:12]) plus the
  * page offset from FAR_EL2. It is filled in even when ISV is 0.
  */
+static inline uint64_t data_abort_ipa(uint64_t far, uint64_t hpfar)
+{
+	return ((hpfar >> 4) << 12 & 0x000ffffffffff000UL) | (far & 0xfff);
+}
+
 static inline bool data_abort_decode(uint64_t esr, uint64_t far, uint64_t hpfar,
 				     struct data_abort *out)
 {
 	uint32_t iss = (uint32_t)(esr & 0x1ffffff);
 
 	out->iss = iss;
-	out->ipa = ((hpfar >> 4) << 12 & 0x000ffffffffff000UL) | (far & 0xfff);
+	out->ipa = data_abort_ipa(far, hpfar);
 	out->stage1_walk = iss & ISS_S1PTW;
 	out->write = iss & ISS_WNR;
 	if (!(iss & ISS_ISV)) {
@@ -50,29 +70,17 @@ static inline bool data_abort_decode(uint64_t esr, uint64_t far, uint64_t hpfar,
 		out->reg64 = false;
 		return false;
 	}
-	out->size = 1U << ((iss >> ISS_SAS_SHIFT) & 3);
+	out->size = iss_access_size(iss);
 	out->sign_extend = iss & ISS_SSE;
-	out->reg = (iss >> ISS_SRT_SHIFT) & 31;
+	out->reg = iss_transfer_reg(iss);
 	out->reg64 = iss & ISS_SF;
 	return true;
-}
-
-/*
- * What a load does once the device has answered: which register, and the
- * value written to it. Both are worked out from the ISS alone (a few
- * bit-field extracts), not from the decoded fields, so that the MMIO path
- * keeps fewer values live across the device model's call (and saves fewer
- * callee-saved registers around it).
- */
-static inline unsigned int data_abort_load_reg(const struct data_abort *da)
-{
-	return (da->iss >> ISS_SRT_SHIFT) & 31;
 }
 
 /* A sign-extending load (LDRSB, LDRSH, LDRSW: ISS.SSE): to 64 bits, cut to 32 for Wt (SF clear). */
 static inline uint64_t data_abort_sign_extend(uint32_t iss, uint64_t value)
 {
-	unsigned int unused_bits = 64 - (8U << ((iss >> ISS_SAS_SHIFT) & 3));
+	unsigned int unused_bits = 64 - 8 * iss_access_size(iss);
 
 	value = (uint64_t)((int64_t)(value << unused_bits) >> unused_bits);
 	return (iss & ISS_SF) ? value : value & 0xffffffffUL;
@@ -84,20 +92,22 @@ static inline uint64_t data_abort_sign_extend(uint32_t iss, uint64_t value)
  * the answer as it is: a load into Wt is at most 4 bytes wide, and the
  * value then fits. Only a sign-extending load has work to do.
  */
-static inline uint64_t data_abort_load_value(const struct data_abort *da, uint64_t value)
+static inline uint64_t data_abort_load_value(uint32_t iss, uint64_t value)
 {
-	if (__builtin_expect(da->iss & ISS_SSE, 0))
-		return data_abort_sign_extend(da->iss, value);
+	if (__builtin_expect(iss & ISS_SSE, 0))
+		return data_abort_sign_extend(iss, value);
 	return value;
 }
 
 /*
  * The register a store writes from: Xt (0 for XZR), whole. The access
- * carries only its low da->size bytes; the MMIO handlers take those
+ * carries only its low bytes (ISS.SAS); the MMIO handlers take those
  * themselves (core/mmio.h), as they check the size anyway, so the common
  * path does not cut the value a second time.
  */
-static inline uint64_t data_abort_store_value(const struct data_abort *da, const uint64_t regs[31])
+static inline uint64_t data_abort_store_value(uint32_t iss, const uint64_t regs[31])
 {
-	return da->reg == 31 ? 0 : regs[da->reg];
+	unsigned int reg = iss_transfer_reg(iss);
+
+	return reg == 31 ? 0 : regs[reg];
 }
