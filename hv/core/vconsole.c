@@ -254,12 +254,6 @@ void vconsole_print_vm_list(void)
 
 /* The device models' console (vdev/vdev_host.h). */
 
-bool vdev_console_can_write(struct vm *vm)
-{
-	(void)vm;
-	return true;
-}
-
 void vdev_console_write(struct vm *vm, uint8_t byte)
 {
 	vconsole_guest_output(vm, byte);

@@ -53,8 +53,7 @@ bool vdev_vtimer_line(struct vm *vm, unsigned int index);
  */
 void vdev_vtimer_taken(struct vm *vm, unsigned int index);
 
-/* Guest UART output. can_write is false while the console cannot take more (TX FIFO full). */
-bool vdev_console_can_write(struct vm *vm);
+/* Guest UART output: the console takes every byte (aux.h, vaux_console_space). */
 void vdev_console_write(struct vm *vm, uint8_t byte);
 
 /* Guest UART input: bytes typed for this VM, oldest first. */

@@ -30,7 +30,6 @@ void fake_host_reset(uint64_t ram_size)
 	free(fake_host.ram);
 	memset(&fake_host, 0, sizeof(fake_host));
 	fake_host.irq_lines = &fake_host.own_lines;
-	fake_host.can_write = true;
 	fake_host.vm_id = 1;
 	fake_host.vm_name = "test";
 	fake_host.ram_size = ram_size;
@@ -109,12 +108,6 @@ void vdev_set_irq_line(struct vm *vm, unsigned int line, bool level)
 		*fake_host.irq_lines |= 1ULL << line;
 	else
 		*fake_host.irq_lines &= ~(1ULL << line);
-}
-
-bool vdev_console_can_write(struct vm *vm)
-{
-	check_vm(vm);
-	return fake_host.can_write && fake_host.output_len < FAKE_OUTPUT_MAX;
 }
 
 void vdev_console_write(struct vm *vm, uint8_t byte)

@@ -31,8 +31,7 @@ struct fake_vdev_host {
 	uint64_t own_lines;
 	unsigned int irq_line_calls; /* vdev_set_irq_line calls so far */
 	uint8_t input[FAKE_INPUT_MAX];
-	size_t input_head, input_tail; /* bytes [head, tail) are waiting */
-	bool can_write;
+	size_t input_head, input_tail;	     /* bytes [head, tail) are waiting */
 	uint8_t output[FAKE_OUTPUT_MAX + 1]; /* NUL-terminated for string checks */
 	size_t output_len;
 	uint8_t *ram;

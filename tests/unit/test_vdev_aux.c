@@ -98,14 +98,14 @@ static void test_transmit_goes_to_console(void **state)
 static void test_transmit_full_console(void **state)
 {
 	(void)state;
-	fake_host.can_write = false;
+	vaux_console_space(&aux, false);
 	assert_int_equal(rd(MU_LSR) & (LSR_TX_EMPTY | LSR_TX_IDLE), 0);
 	/* TX FIFO full, level 8; no space, not idle, not done. */
 	assert_int_equal(rd(MU_STAT), (1U << 2) | (1U << 5) | (8U << 24));
 	wr(MU_IO, 'x');
 	assert_int_equal(fake_host.output_len, 0);
 	assert_int_equal(aux.tx_dropped, 1);
-	fake_host.can_write = true;
+	vaux_console_space(&aux, true);
 	assert_int_equal(rd(MU_LSR) & (LSR_TX_EMPTY | LSR_TX_IDLE), LSR_TX_EMPTY | LSR_TX_IDLE);
 	wr(MU_IO, 'y');
 	assert_string_equal((const char *)fake_host.output, "y");
@@ -199,12 +199,10 @@ static void test_tx_interrupt_follows_console_space(void **state)
 	wr(MU_IER, 2);
 	assert_true(aux_line());
 	assert_int_equal(rd(MU_IIR), IIR_TX_IDLE);
-	fake_host.can_write = false;
-	vaux_input_changed(&aux); /* also called when output space changes */
+	vaux_console_space(&aux, false); /* moves the line at once */
 	assert_false(aux_line());
 	assert_int_equal(rd(MU_IIR), IIR_NONE);
-	fake_host.can_write = true;
-	vaux_update_irq(&aux);
+	vaux_console_space(&aux, true);
 	assert_true(aux_line());
 	wr(MU_CNTL, 1); /* transmitter off: no TX interrupt */
 	assert_false(aux_line());

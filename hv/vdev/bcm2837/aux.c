@@ -155,16 +155,21 @@ static inline __attribute__((always_inline)) uint32_t rx_count(const struct vaux
 	return receiver_on(a) ? vdev_console_input_count(a->vm) : 0;
 }
 
+static inline __attribute__((always_inline)) bool console_can_write(const struct vaux *a)
+{
+	return !SHARED(a->console_full);
+}
+
 /* LSR bit 5: a transmit FIFO holding `level` bytes can accept at least one more. */
 static bool tx_space(const struct vaux *a, uint8_t level)
 {
-	return level < FIFO_DEPTH && vdev_console_can_write(a->vm);
+	return level < FIFO_DEPTH && console_can_write(a);
 }
 
 /* LSR bit 6 and the transmit interrupt: the FIFO is empty and the line idle. */
 static bool tx_idle(const struct vaux *a, uint8_t level)
 {
-	return level == 0 && vdev_console_can_write(a->vm);
+	return level == 0 && console_can_write(a);
 }
 
 static inline __attribute__((always_inline)) bool rx_interrupt(const struct vaux *a)
@@ -188,8 +193,11 @@ bool vaux_irq_level(const struct vaux *a)
 	return irq_level(a);
 }
 
-/* Most accesses leave the line where it was: only a change is passed on. */
-void vaux_update_irq(struct vaux *a)
+/*
+ * Most accesses leave the line where it was: only a change is passed on.
+ * Inline in send_byte, the path of every byte sent.
+ */
+static inline __attribute__((always_inline)) void update_irq(struct vaux *a)
 {
 	bool level = irq_level(a);
 
@@ -199,8 +207,19 @@ void vaux_update_irq(struct vaux *a)
 	vdev_set_irq_line(a->vm, VAUX_IRQ, level);
 }
 
+void vaux_update_irq(struct vaux *a)
+{
+	update_irq(a);
+}
+
 void vaux_input_changed(struct vaux *a)
 {
+	vaux_update_irq(a);
+}
+
+void vaux_console_space(struct vaux *a, bool space)
+{
+	SET_SHARED(a->console_full, !space);
 	vaux_update_irq(a);
 }
 
@@ -298,7 +317,7 @@ static inline __attribute__((always_inline)) uint32_t read_lsr(const struct vaux
 {
 	uint32_t value = rx_count(a) > 0 ? LSR_DATA_READY : 0;
 
-	if (!vdev_console_can_write(a->vm)) /* tx_space and tx_idle, asked once */
+	if (!console_can_write(a)) /* tx_space and tx_idle, asked once */
 		return value;
 	if (tx_level < FIFO_DEPTH)
 		value |= LSR_TX_EMPTY;
@@ -323,7 +342,7 @@ static uint32_t read_stat(const struct vaux *a, uint8_t tx_level)
 	if (rx > 0)
 		value |= STAT_SYMBOL_AVAILABLE;
 	value |= rx << STAT_RX_LEVEL_SHIFT;
-	if (!vdev_console_can_write(a->vm))
+	if (!console_can_write(a))
 		return value | STAT_TX_FIFO_FULL | (FIFO_DEPTH << STAT_TX_LEVEL_SHIFT);
 	value |= STAT_SPACE_AVAILABLE | ((uint32_t)tx_level << STAT_TX_LEVEL_SHIFT);
 	if (tx_level == 0)
@@ -482,7 +501,7 @@ static __attribute__((noinline)) enum mmio_result update_irq_after_write(struct 
 static __attribute__((noinline)) enum mmio_result send_byte(struct vaux *a, uint32_t value)
 {
 	transmit_byte(a, (uint8_t)value);
-	vaux_update_irq(a);
+	update_irq(a);
 	return MMIO_HANDLED;
 }
 
@@ -552,8 +571,9 @@ enum mmio_result vaux_read_status(void *opaque, uint64_t offset, unsigned int si
 	if (vdev_check_access(&registers, offset, size) != MMIO_HANDLED ||
 	    !tx_level_unlocked(a, &level))
 		return MMIO_UNHANDLED;
+	/* LSR's bits are all in its low byte: every access width reads it whole. */
 	word = offset == REG_MU_LSR ? read_lsr(a, level) : read_stat(a, level);
 	note_status_poll(a, word);
-	*value = word & vdev_size_mask(size);
+	*value = offset == REG_MU_LSR ? word : word & vdev_size_mask(size);
 	return MMIO_HANDLED;
 }

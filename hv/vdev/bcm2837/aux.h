@@ -45,6 +45,7 @@ struct vaux {
 	uint16_t baud;	     /* AUX_MU_BAUD, also reached through IO/IER with LCR.DLAB set */
 	uint32_t char_ticks; /* one character's time at that rate (vdev_ticks); 0: not known yet */
 	bool irq_level;	     /* the AUX line as last passed to vdev_set_irq_line */
+	bool console_full;   /* vaux_console_space: the console takes no byte now */
 	/*
 	 * The fields below are also read by vaux_read_status without the VM's
 	 * lock (as are enables, cntl and ier): they are loaded and stored as
@@ -77,8 +78,18 @@ enum mmio_result vaux_read_status(void *opaque, uint64_t offset, unsigned int si
 bool vaux_irq_level(const struct vaux *a);
 /* Recomputes the AUX interrupt and passes it to vdev_set_irq_line. */
 void vaux_update_irq(struct vaux *a);
-/* The VM's console input or output space changed: recompute the AUX interrupt. */
+/* The VM's console input changed: recompute the AUX interrupt. */
 void vaux_input_changed(struct vaux *a);
+/*
+ * Whether the console can take the guest's bytes. While it cannot, the
+ * transmit FIFO shows full (LSR bit 5 clear) and bytes written are
+ * dropped, as a real FIFO's would be. An input the host sets, like a modem
+ * line, rather than a question the model asks, so that the byte path
+ * calls nobody: the hypervisor's console never refuses a byte (attached it
+ * goes to the terminal, detached to the VM's log) and never sets it; the
+ * unit tests do.
+ */
+void vaux_console_space(struct vaux *a, bool space);
 /*
  * Time passed: empties the transmit FIFO if the line has sent it (the FIFO
  * reads its own counter, vdev_ticks; now_us, the VM time the other models'
