@@ -61,6 +61,13 @@ static void wr(uint64_t offset, uint32_t value)
 	vdev_test_write(vaux_write, &aux, offset, value);
 }
 
+/* Input arrives as the hypervisor delivers it: into the VM's input, then vaux_input_changed. */
+static void type(const char *text)
+{
+	fake_host_type(text);
+	vaux_input_changed(&aux);
+}
+
 static bool aux_line(void)
 {
 	return fake_irq_line(VAUX_IRQ);
@@ -129,7 +136,7 @@ static void test_receive_in_order(void **state)
 {
 	(void)state;
 	assert_int_equal(rd(MU_LSR) & LSR_DATA_READY, 0);
-	fake_host_type("ab");
+	type("ab");
 	assert_int_equal(rd(MU_LSR) & LSR_DATA_READY, LSR_DATA_READY);
 	assert_int_equal(rd(MU_STAT), STAT_IDLE_EMPTY | 1U | (2U << 16));
 	assert_int_equal(rd(MU_IO), 'a');
@@ -141,10 +148,21 @@ static void test_receive_in_order(void **state)
 	assert_int_equal(aux.bytes_in, 2);
 }
 
+/* A VM reset initialises its devices again: input typed before it is still there. */
+static void test_reset_keeps_typed_input(void **state)
+{
+	(void)state;
+	type("r");
+	vaux_init(&aux, fake_vm());
+	assert_int_equal(rd(MU_LSR) & LSR_DATA_READY, LSR_DATA_READY);
+	assert_int_equal(rd(MU_IO), 'r');
+	assert_int_equal(rd(MU_LSR) & LSR_DATA_READY, 0);
+}
+
 static void test_receive_level_saturates_at_fifo_depth(void **state)
 {
 	(void)state;
-	fake_host_type("0123456789abcdefghij");
+	type("0123456789abcdefghij");
 	assert_int_equal(rd(MU_STAT) >> 16 & 0xf, 8);
 	for (int i = 0; i < 13; i++)
 		(void)rd(MU_IO);
@@ -154,7 +172,7 @@ static void test_receive_level_saturates_at_fifo_depth(void **state)
 static void test_receiver_off_keeps_input(void **state)
 {
 	(void)state;
-	fake_host_type("k");
+	type("k");
 	wr(MU_CNTL, 2); /* transmitter only */
 	assert_int_equal(rd(MU_LSR) & LSR_DATA_READY, 0);
 	assert_int_equal(rd(MU_STAT) & 0x000f0001, 0);
@@ -174,8 +192,7 @@ static void test_rx_interrupt_follows_input_and_ier(void **state)
 	assert_false(aux_line());
 	assert_int_equal(rd(MU_IIR), IIR_NONE);
 
-	fake_host_type("z");
-	vaux_input_changed(&aux); /* the core's call when input arrives */
+	type("z");
 	assert_true(aux_line());
 	assert_int_equal(rd(AUX_IRQ), 1);
 	assert_int_equal(rd(MU_IIR), IIR_RX_DATA);
@@ -185,8 +202,7 @@ static void test_rx_interrupt_follows_input_and_ier(void **state)
 	assert_int_equal(rd(AUX_IRQ), 0);
 	assert_int_equal(rd(MU_IIR), IIR_NONE);
 
-	fake_host_type("y");
-	vaux_input_changed(&aux);
+	type("y");
 	assert_true(aux_line());
 	wr(MU_IER, 0); /* disabling the interrupt lowers the line at once */
 	assert_false(aux_line());
@@ -296,7 +312,7 @@ static void test_status_read_without_the_lock(void **state)
 	wr(MU_BAUD, BAUD_115200);
 	assert_true(status_unlocked_matches(MU_LSR)); /* idle */
 	assert_true(status_unlocked_matches(MU_STAT));
-	fake_host_type("ab");
+	type("ab");
 	assert_true(status_unlocked_matches(MU_LSR)); /* data ready */
 	assert_true(status_unlocked_matches(MU_STAT));
 	for (unsigned int i = 1; i < 8; i++) {
@@ -391,7 +407,7 @@ static void test_repeated_status_polls_count_as_spinning(void **state)
 	for (unsigned int i = 0; i < 63; i++)
 		(void)rd(MU_STAT);
 	assert_int_equal(fake_host.spins, 1);
-	fake_host_type("k"); /* input changes LSR: not spinning */
+	type("k"); /* input changes LSR: not spinning */
 	(void)rd(MU_LSR);
 	assert_int_equal(fake_host.spins, 1);
 }
@@ -400,7 +416,7 @@ static void test_iir_prefers_receive(void **state)
 {
 	(void)state;
 	wr(MU_IER, 3);
-	fake_host_type("q");
+	type("q");
 	assert_int_equal(rd(MU_IIR), IIR_RX_DATA);
 	(void)rd(MU_IO);
 	assert_int_equal(rd(MU_IIR), IIR_TX_IDLE);
@@ -411,8 +427,7 @@ static void test_line_recomputed_when_an_access_can_move_it(void **state)
 {
 	(void)state;
 	wr(MU_IER, 1);
-	fake_host_type("w"); /* the host calls vaux_input_changed for typed input */
-	vaux_input_changed(&aux);
+	type("w");
 	assert_true(aux_line());
 	unsigned int calls = fake_host.irq_line_calls;
 	wr(MU_SCRATCH, 5);
@@ -432,7 +447,7 @@ static void test_line_recomputed_when_an_access_can_move_it(void **state)
 static void test_fifo_clear_keeps_typed_input(void **state)
 {
 	(void)state;
-	fake_host_type("keep");
+	type("keep");
 	wr(MU_IIR, 0x6); /* clear both FIFOs */
 	assert_int_equal(rd(MU_STAT) >> 16 & 0xf, 4);
 	assert_int_equal(rd(MU_IO), 'k');
@@ -490,7 +505,7 @@ static void test_byte_and_halfword_accesses(void **state)
 	assert_int_equal(vaux_write(&aux, MU_IO, 1, 'b'), MMIO_HANDLED);
 	assert_string_equal((const char *)fake_host.output, "b");
 	fake_host.now_us = 1; /* at AUX_MU_BAUD 0 the byte is sent within 1 us */
-	fake_host_type("r");
+	type("r");
 	assert_int_equal(vaux_read(&aux, MU_IO, 1, &value), MMIO_HANDLED);
 	assert_int_equal(value, 'r');
 	assert_int_equal(vaux_read(&aux, MU_STAT, 2, &value), MMIO_HANDLED);
@@ -532,6 +547,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_transmit_full_console, setup, fake_host_teardown),
 	    cmocka_unit_test_setup_teardown(test_transmit_needs_enables, setup, fake_host_teardown),
 	    cmocka_unit_test_setup_teardown(test_receive_in_order, setup, fake_host_teardown),
+	    cmocka_unit_test_setup_teardown(test_reset_keeps_typed_input, setup,
+					    fake_host_teardown),
 	    cmocka_unit_test_setup_teardown(test_receive_level_saturates_at_fifo_depth, setup,
 					    fake_host_teardown),
 	    cmocka_unit_test_setup_teardown(test_receiver_off_keeps_input, setup,

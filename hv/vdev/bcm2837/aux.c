@@ -126,6 +126,16 @@ static uint64_t char_time(struct vaux *a)
 	return a->char_ticks;
 }
 
+/*
+ * The console input's length, counted again whenever it changes: the host
+ * calls vaux_input_changed when bytes arrive, and only receive_byte takes
+ * them. A status read, which guests poll, then asks the host nothing.
+ */
+static void count_input(struct vaux *a)
+{
+	SET_SHARED(a->rx_waiting, vdev_console_input_count(a->vm));
+}
+
 void vaux_init(struct vaux *a, struct vm *vm)
 {
 	/*
@@ -137,6 +147,7 @@ void vaux_init(struct vaux *a, struct vm *vm)
 	 */
 	*a = (struct vaux){.vm = vm, .enables = AUX_ENABLE_MINI_UART, .cntl = CNTL_RESET};
 	set_baud(a, 0);
+	count_input(a); /* a VM reset keeps what was typed for it */
 }
 
 static bool receiver_on(const struct vaux *a)
@@ -152,7 +163,7 @@ static bool transmitter_on(const struct vaux *a)
 /* Bytes the receive FIFO shows: none while the receiver is off (input stays queued). */
 static inline __attribute__((always_inline)) uint32_t rx_count(const struct vaux *a)
 {
-	return receiver_on(a) ? vdev_console_input_count(a->vm) : 0;
+	return receiver_on(a) ? SHARED(a->rx_waiting) : 0;
 }
 
 static inline __attribute__((always_inline)) bool console_can_write(const struct vaux *a)
@@ -214,6 +225,7 @@ void vaux_update_irq(struct vaux *a)
 
 void vaux_input_changed(struct vaux *a)
 {
+	count_input(a);
 	vaux_update_irq(a);
 }
 
@@ -278,9 +290,14 @@ static void occupy_tx_place(struct vaux *a)
 static uint32_t receive_byte(struct vaux *a)
 {
 	uint8_t byte;
+	bool got;
 
 	/* An empty FIFO reads as 0; the input waits while the receiver is off. */
-	if (!receiver_on(a) || !vdev_console_read(a->vm, &byte))
+	if (!receiver_on(a))
+		return 0;
+	got = vdev_console_read(a->vm, &byte);
+	count_input(a);
+	if (!got)
 		return 0;
 	a->bytes_in++;
 	return byte;

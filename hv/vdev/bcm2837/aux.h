@@ -54,7 +54,9 @@ struct vaux {
 	uint8_t tx_level; /* bytes the transmit FIFO shows (0-7; a full FIFO empties at once) */
 	uint64_t tx_empty_ticks; /* when the line has sent them all (vdev_ticks; tx_level > 0) */
 	bool tx_deadline_known;	 /* the hypervisor will call vaux_poll by a deadline it was given */
-	uint32_t polled_status;	 /* the last LSR or STAT value read, and how often in a row */
+	uint32_t
+	    rx_waiting; /* the console input's bytes, as last counted (vdev_console_input_count) */
+	uint32_t polled_status; /* the last LSR or STAT value read, and how often in a row */
 	uint32_t idle_polls;
 	/* Counters, for the VM listing. */
 	uint64_t bytes_in;   /* bytes the guest read from IO */
@@ -78,7 +80,7 @@ enum mmio_result vaux_read_status(void *opaque, uint64_t offset, unsigned int si
 bool vaux_irq_level(const struct vaux *a);
 /* Recomputes the AUX interrupt and passes it to vdev_set_irq_line. */
 void vaux_update_irq(struct vaux *a);
-/* The VM's console input changed: recompute the AUX interrupt. */
+/* Bytes arrived in the VM's console input: count them, recompute the AUX interrupt. */
 void vaux_input_changed(struct vaux *a);
 /*
  * Whether the console can take the guest's bytes. While it cannot, the
