@@ -26,7 +26,13 @@ struct pcpu {
 	bool vtimer_irq_masked;	       /* the CNTV interrupt is masked until the guest handles it */
 	int round_robin_slot;	       /* the slot round robin last chose */
 	uint64_t slice_end_us;
+	/*
+	 * The alarm (CNTHP) as programmed, and the deadline the scheduler
+	 * wants (device timers, waiting vCPUs' timers, the slice's end): the
+	 * alarm is earlier only while a virtual-timer re-check is armed.
+	 */
 	uint64_t alarm_deadline_us;
+	uint64_t alarm_plan_us;
 	struct vcpu *fp_owner;	  /* whose values the FP/SIMD registers hold */
 	struct vcpu *debug_owner; /* whose breakpoints/watchpoints are armed */
 	unsigned int placed;	  /* vCPUs placed here (core/placement.c) */

@@ -16,7 +16,10 @@
 #include <stddef.h>
 
 #define SLOTS (VM_MAX * VM_MAX_VCPUS)
-/* While the physical virtual-timer interrupt is masked, re-check this often. */
+/*
+ * While the physical virtual-timer interrupt is masked and the guest takes
+ * no trap, look at its line again this often (arm_vtimer_recheck).
+ */
 #define VTIMER_RECHECK_US 1000
 /*
  * How long a vCPU may run "in its timer handler" (vtimer_taken) before its
@@ -347,6 +350,35 @@ void sched_nap(struct vcpu *v)
 	sched_yield();
 }
 
+static void set_alarm(struct pcpu *c, uint64_t deadline)
+{
+	c->alarm_deadline_us = deadline;
+	board_alarm_set(deadline);
+}
+
+/*
+ * While the physical CNTV interrupt is masked, the guest may lower its
+ * line without a trap (a CNTV_CVAL_EL0 write): the alarm then comes within
+ * VTIMER_RECHECK_US to look again, unless the plan is sooner. Only a guest
+ * that takes no trap after its handler ever meets it: the first trap that
+ * sees the line low unmasks the interrupt and puts the alarm back
+ * (sched_update_virq_masked): a core with one vCPU then keeps no alarm.
+ */
+static void arm_vtimer_recheck(struct pcpu *c, uint64_t now_us)
+{
+	uint64_t recheck = now_us + VTIMER_RECHECK_US;
+
+	set_alarm(c, recheck < c->alarm_plan_us ? recheck : c->alarm_plan_us);
+}
+
+static void unmask_vtimer_irq(struct pcpu *c)
+{
+	c->vtimer_irq_masked = false;
+	board_vtimer_irq_enable(true);
+	if (c->alarm_deadline_us != c->alarm_plan_us)
+		set_alarm(c, c->alarm_plan_us);
+}
+
 /* The physical virtual-timer interrupt of the current vCPU: mask it until the guest handles it. */
 static void vtimer_fired(void)
 {
@@ -355,9 +387,12 @@ static void vtimer_fired(void)
 	sched_request(WORK_VTIMER);
 }
 
+/* An alarm earlier than the plan is a virtual-timer re-check (arm_vtimer_recheck). */
 static void alarm_fired(void)
 {
-	sched_request(WORK_TIMER);
+	struct pcpu *c = this_pcpu();
+
+	sched_request(c->alarm_deadline_us < c->alarm_plan_us ? WORK_VTIMER_RECHECK : WORK_TIMER);
 }
 
 /*
@@ -381,6 +416,7 @@ void sched_init(void)
 		pcpus[core].id = core;
 		pcpus[core].round_robin_slot = -1;
 		pcpus[core].alarm_deadline_us = UINT64_MAX;
+		pcpus[core].alarm_plan_us = UINT64_MAX;
 	}
 	board_alarm_init(alarm_fired);
 	board_vtimer_init(vtimer_fired);
@@ -451,6 +487,15 @@ void sched_update_virq(uint64_t spsr)
 	if (pending && !v->irq_line)
 		v->stats.virq++;
 	v->irq_line = pending;
+}
+
+void sched_update_virq_masked(uint64_t spsr)
+{
+	struct pcpu *c = this_pcpu();
+
+	if (c->vtimer_irq_masked && c->running && !vcpu_vtimer_line(c->running, true))
+		unmask_vtimer_irq(c);
+	sched_update_virq(spsr);
 }
 
 /*
@@ -800,28 +845,29 @@ static bool run_loader(void)
 
 static void recheck_vtimer(void)
 {
-	if (this_pcpu()->vtimer_irq_masked &&
-	    (!this_pcpu()->running || !vcpu_vtimer_line(this_pcpu()->running, true))) {
-		this_pcpu()->vtimer_irq_masked = false;
-		board_vtimer_irq_enable(true);
-	}
+	struct pcpu *c = this_pcpu();
+
+	if (c->vtimer_irq_masked && (!c->running || !vcpu_vtimer_line(c->running, true)))
+		unmask_vtimer_irq(c);
 }
 
 /* The next moment the scheduler must look again: a device timer, a vCPU timer, a slice end. */
 static void program_alarm(uint64_t now_us, uint64_t device_deadline, unsigned int runnable)
 {
+	struct pcpu *c = this_pcpu();
 	uint64_t deadline = device_deadline;
 	uint64_t vtimer_next = waiting_vtimer_deadline(now_us);
 
 	if (vtimer_next < deadline)
 		deadline = vtimer_next;
 	/* A waiting load is one more turn: the slice of a lone vCPU ends too. */
-	if ((runnable > 1 || loader_here()) && this_pcpu()->slice_end_us < deadline)
-		deadline = this_pcpu()->slice_end_us;
-	if (this_pcpu()->vtimer_irq_masked && now_us + VTIMER_RECHECK_US < deadline)
-		deadline = now_us + VTIMER_RECHECK_US;
-	this_pcpu()->alarm_deadline_us = deadline;
-	board_alarm_set(deadline);
+	if ((runnable > 1 || loader_here()) && c->slice_end_us < deadline)
+		deadline = c->slice_end_us;
+	c->alarm_plan_us = deadline;
+	if (c->vtimer_irq_masked)
+		arm_vtimer_recheck(c, now_us);
+	else
+		set_alarm(c, deadline);
 }
 
 /*
@@ -890,35 +936,59 @@ static void reschedule(struct trap_frame *frame)
 	c->running->ran_since_us = now;
 }
 
-/*
- * The running vCPU's virtual timer fired and nothing else was asked for:
- * raising its virtual IRQ (HCR_EL2.VI) is all there is to do, plus making
- * sure the scheduler looks again within VTIMER_RECHECK_US to unmask the
- * physical interrupt once the guest has handled it. The slow path would
- * come to the same result after scanning every VM.
- */
-static bool vtimer_fast_path(void)
-{
-	uint64_t recheck;
-
-	if (__atomic_load_n(&this_pcpu()->pending_work, __ATOMIC_RELAXED) != WORK_VTIMER ||
-	    !this_pcpu()->running || this_pcpu()->running->state != VCPU_RUNNABLE)
-		return false;
-	__atomic_and_fetch(&this_pcpu()->pending_work, ~(uint32_t)WORK_VTIMER, __ATOMIC_ACQ_REL);
-	recheck = board_uptime_us() + VTIMER_RECHECK_US;
-	if (this_pcpu()->alarm_deadline_us > recheck) {
-		this_pcpu()->alarm_deadline_us = recheck;
-		board_alarm_set(recheck);
-	}
-	sched_update_virq(read_sysreg(spsr_el2));
-	return true;
-}
-
 static bool running_can_go_on(void)
 {
 	struct vcpu *v = this_pcpu()->running;
 
 	return v && v->state == VCPU_RUNNABLE;
+}
+
+/*
+ * The running vCPU's virtual timer fired and nothing else was asked for:
+ * raising its virtual IRQ (HCR_EL2.VI) is all there is to do, plus arming
+ * the re-check that unmasks the physical interrupt if the guest lowers the
+ * line without a trap. The slow path would come to the same result after
+ * scanning every VM.
+ */
+static bool vtimer_fired_fast_path(struct pcpu *c)
+{
+	if (!running_can_go_on())
+		return false;
+	__atomic_and_fetch(&c->pending_work, ~(uint32_t)WORK_VTIMER, __ATOMIC_ACQ_REL);
+	arm_vtimer_recheck(c, board_uptime_us());
+	sched_update_virq(read_sysreg(spsr_el2));
+	return true;
+}
+
+/*
+ * The re-check alarm fired and nothing else was asked for: the physical
+ * interrupt is unmasked if the line fell, HCR_EL2.VI worked out again, and
+ * while the interrupt stays masked the re-check is armed again. A guest in
+ * its timer handler (vtimer_taken) is left to the slow path, which limits
+ * its time there (expire_vtimer_taken).
+ */
+static __attribute__((noinline)) bool vtimer_recheck_fast_path(struct pcpu *c)
+{
+	if (!running_can_go_on() || c->running->vtimer_taken)
+		return false;
+	__atomic_and_fetch(&c->pending_work, ~(uint32_t)WORK_VTIMER_RECHECK, __ATOMIC_ACQ_REL);
+	sched_update_virq_masked(read_sysreg(spsr_el2));
+	if (c->vtimer_irq_masked)
+		arm_vtimer_recheck(c, board_uptime_us());
+	return true;
+}
+
+/* Inline: every interrupt from a guest asks it first. */
+static inline __attribute__((always_inline)) bool vtimer_fast_path(void)
+{
+	struct pcpu *c = this_pcpu();
+	uint32_t work = __atomic_load_n(&c->pending_work, __ATOMIC_RELAXED);
+
+	if (work == WORK_VTIMER)
+		return vtimer_fired_fast_path(c);
+	if (work == WORK_VTIMER_RECHECK)
+		return vtimer_recheck_fast_path(c);
+	return false;
 }
 
 bool sched_resume_after_irq(void)

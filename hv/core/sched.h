@@ -27,6 +27,8 @@ enum sched_work {
 	WORK_VTIMER = 1U << 3,	   /* the running vCPU's virtual timer fired */
 	WORK_VM_REQUEST = 1U << 4, /* a VM asked to be restarted or powered off (core 0) */
 	WORK_HALT = 1U << 5,	   /* another core crashed: stop at once */
+	/* The alarm fired early, only to look at the masked virtual timer again. */
+	WORK_VTIMER_RECHECK = 1U << 6,
 };
 
 /* Once, on core 0: the state of every core and the interrupt handlers they share. */
@@ -124,17 +126,26 @@ void sched_forget_debug(const struct vcpu *v);
 void sched_update_virq(uint64_t spsr);
 
 /*
+ * sched_update_virq while the physical virtual-timer interrupt is masked:
+ * the guest may have lowered its line since without a trap (a
+ * CNTV_CVAL_EL0 write). If it did, the interrupt is unmasked again and the
+ * alarm's re-check dropped, so a core whose guest traps after its timer
+ * handler keeps no alarm for it.
+ */
+void sched_update_virq_masked(uint64_t spsr);
+
+/*
  * Before any trap returns to the guest: while the running vCPU's virtual
  * timer interrupt is masked at EL2 its line was high when last looked at,
- * and the guest may have lowered it since without a trap (a CNTV_CVAL_EL0
- * write): HCR_EL2.VI is made to match the line again, on every entry, as
- * KVM re-evaluates the timer's output on every entry. Otherwise nothing
- * can have moved the line unseen: one load. guest_sync_fast (vectors.S)
- * makes this check in assembly after every trap handled on the partial
- * frame; this is its C form.
+ * and the guest may have lowered it since without a trap: the interrupt
+ * and HCR_EL2.VI are made to match the line again, on every entry, as KVM
+ * re-evaluates the timer's output on every entry. Otherwise nothing can
+ * have moved the line unseen: one load. guest_sync_fast (vectors.S) makes
+ * this check in assembly after every trap handled on the partial frame;
+ * this is its C form.
  */
 static inline void sched_update_virq_on_entry(uint64_t spsr)
 {
 	if (this_pcpu()->vtimer_irq_masked)
-		sched_update_virq(spsr);
+		sched_update_virq_masked(spsr);
 }

@@ -176,7 +176,7 @@ guest_sync_fast:
 	bl	trap_guest_sync_full
 	b	exception_return
 3:	ldr	x0, [sp, #FRAME_SPSR]
-	bl	sched_update_virq
+	bl	sched_update_virq_masked
 	restore_partial_frame_and_eret
 
 /*
