@@ -19,6 +19,7 @@
 #include "core/mm.h"
 #include "core/sched.h"
 #include "core/vconsole.h"
+#include "core/trap.h"
 #include "core/vm.h"
 #include "lib/cmdline.h"
 #include "core/version.h"
@@ -392,6 +393,21 @@ static int cmd_sched(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_fastpath(int argc, char **argv)
+{
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "on") != 0 && strcmp(argv[1], "off") != 0)) {
+		hv_printf("usage: fastpath [on|off]   (not '%s')\n", argv[argc - 1]);
+		return 1;
+	}
+	if (argc == 2)
+		trap_set_asm_answers(strcmp(argv[1], "on") == 0);
+	hv_printf("fastpath: %s (ID register reads and the VERSION and VM_ID hypercalls are "
+		  "answered %s)\n",
+		  trap_asm_answers() ? "on" : "off",
+		  trap_asm_answers() ? "in assembly (vectors.S)" : "in C, like every other trap");
+	return 0;
+}
+
 static int cmd_vmi(int argc, char **argv)
 {
 	unsigned int id;
@@ -662,6 +678,9 @@ const struct shell_command shell_commands[] = {
     {"free", "", "show the memory used by the hypervisor and each VM, and what is free", cmd_free,
      NULL},
     {"sched", "", "show the scheduler: who runs, the alarm, each vCPU's state", cmd_sched, NULL},
+    {"fastpath", "[on|off]", "show or switch the trap answers made in assembly", cmd_fastpath,
+     "off: every trap goes through C, the reference the assembly answers are checked "
+     "against; make bench both ways to see what they save"},
     {"mem", "", "show the physical memory map", cmd_mem, NULL},
     {"uptime", "", "show time since boot and interrupt counts", cmd_uptime, NULL},
     {"version", "", "show the hypervisor version", cmd_version, NULL},

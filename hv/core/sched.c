@@ -9,6 +9,7 @@
 #include "core/sched_policy.h"
 #include "core/vconsole.h"
 #include "core/vdebug_hw.h"
+#include "core/trap.h"
 #include "core/vm.h"
 #include "lib/atomic.h"
 
@@ -407,6 +408,9 @@ static void kicked(void)
 	c->kicks_received++;
 	if (__atomic_load_n(&c->pending_work, __ATOMIC_ACQUIRE) & WORK_HALT)
 		halt();
+	if (__atomic_fetch_and(&c->pending_work, ~(uint32_t)WORK_VECTORS, __ATOMIC_ACQ_REL) &
+	    WORK_VECTORS)
+		trap_load_vectors();
 }
 
 /* Once, on core 0, before any other core is released: the interrupt handlers every core shares. */

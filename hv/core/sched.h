@@ -29,6 +29,7 @@ enum sched_work {
 	WORK_HALT = 1U << 5,	   /* another core crashed: stop at once */
 	/* The alarm fired early, only to look at the masked virtual timer again. */
 	WORK_VTIMER_RECHECK = 1U << 6,
+	WORK_VECTORS = 1U << 7, /* load VBAR_EL2 again (trap_set_asm_answers) */
 };
 
 /* Once, on core 0: the state of every core and the interrupt handlers they share. */

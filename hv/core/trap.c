@@ -402,3 +402,28 @@ void trap_guest_fault(struct trap_frame *frame, const char *what, uint64_t esr)
 	stop_with_report(v, frame, esr, what);
 	sched_return_to_guest(frame);
 }
+
+/* vectors.S: the vector table with the assembly answers, and the one without. */
+extern char el2_vectors[], el2_vectors_c[];
+static bool asm_answers = true;
+
+bool trap_asm_answers(void)
+{
+	return __atomic_load_n(&asm_answers, __ATOMIC_ACQUIRE);
+}
+
+void trap_load_vectors(void)
+{
+	write_sysreg(vbar_el2, (uint64_t)(trap_asm_answers() ? el2_vectors : el2_vectors_c));
+	isb();
+}
+
+/* Every core loads the table itself: VBAR_EL2 is one per core. */
+void trap_set_asm_answers(bool on)
+{
+	__atomic_store_n(&asm_answers, on, __ATOMIC_RELEASE);
+	trap_load_vectors();
+	for (unsigned int core = 0; core < PCPU_MAX; core++)
+		if (core != this_pcpu()->id && (pcpu_online_mask() & (1U << core)))
+			sched_kick(core, WORK_VECTORS);
+}

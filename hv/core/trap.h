@@ -6,6 +6,7 @@
  */
 #include "arch/arm64/trap_frame.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* A physical interrupt while the hypervisor itself ran (idle or shell). */
@@ -38,3 +39,13 @@ void trap_guest_sync_full(struct trap_frame *frame, uint64_t esr, enum trap_next
 enum trap_next trap_irq_from_guest(void);
 /* An SError/FIQ from a guest: stops the VM. */
 void trap_guest_fault(struct trap_frame *frame, const char *what, uint64_t esr);
+
+/*
+ * The assembly answers of vectors.S (guest_sync: ID register reads and the
+ * identity hypercalls) on or off, on every core: off, every trap goes
+ * through the C it stands for (the shell's `fastpath`). On at boot.
+ */
+void trap_set_asm_answers(bool on);
+bool trap_asm_answers(void);
+/* Loads this core's VBAR_EL2 with the vector table asked for (after a kick: WORK_VECTORS). */
+void trap_load_vectors(void);
