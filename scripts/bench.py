@@ -114,10 +114,11 @@ def run_virtualized(build):
     return run_one_vm("bench %s\n" % BENCH_VM, build, " ", "bench: done", "aVisor")[0]
 
 
-def run_vm_switch(build):
-    """Two bench VMs: VM 2 yields forever (key 'p'), VM 1 times its yields (key 'y')."""
-    # Both on core 0: a switch needs two VMs on one core.
-    with Card(build, "bench-a %s cpus=0\nbench-b %s cpus=0\n" % (BENCH_VM, BENCH_VM)) as card:
+def run_vm_switch(build, core=0):
+    """Two bench VMs: VM 2 yields forever (key 'p'), VM 1 times its yields (key 'y'). Both
+    on `core`: a switch needs two VMs on one core."""
+    with Card(build, "bench-a %s cpus=%d\nbench-b %s cpus=%d\n"
+              % (BENCH_VM, core, BENCH_VM, core)) as card:
         child = boot_hypervisor(build, card)
         try:
             child.expect_exact(PROMPT)
@@ -459,7 +460,9 @@ def main():
     virt = run_virtualized(build)
     virt.update(run_vm_switch(build))
     virt.update(run_disk_request(build))
-    smp = {"idle": run_dedicated(build),
+    dedicated = run_dedicated(build)
+    dedicated.update(run_vm_switch(build, core=3))
+    smp = {"idle": dedicated,
            "path_idle": run_core_path(build, loaded=False),
            "path_loaded": run_core_path(build, loaded=True),
            "linux_avisor": linux_boot_virtualized(build), "linux_native": linux_boot_native(build)}

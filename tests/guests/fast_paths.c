@@ -7,22 +7,29 @@
  *
  * A probe sets x0-x30 to known patterns (0x5a00 + n), makes one trapping
  * instruction and stores all 31 registers: every register but the
- * instruction's results must come back as it was. The MRS probe runs once
+ * instruction's results must come back as it was, and so must SP,
+ * ELR_EL1, SPSR_EL1 and both halves of V8 (run_probe). The MRS probe runs once
  * for every transfer register (x0-x30, and XZR); the hypercall probes run
  * VERSION and VM_ID (answered in assembly), CONSOLE_PUTC and HVC #1
  * (always C). Then every register of the ID space (Op0 3, Op1 0, CRn 0,
  * CRm 1-7, any Op2) is read and printed.
  */
 #include "lib/console.h"
+#include "lib/sysreg.h"
 #include "lib/uart.h"
 
 #include <stdint.h>
 
-#define PATTERN(n)  (0x5a00UL + (n))
-#define HC_VERSION  0
-#define HC_PUTC	    2
-#define HC_VM_ID    4
-#define HC_ERR_NONE (-1L) /* NOT_SUPPORTED, for HVC #1 */
+#define PATTERN(n)   (0x5a00UL + (n))
+#define HC_VERSION   0
+#define HC_PUTC	     2
+#define HC_VM_ID     4
+#define HC_ERR_NONE  (-1L) /* NOT_SUPPORTED, for HVC #1 */
+#define ELR_PATTERN  0x5a5a0000UL
+#define SPSR_PATTERN 0x3c5UL /* EL1h, DAIF masked: a value the guest could return to */
+#define V8_LO	     0x0123456789abcdefUL
+#define V8_HI	     0x5a5a5a5a00000001UL
+#define CPACR_FPEN   (3UL << 20) /* CPACR_EL1.FPEN: FP/SIMD does not trap at EL1 */
 
 /*
  * probe_mrs_N(regs), N = 0-31: MRS of ID_AA64MMFR0_EL1 into xN (31: XZR).
@@ -139,6 +146,37 @@ probe_fn probe_hvc_version, probe_hvc_vm_id, probe_hvc_putc, probe_hvc_imm1;
 
 static unsigned int failures;
 
+static void expect_state(const char *what, const char *name, uint64_t got, uint64_t want)
+{
+	if (got != want && failures++ < 10)
+		console_printf("fast_paths: FAIL %s: %s = 0x%lx, expected 0x%lx\n", what, name, got,
+			       want);
+}
+
+/*
+ * Runs one probe with ELR_EL1, SPSR_EL1 and V8 set to patterns, and checks
+ * them and SP afterwards. The guest never unmasks interrupts, so nothing of
+ * its own rewrites ELR_EL1 and SPSR_EL1 meanwhile; it is built with
+ * -mgeneral-regs-only, so the compiler never touches V8.
+ */
+static void run_probe(const char *what, probe_fn *fn, uint64_t regs[31])
+{
+	uint64_t sp_before, sp_after, lo, hi;
+
+	write_sysreg(elr_el1, ELR_PATTERN);
+	write_sysreg(spsr_el1, SPSR_PATTERN);
+	__asm__ volatile("fmov d8, %0\n\tmov v8.d[1], %1" : : "r"(V8_LO), "r"(V8_HI) : "memory");
+	__asm__ volatile("mov %0, sp" : "=r"(sp_before));
+	fn(regs);
+	__asm__ volatile("mov %0, sp" : "=r"(sp_after));
+	__asm__ volatile("fmov %0, d8\n\tmov %1, v8.d[1]" : "=r"(lo), "=r"(hi) : : "memory");
+	expect_state(what, "SP", sp_after, sp_before);
+	expect_state(what, "ELR_EL1", read_sysreg(elr_el1), ELR_PATTERN);
+	expect_state(what, "SPSR_EL1", read_sysreg(spsr_el1), SPSR_PATTERN);
+	expect_state(what, "V8 low", lo, V8_LO);
+	expect_state(what, "V8 high", hi, V8_HI);
+}
+
 /* Every register but `skip_a` and `skip_b` (-1: none) holds its pattern. */
 static void check_patterns(const char *what, const uint64_t regs[31], int skip_a, int skip_b)
 {
@@ -164,7 +202,7 @@ static void mrs_into_every_register(void)
 
 	__asm__ volatile("mrs %0, id_aa64mmfr0_el1" : "=r"(mmfr0));
 	for (int rt = 0; rt < 32; rt++) {
-		probe_mrs[rt](regs);
+		run_probe("MRS", probe_mrs[rt], regs);
 		check_patterns("MRS", regs, rt, -1);
 		if (rt < 31)
 			expect_value("MRS", rt, regs[rt], mmfr0);
@@ -176,17 +214,17 @@ static void hypercalls(void)
 {
 	uint64_t regs[31];
 
-	probe_hvc_version(regs);
+	run_probe("VERSION", probe_hvc_version, regs);
 	check_patterns("VERSION", regs, 0, -1);
 	console_printf("fast_paths: VERSION 0x%lx\n", regs[0]);
-	probe_hvc_vm_id(regs);
+	run_probe("VM_ID", probe_hvc_vm_id, regs);
 	check_patterns("VM_ID", regs, 0, 1);
 	console_printf("fast_paths: VM_ID vm %lu vcpu %lu\n", regs[0], regs[1]);
-	probe_hvc_putc(regs);
+	run_probe("CONSOLE_PUTC", probe_hvc_putc, regs);
 	check_patterns("CONSOLE_PUTC", regs, 0, 1);
 	expect_value("CONSOLE_PUTC", 1, regs[1], 'h');
 	console_printf("\nfast_paths: CONSOLE_PUTC %ld\n", (long)regs[0]);
-	probe_hvc_imm1(regs);
+	run_probe("HVC #1", probe_hvc_imm1, regs);
 	check_patterns("HVC #1", regs, 0, -1);
 	expect_value("HVC #1", 0, regs[0], (uint64_t)HC_ERR_NONE);
 }
@@ -217,6 +255,8 @@ static void id_space(void)
 int main(void)
 {
 	uart_init();
+	write_sysreg(cpacr_el1, read_sysreg(cpacr_el1) | CPACR_FPEN);
+	isb();
 	console_printf("fast_paths: start\n");
 	mrs_into_every_register();
 	hypercalls();

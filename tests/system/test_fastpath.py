@@ -1,16 +1,18 @@
 """The traps answered in assembly (vectors.S: ID register reads, the VERSION and VM_ID
 hypercalls) against the C they stand for: the shell's `fastpath off` sends every trap
-through C, and the fast_paths guest must see exactly the same either way."""
+through C, on every core, and the fast_paths guest must see exactly the same either way,
+on core 0 and on a secondary core."""
 
 import re
 
-GUEST = "fp tests/fast_paths.bin 0x80000 0x80000 16M\n"
+GUESTS = ("fp0 tests/fast_paths.bin 0x80000 0x80000 16M cpus=0\n"
+          "fp3 tests/fast_paths.bin 0x80000 0x80000 16M cpus=3\n")
 DONE = r"fast_paths: (FAILED|registers ok), \d+ failures"
 
 
-def run_guest(con):
-    """Attaches to VM 1, returns everything its run printed, and goes back to the shell."""
-    con.attach(1)
+def run_guest(con, vm):
+    """Attaches to the VM, returns everything its run printed, and goes back to the shell."""
+    con.attach(vm)
     con.expect(DONE, timeout=30)
     out = con.before + con.match.group(0)
     con.send("@0")
@@ -19,28 +21,35 @@ def run_guest(con):
 
 
 def trap_counts(con):
-    """VM 1's HVC and SYSREG trap counters (vml)."""
-    header, row = [line for line in con.run("vml").splitlines() if line.strip()][:2]
-    columns = dict(zip(header.split(), row.split()))
-    return columns["HVC"], columns["SYSREG"]
+    """Each VM's HVC and SYSREG trap counters (vml)."""
+    lines = [line.split() for line in con.run("vml").splitlines() if line.strip()]
+    header = lines[0]
+    return [(row[header.index("HVC") + 1], row[header.index("SYSREG") + 1]) for row in lines[1:]]
+
+
+def run_both(con):
+    return [run_guest(con, vm) for vm in (1, 2)], trap_counts(con)
 
 
 def test_assembly_answers_match_their_c_reference(boot):
-    con = boot(card_files={"avisor.cfg": GUEST})
+    con = boot(card_files={"avisor.cfg": GUESTS})
     con.expect_booted(timeout=30)
     assert "fastpath: on" in con.run("fastpath")
-    fast = run_guest(con)
-    fast_counts = trap_counts(con)
-    assert "registers ok, 0 failures" in fast, fast
-    assert "VERSION 0x10000" in fast and "VM_ID vm 1 vcpu 0" in fast, fast
+    fast, fast_counts = run_both(con)
+    for vm, out in ((1, fast[0]), (2, fast[1])):
+        assert "registers ok, 0 failures" in out, out
+        assert "VERSION 0x10000" in out and "VM_ID vm %d vcpu 0" % vm in out, out
 
     assert "fastpath: off" in con.run("fastpath off")
-    con.run("vmrestart 1")
-    con.expect(r"VM 1 \(fp\) reloaded from tests/fast_paths.bin and started", timeout=30)
-    con.expect_prompt()
-    slow = run_guest(con)
+    for vm in (1, 2):
+        con.run("vmrestart %d" % vm)
+        con.expect(r"VM %d \(fp\d\) reloaded from tests/fast_paths.bin and started" % vm,
+                   timeout=30)
+        con.expect_prompt()
+    slow, slow_counts = run_both(con)
     assert slow == fast
-    assert trap_counts(con) == fast_counts
+    assert slow_counts == fast_counts
+    assert all(int(hvc) >= 4 and int(sysreg) >= 32 + 56 for hvc, sysreg in fast_counts), fast_counts
 
     assert "fastpath: on" in con.run("fastpath on")
     out = con.run("fastpath sideways")
