@@ -548,11 +548,36 @@ static void kick_napping_vcpus(struct vm *vm)
 }
 
 /*
- * Advances the device timers of every VM whose devices this core looks
- * after (those whose vCPU 0 is placed here) when one is due or was just
- * armed (WORK_TIMER) — otherwise its lock is not taken at all; returns the
- * earliest future device deadline (board time). The VM's other cores are
- * kicked when its interrupt lines changed.
+ * Advances one VM's device timers when one is due or was just armed
+ * (WORK_TIMER) — otherwise its lock is not taken at all — and returns its
+ * next device deadline (board time). The VM's other cores are kicked when
+ * its interrupt lines changed.
+ */
+static inline __attribute__((always_inline)) uint64_t
+poll_vm_device_timers(struct vm *vm, uint32_t work, uint64_t now_us)
+{
+	bool fired = vm->device_deadline_us <= now_us;
+	uint64_t next;
+
+	if (fired || (work & WORK_TIMER)) {
+		vm_lock(vm);
+		/* The same moment that decided `fired`, in the VM's time: one clock read. */
+		next = bcm2837_vdevs_poll_timers(&vm->devs, now_us - vm->time_base_us);
+		vm->device_deadline_us = next == UINT64_MAX ? UINT64_MAX : next + vm->time_base_us;
+		(void)sched_devices_changed_locked(vm);
+		vm_unlock(vm);
+	}
+	if (fired) {
+		/* A vCPU polling its devices may see news. */
+		vm->device_timer_fired_us = now_us;
+		kick_napping_vcpus(vm);
+	}
+	return vm->device_deadline_us;
+}
+
+/*
+ * The device timers of every VM whose devices this core looks after (those
+ * whose vCPU 0 is placed here); returns the earliest future deadline.
  */
 static uint64_t poll_device_timers(uint32_t work, uint64_t now_us)
 {
@@ -560,27 +585,13 @@ static uint64_t poll_device_timers(uint32_t work, uint64_t now_us)
 
 	for (unsigned int i = 0; i < VM_MAX; i++) {
 		struct vm *vm = vm_slot(i);
-		bool fired;
 		uint64_t next;
 
 		if (vm->state != VM_RUNNING || vm_device_core(vm) != this_pcpu()->id)
 			continue;
-		fired = vm->device_deadline_us <= now_us;
-		if (fired || (work & WORK_TIMER)) {
-			vm_lock(vm);
-			next = bcm2837_vdevs_poll_timers(&vm->devs, vm_now_us(vm));
-			vm->device_deadline_us =
-			    next == UINT64_MAX ? UINT64_MAX : next + vm->time_base_us;
-			(void)sched_devices_changed_locked(vm);
-			vm_unlock(vm);
-		}
-		if (fired) {
-			/* A vCPU polling its devices may see news. */
-			vm->device_timer_fired_us = now_us;
-			kick_napping_vcpus(vm);
-		}
-		if (vm->device_deadline_us < earliest)
-			earliest = vm->device_deadline_us;
+		next = poll_vm_device_timers(vm, work, now_us);
+		if (next < earliest)
+			earliest = next;
 	}
 	return earliest;
 }
@@ -982,6 +993,37 @@ static __attribute__((noinline)) bool vtimer_recheck_fast_path(struct pcpu *c)
 	return true;
 }
 
+/*
+ * The alarm fired (or a device timer was armed) on a dedicated core — its
+ * one vCPU placed here runs and goes on — and nothing else was asked for:
+ * the slow path would only poll that vCPU's VM's device timers and set the
+ * alarm again, after looking at every VM for vCPUs to wake and choosing
+ * the same vCPU again. This does just the first two, on the partial frame:
+ * a guest's own system timer interrupt on its own core costs no scheduler
+ * pass. A core that runs the loader, and a vCPU in its timer handler
+ * (vtimer_taken, whose time there the slow path limits), take the slow
+ * path.
+ */
+static __attribute__((noinline)) bool alarm_fast_path(struct pcpu *c)
+{
+	struct vcpu *v = c->running;
+	uint64_t now, plan = UINT64_MAX;
+
+	if (!running_can_go_on() || c->placed != 1 || v->vtimer_taken || loader_here())
+		return false;
+	__atomic_and_fetch(&c->pending_work, ~(uint32_t)WORK_TIMER, __ATOMIC_ACQ_REL);
+	now = board_uptime_us();
+	if (vm_device_core(v->vm) == c->id)
+		plan = poll_vm_device_timers(v->vm, WORK_TIMER, now);
+	c->alarm_plan_us = plan;
+	if (c->vtimer_irq_masked)
+		arm_vtimer_recheck(c, now);
+	else
+		set_alarm(c, plan);
+	sched_update_virq(read_sysreg(spsr_el2));
+	return true;
+}
+
 /* Inline: every interrupt from a guest asks it first. */
 static inline __attribute__((always_inline)) bool vtimer_fast_path(void)
 {
@@ -992,6 +1034,8 @@ static inline __attribute__((always_inline)) bool vtimer_fast_path(void)
 		return vtimer_fired_fast_path(c);
 	if (work == WORK_VTIMER_RECHECK)
 		return vtimer_recheck_fast_path(c);
+	if (work == WORK_TIMER)
+		return alarm_fast_path(c);
 	return false;
 }
 
