@@ -82,39 +82,36 @@ void intc_register_local_irq(enum local_irq irq, irq_handler_fn handler, void *o
 	intc_local_irq_enable(irq, true);
 }
 
-/* Runs the handler of every pending interrupt in one 32-bit pending register. */
-static unsigned int dispatch_bank(uint32_t pending, unsigned int first_irq)
+/* An interrupt nobody registered a handler for is disabled, so that it cannot storm. */
+static void disable_gpu_irq(unsigned int irq)
+{
+	mmio_write32(INTC_DISABLE1 + 4 * (irq / 32), 1U << (irq % 32));
+}
+
+static void disable_local_irq(unsigned int irq)
+{
+	intc_local_irq_enable((enum local_irq)irq, false);
+}
+
+/*
+ * Runs the handler of every interrupt pending in `pending` (bit n is
+ * slots[first + n]), lowest first: one step per pending interrupt, not per
+ * bit of the register.
+ */
+static unsigned int run_handlers(uint32_t pending, const struct irq_slot *slots, unsigned int first,
+				 void (*unowned)(unsigned int irq))
 {
 	unsigned int handled = 0;
 
 	while (pending) {
-		unsigned int bit = (unsigned int)__builtin_ctz(pending);
-		struct irq_slot *slot = &gpu_irqs[first_irq + bit];
+		unsigned int irq = first + (unsigned int)__builtin_ctz(pending);
 
 		pending &= pending - 1;
-		if (slot->handler) {
-			slot->handler(slot->opaque);
+		if (slots[irq].handler) {
+			slots[irq].handler(slots[irq].opaque);
 			handled++;
 		} else {
-			/* Nobody owns it: disable it so it cannot storm. */
-			mmio_write32(INTC_DISABLE1 + 4 * ((first_irq + bit) / 32), 1U << bit);
-		}
-	}
-	return handled;
-}
-
-static unsigned int dispatch_local(uint32_t source)
-{
-	unsigned int handled = 0;
-
-	for (unsigned int irq = 0; irq < LOCAL_IRQ_COUNT; irq++) {
-		if (!(source & (1U << irq)))
-			continue;
-		if (local_irqs[irq].handler) {
-			local_irqs[irq].handler(local_irqs[irq].opaque);
-			handled++;
-		} else {
-			intc_local_irq_enable((enum local_irq)irq, false);
+			unowned(irq);
 		}
 	}
 	return handled;
@@ -137,11 +134,12 @@ uint32_t intc_mailbox_take(void)
 unsigned int intc_dispatch(void)
 {
 	uint32_t source = mmio_read32(LOCAL_IRQ_SOURCE(this_core()));
-	unsigned int handled = dispatch_local(source & 0xff);
+	unsigned int handled =
+	    run_handlers(source & ((1U << LOCAL_IRQ_COUNT) - 1), local_irqs, 0, disable_local_irq);
 
 	if (source & LOCAL_SOURCE_GPU) {
-		handled += dispatch_bank(mmio_read32(INTC_PENDING1), 0);
-		handled += dispatch_bank(mmio_read32(INTC_PENDING2), 32);
+		handled += run_handlers(mmio_read32(INTC_PENDING1), gpu_irqs, 0, disable_gpu_irq);
+		handled += run_handlers(mmio_read32(INTC_PENDING2), gpu_irqs, 32, disable_gpu_irq);
 	}
 	return handled;
 }
