@@ -76,14 +76,20 @@ def test_core_path_plugin_times_every_interrupt_of_a_dedicated_core():
     interrupts on core 0 (run_core_path fails below 1000); with the other cores idle, the
     same path every time: the hypervisor's vector to the guest's, a few hundred
     instructions. With cores 1-3 running a guest that spins with interrupts masked, one
-    that hammers a device and one that prints, every path stays within a few
-    instructions of that: nothing of theirs reaches core 0, and core 0 takes no alarm of
-    its own in between (its virtual timer's re-check is taken back by the guest's trap)."""
+    that hammers a device and one that prints, nothing of theirs reaches core 0: every
+    path is that same one (within a few guest instructions QEMU runs before it delivers
+    the virtual interrupt), or that one plus one answer to core 0's own virtual-timer
+    re-check alarm, when QEMU's round robin kept core 0 waiting past the alarm inside
+    the window (more often the busier the host; on a Pi the window lasts well under a
+    microsecond). No kick, no lock spin, no scheduler slow path."""
     import bench  # scripts/bench.py (conftest puts scripts/ on the path)
 
-    mean, longest = bench.run_core_path(BUILD, loaded=False)
-    assert mean == longest, (mean, longest)
-    assert 100 < longest < 2000, longest
-    loaded_mean, loaded_longest = bench.run_core_path(BUILD, loaded=True)
-    assert loaded_mean <= mean + 5, (mean, loaded_mean)
-    assert loaded_longest <= longest + 10, (longest, loaded_longest)
+    idle = bench.run_core_path(BUILD, loaded=False)
+    plain = max(idle)
+    assert min(idle) == plain, sorted(set(idle))
+    assert 100 < plain < 2000, plain
+    loaded = bench.run_core_path(BUILD, loaded=True)
+    few, recheck = bench.CORE_PATH_FEW, 350
+    strays = [p for p in loaded
+              if not (plain <= p <= plain + few or plain + 150 <= p <= plain + recheck)]
+    assert not strays, (plain, sorted(set(strays)))
