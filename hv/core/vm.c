@@ -15,6 +15,10 @@
 struct vm vm_table[VM_MAX];
 static struct stage2_tables stage2_storage[VM_MAX] __attribute__((section(".pagetables")));
 
+_Static_assert(VCPU_IRQ_WITHOUT_VTIMER == VLOCAL_IRQ_WITHOUT_VTIMER &&
+		   VCPU_IRQ_WITH_VTIMER == VLOCAL_IRQ_WITH_VTIMER,
+	       "irq_inputs holds the local controller's answer as it is");
+
 uint32_t vm_refresh_irq_inputs_locked(struct vm *vm)
 {
 	uint32_t changed = 0;
@@ -22,12 +26,8 @@ uint32_t vm_refresh_irq_inputs_locked(struct vm *vm)
 	if (!bcm2837_vdevs_take_irq_change(&vm->devs))
 		return 0;
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
-		uint8_t inputs = 0;
+		uint8_t inputs = bcm2837_vdevs_irq_inputs(&vm->devs, i);
 
-		if (bcm2837_vdevs_irq_pending(&vm->devs, i, true))
-			inputs |= VCPU_IRQ_WITH_VTIMER;
-		if (bcm2837_vdevs_irq_pending(&vm->devs, i, false))
-			inputs |= VCPU_IRQ_WITHOUT_VTIMER;
 		if (inputs != vm->vcpus[i].irq_inputs)
 			changed |= 1U << i;
 		__atomic_store_n(&vm->vcpus[i].irq_inputs, inputs, __ATOMIC_RELEASE);

@@ -147,6 +147,32 @@ static void test_virtual_timer_irq(void **state)
 	assert_true(vlocal_irq_pending(&local, 1, false, true));
 }
 
+/* vlocal_irq_inputs gives both of vlocal_irq_pending's answers, whatever is routed where. */
+static void test_irq_inputs_are_both_pending_answers(void **state)
+{
+	static const uint32_t timer_controls[] = {0, TIMER_CNTV_IRQ, 0x7, 0x80, 0x88};
+
+	(void)state;
+	for (unsigned int t = 0; t < sizeof(timer_controls) / sizeof(timer_controls[0]); t++) {
+		for (unsigned int mailbox = 0; mailbox < 2; mailbox++) {
+			for (unsigned int gpu = 0; gpu < 2; gpu++) {
+				uint8_t inputs;
+
+				wr(TIMER_CONTROL(0), timer_controls[t]);
+				wr(MAILBOX_CONTROL(0), mailbox ? 1 : 0);
+				wr(MAILBOX_SET(0, 0), 1);
+				inputs = vlocal_irq_inputs(&local, 0, gpu);
+				assert_int_equal(!!(inputs & VLOCAL_IRQ_WITHOUT_VTIMER),
+						 vlocal_irq_pending(&local, 0, gpu, false));
+				assert_int_equal(!!(inputs & VLOCAL_IRQ_WITH_VTIMER),
+						 vlocal_irq_pending(&local, 0, gpu, true));
+				wr(MAILBOX_CLEAR(0, 0), 1);
+			}
+		}
+	}
+	assert_int_equal(vlocal_irq_inputs(&local, VLOCAL_CORES, true), 0);
+}
+
 static void test_virtual_timer_fiq_wins(void **state)
 {
 	(void)state;
@@ -290,6 +316,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_control_registers_read_back, setup),
 	    cmocka_unit_test_setup(test_pmu_routing_set_and_clear, setup),
 	    cmocka_unit_test_setup(test_core_timer_reads_zero, setup),
+	    cmocka_unit_test_setup(test_irq_inputs_are_both_pending_answers, setup),
 	    cmocka_unit_test_setup(test_virtual_timer_irq, setup),
 	    cmocka_unit_test_setup(test_virtual_timer_fiq_wins, setup),
 	    cmocka_unit_test_setup(test_core_mailboxes_set_read_clear, setup),

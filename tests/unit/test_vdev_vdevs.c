@@ -33,6 +33,13 @@
 #define LOCAL_IRQ_SOURCE_0 0x40000060ULL
 
 static struct bcm2837_vdevs devs;
+
+/* The vCPU's IRQ input with its virtual-timer line at `vtimer_line`. */
+static bool irq_pending(unsigned int vcpu, bool vtimer_line)
+{
+	return bcm2837_vdevs_irq_inputs(&devs, vcpu) &
+	       (vtimer_line ? VLOCAL_IRQ_WITH_VTIMER : VLOCAL_IRQ_WITHOUT_VTIMER);
+}
 static struct mmio_bus bus;
 
 static int setup(void **state)
@@ -88,18 +95,18 @@ static void test_console_input_reaches_vcpu_irq(void **state)
 	(void)state;
 	wr(AUX_MU_IER, 1);
 	wr(INTC_ENABLE_1, 1U << VAUX_IRQ);
-	assert_false(bcm2837_vdevs_irq_pending(&devs, 0, false));
+	assert_false(irq_pending(0, false));
 
 	fake_host_type("A");
 	bcm2837_vdevs_console_input(&devs);
 	assert_true(devs.irq_lines & (1ULL << VAUX_IRQ));
-	assert_true(bcm2837_vdevs_irq_pending(&devs, 0, false));
-	assert_false(bcm2837_vdevs_irq_pending(&devs, 1, false)); /* GPU IRQs go to core 0 */
+	assert_true(irq_pending(0, false));
+	assert_false(irq_pending(1, false)); /* GPU IRQs go to core 0 */
 	assert_int_equal(rd(INTC_BASIC_PENDING), 1U << 8);
 	assert_int_equal(rd(LOCAL_IRQ_SOURCE_0), 1U << 8);
 
 	assert_int_equal(rd(AUX_MU_IO), 'A');
-	assert_false(bcm2837_vdevs_irq_pending(&devs, 0, false));
+	assert_false(irq_pending(0, false));
 }
 
 static void test_gpu_routing_moves_irq_to_another_vcpu(void **state)
@@ -108,8 +115,8 @@ static void test_gpu_routing_moves_irq_to_another_vcpu(void **state)
 	wr(AUX_MU_IER, 2); /* TX empty: high at once */
 	wr(INTC_ENABLE_1, 1U << VAUX_IRQ);
 	wr(LOCAL_GPU_ROUTING, 3);
-	assert_false(bcm2837_vdevs_irq_pending(&devs, 0, false));
-	assert_true(bcm2837_vdevs_irq_pending(&devs, 3, false));
+	assert_false(irq_pending(0, false));
+	assert_true(irq_pending(3, false));
 }
 
 static void test_system_timer_match_wakes_vcpu(void **state)
@@ -119,12 +126,12 @@ static void test_system_timer_match_wakes_vcpu(void **state)
 	wr(SYSTIMER_C1, 3000);
 	wr(INTC_ENABLE_1, 1U << 1);
 	assert_int_equal(bcm2837_vdevs_poll_timers(&devs, 2000), 3000);
-	assert_false(bcm2837_vdevs_irq_pending(&devs, 0, false));
+	assert_false(irq_pending(0, false));
 	assert_int_equal(bcm2837_vdevs_poll_timers(&devs, 3000), UINT64_MAX);
-	assert_true(bcm2837_vdevs_irq_pending(&devs, 0, false));
+	assert_true(irq_pending(0, false));
 	fake_host.now_us = 3000;
 	wr(SYSTIMER_CS, 1U << 1);
-	assert_false(bcm2837_vdevs_irq_pending(&devs, 0, false));
+	assert_false(irq_pending(0, false));
 }
 
 static void test_mailbox_answer_raises_basic_irq(void **state)
@@ -136,18 +143,18 @@ static void test_mailbox_answer_raises_basic_irq(void **state)
 	wr(MAIL0_CONFIG, 1);
 	wr(INTC_ENABLE_BASIC, 1U << VINTC_ARM_MAILBOX);
 	wr(MAIL1_WRITE, 0x2000 | 8);
-	assert_true(bcm2837_vdevs_irq_pending(&devs, 0, false));
+	assert_true(irq_pending(0, false));
 	assert_int_equal(rd(INTC_BASIC_PENDING), 1U << VINTC_ARM_MAILBOX);
 	assert_int_equal(rd(MAIL0_READ), 0x2008);
-	assert_false(bcm2837_vdevs_irq_pending(&devs, 0, false));
+	assert_false(irq_pending(0, false));
 }
 
 static void test_virtual_timer_line(void **state)
 {
 	(void)state;
-	assert_false(bcm2837_vdevs_irq_pending(&devs, 0, true));
+	assert_false(irq_pending(0, true));
 	wr(LOCAL_TIMER_CTL_0, 1U << 3);
-	assert_true(bcm2837_vdevs_irq_pending(&devs, 0, true));
+	assert_true(irq_pending(0, true));
 	/* The source register shows the timer line as it is when read (the guest re-arms CNTV
 	 * untrapped). */
 	fake_host.vtimer_line[0] = true;
@@ -172,7 +179,7 @@ static void test_virtual_timer_line(void **state)
 	assert_false(bcm2837_vdevs_fiq_pending(&devs, 0, true));
 	wr(LOCAL_TIMER_CTL_0, 1U << 7);
 	assert_true(bcm2837_vdevs_fiq_pending(&devs, 0, true));
-	assert_false(bcm2837_vdevs_irq_pending(&devs, 0, true));
+	assert_false(irq_pending(0, true));
 }
 
 static void test_gpio_and_unclaimed_addresses(void **state)

@@ -104,6 +104,17 @@ bool vlocal_irq_pending(struct vlocal *l, unsigned int core, bool gpu_irq, bool 
 	return sources(l, core, false, gpu_irq, vtimer_line) != 0;
 }
 
+uint8_t vlocal_irq_inputs(const struct vlocal *l, unsigned int core, bool gpu_irq)
+{
+	if (core >= VLOCAL_CORES)
+		return 0;
+	if (sources(l, core, false, gpu_irq, false))
+		return VLOCAL_IRQ_WITHOUT_VTIMER | VLOCAL_IRQ_WITH_VTIMER;
+	if (routed_to(l->timer_control[core], TIMER_CNTV_IRQ_BIT, TIMER_CNTV_FIQ_BIT, false))
+		return VLOCAL_IRQ_WITH_VTIMER;
+	return 0;
+}
+
 bool vlocal_fiq_pending(struct vlocal *l, unsigned int core, bool gpu_fiq, bool vtimer_line)
 {
 	if (core >= VLOCAL_CORES)

@@ -64,6 +64,15 @@ enum mmio_result vlocal_write(void *opaque, uint64_t offset, unsigned int size, 
  * >= VLOCAL_CORES has no interrupts.
  */
 bool vlocal_irq_pending(struct vlocal *l, unsigned int core, bool gpu_irq, bool vtimer_line);
+/*
+ * Both answers of vlocal_irq_pending at once, without recording anything:
+ * VLOCAL_IRQ_WITHOUT_VTIMER if core's IRQ input is high with its
+ * virtual-timer line low, VLOCAL_IRQ_WITH_VTIMER if it is high with that
+ * line high. The sources are worked out once: the timer only adds one.
+ */
+#define VLOCAL_IRQ_WITHOUT_VTIMER 1U
+#define VLOCAL_IRQ_WITH_VTIMER	  2U
+uint8_t vlocal_irq_inputs(const struct vlocal *l, unsigned int core, bool gpu_irq);
 /* The CNTV bit of a core's IRQ source register. */
 #define VLOCAL_SOURCE_CNTV (1U << 3)
 /* The core whose IRQ source register (0x60 + 4n) is at offset, or -1 for any other register. */

@@ -158,9 +158,9 @@ uint64_t bcm2837_vdevs_poll_timers(struct bcm2837_vdevs *d, uint64_t now_us)
 	return timer < uart ? timer : uart;
 }
 
-bool bcm2837_vdevs_irq_pending(struct bcm2837_vdevs *d, unsigned int vcpu, bool vtimer_line)
+uint8_t bcm2837_vdevs_irq_inputs(struct bcm2837_vdevs *d, unsigned int vcpu)
 {
-	return vlocal_irq_pending(&d->local, vcpu, vintc_irq_asserted(&d->intc), vtimer_line);
+	return vlocal_irq_inputs(&d->local, vcpu, vintc_irq_asserted(&d->intc));
 }
 
 bool bcm2837_vdevs_fiq_pending(struct bcm2837_vdevs *d, unsigned int vcpu, bool vtimer_line)

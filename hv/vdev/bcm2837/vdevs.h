@@ -8,7 +8,7 @@
  * its basic ("ARM") line in arm_irq_lines directly. The ARM interrupt
  * controller reads both, the local controller routes its output to a core.
  *
- * When to ask whether a vCPU has an interrupt (bcm2837_vdevs_irq_pending):
+ * When to ask whether a vCPU has an interrupt (bcm2837_vdevs_irq_inputs):
  * after a line changed level (vdev_set_irq_line sets irq_changed then),
  * after an access that can change the controllers' output directly — any
  * write to the interrupt controller or the local controller (enables,
@@ -64,8 +64,11 @@ static inline bool bcm2837_vdevs_take_irq_change(struct bcm2837_vdevs *d)
 	d->irq_changed = false;
 	return changed;
 }
-/* The vCPU's IRQ input, given its virtual-timer line (ISTATUS and not IMASK). */
-bool bcm2837_vdevs_irq_pending(struct bcm2837_vdevs *d, unsigned int vcpu, bool vtimer_line);
+/*
+ * The vCPU's IRQ input for either level of its virtual-timer line (ISTATUS
+ * and not IMASK): VLOCAL_IRQ_WITHOUT_VTIMER and VLOCAL_IRQ_WITH_VTIMER bits.
+ */
+uint8_t bcm2837_vdevs_irq_inputs(struct bcm2837_vdevs *d, unsigned int vcpu);
 /* The vCPU's FIQ input (for HCR_EL2.VF), likewise. */
 bool bcm2837_vdevs_fiq_pending(struct bcm2837_vdevs *d, unsigned int vcpu, bool vtimer_line);
 /* Input arrived for the VM, or its console output drained: recompute the AUX line. */
