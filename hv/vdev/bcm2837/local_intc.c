@@ -79,7 +79,9 @@ static uint32_t sources(const struct vlocal *l, unsigned int core, bool fiq, boo
 	if (vtimer_line &&
 	    routed_to(l->timer_control[core], TIMER_CNTV_IRQ_BIT, TIMER_CNTV_FIQ_BIT, fiq))
 		value |= SOURCE_CNTV;
-	for (unsigned int mb = 0; mb < VLOCAL_MAILBOXES; mb++) {
+	/* Most guests route no mailbox anywhere (QA7 §4.7: bits 3:0 IRQ, 7:4 FIQ). */
+	for (unsigned int mb = 0; (l->mailbox_control[core] & 0xff) && mb < VLOCAL_MAILBOXES;
+	     mb++) {
 		if (l->mailbox[core][mb] != 0 &&
 		    routed_to(l->mailbox_control[core], mb, mb + MAILBOX_FIQ_SHIFT, fiq))
 			value |= 1U << (SOURCE_MAILBOX_SHIFT + mb);
