@@ -68,6 +68,22 @@ NO_LIBCALL static void copy_forward(unsigned char *d, const unsigned char *s, si
 			*d++ = *s++;
 			n--;
 		}
+		/*
+		 * Four words a step (two load and two store pairs): a VM switch
+		 * copies two 34-word trap frames, a disk request whole sectors.
+		 */
+		while (n >= 4 * WORD_SIZE) {
+			word_t w0 = ((const word_t *)s)[0], w1 = ((const word_t *)s)[1];
+			word_t w2 = ((const word_t *)s)[2], w3 = ((const word_t *)s)[3];
+
+			((word_t *)d)[0] = w0;
+			((word_t *)d)[1] = w1;
+			((word_t *)d)[2] = w2;
+			((word_t *)d)[3] = w3;
+			d += 4 * WORD_SIZE;
+			s += 4 * WORD_SIZE;
+			n -= 4 * WORD_SIZE;
+		}
 		while (n >= WORD_SIZE) {
 			*(word_t *)d = *(const word_t *)s;
 			d += WORD_SIZE;
