@@ -2,8 +2,9 @@
 #
 # tests/unit/test_NAME.c is built with the host compiler and sanitizers into
 # $(BUILD)/unit/test_NAME, linked with the sources listed in UNIT_SRCS_NAME
-# (hv/lib/NAME.c when that variable is not set). hv/lib/string.c is never
-# built for the host: the tests use the C library's functions.
+# (hv/lib/NAME.c when that variable is not set). hv/lib/string.c is not
+# linked for the host: the tests use the C library's functions, and
+# test_string.c includes string.c under other names to test it.
 # To add a test, write tests/unit/test_NAME.c, add NAME to UNIT_TESTS and,
 # if it tests code outside hv/lib, set UNIT_SRCS_NAME.
 
@@ -13,13 +14,15 @@ UNIT_CFLAGS  := -std=gnu11 -Wall -Wextra -Werror -g -fsanitize=address,undefined
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -Ihv -Itests/unit
 UNIT_LDLIBS  := -lcmocka -pthread
 UNIT_TESTS   := ringbuf printf lineedit cmdline esr stage2 abort mm sched_policy mmio
-UNIT_TESTS   += config cpulist
+UNIT_TESTS   += config cpulist string
 UNIT_SRCS_cpulist := hv/lib/cpulist.c hv/lib/printf.c
 UNIT_SRCS_config := hv/core/config.c hv/lib/cmdline.c hv/lib/cpulist.c hv/lib/printf.c tests/unit/host_string.c
 UNIT_SRCS_esr := hv/arch/arm64/esr.c
 UNIT_SRCS_stage2 := hv/arch/arm64/stage2.c
 # Header-only code under test: nothing to link but the test.
 UNIT_HEADER_ONLY := abort
+# The hypervisor's own string.c, under other names beside the C library's (test_string.c).
+UNIT_HEADER_ONLY += string
 UNIT_SRCS_mm := hv/core/mm.c
 UNIT_SRCS_sched_policy := hv/core/sched_policy.c
 UNIT_SRCS_mmio := hv/core/mmio.c
