@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #define SLOTS (VM_MAX * VM_MAX_VCPUS)
+_Static_assert(SLOTS <= 32, "the round robin keeps one bit a slot");
 /*
  * While the physical virtual-timer interrupt is masked and the guest takes
  * no trap, look at its line again this often (arm_vtimer_recheck).
@@ -632,12 +633,11 @@ static bool nap_over(const struct vcpu *v, uint64_t now_us)
  * pass notes which slots are runnable afterwards (`runnable`, and how many
  * in `count`), for the round robin.
  */
-static struct vcpu *wake_waiting_vcpus(uint64_t now_us, bool runnable[SLOTS], unsigned int *count)
+static struct vcpu *wake_waiting_vcpus(uint64_t now_us, uint32_t *runnable, unsigned int *count)
 {
 	struct vcpu *woken = NULL;
 
-	for (unsigned int slot = 0; slot < SLOTS; slot++)
-		runnable[slot] = false;
+	*runnable = 0;
 	*count = 0;
 	for_each_running_vcpu(i, vm, v)
 	{
@@ -651,8 +651,10 @@ static struct vcpu *wake_waiting_vcpus(uint64_t now_us, bool runnable[SLOTS], un
 			v->state = VCPU_RUNNABLE;
 			v->nap_until_us = 0;
 		}
-		runnable[vcpu_slot(v)] = v->state == VCPU_RUNNABLE;
-		*count += v->state == VCPU_RUNNABLE;
+		if (v->state == VCPU_RUNNABLE) {
+			*runnable |= 1U << vcpu_slot(v);
+			(*count)++;
+		}
 	}
 	return woken;
 }
@@ -721,7 +723,7 @@ static bool loader_takes_turn(int slot, uint64_t now_us)
  * core until its slice ends, then the next runnable one in turn (or the
  * loader, NULL, in its turn).
  */
-static struct vcpu *choose_next(uint64_t now_us, struct vcpu *woken, const bool runnable[SLOTS])
+static struct vcpu *choose_next(uint64_t now_us, struct vcpu *woken, uint32_t runnable)
 {
 	int slot;
 
@@ -732,7 +734,7 @@ static struct vcpu *choose_next(uint64_t now_us, struct vcpu *woken, const bool 
 	if (this_pcpu()->running && this_pcpu()->running->state == VCPU_RUNNABLE &&
 	    this_pcpu()->running->vm->state == VM_RUNNING && now_us < this_pcpu()->slice_end_us)
 		return this_pcpu()->running;
-	slot = sched_pick_round_robin(runnable, SLOTS, this_pcpu()->round_robin_slot);
+	slot = sched_pick_round_robin(runnable, this_pcpu()->round_robin_slot);
 	if (slot < 0 || loader_takes_turn(slot, now_us))
 		return NULL;
 	this_pcpu()->round_robin_slot = slot;
@@ -910,7 +912,7 @@ static void reschedule(struct trap_frame *frame)
 	struct pcpu *c = this_pcpu();
 	struct vcpu *next, *woken;
 	uint64_t now, deadline;
-	bool runnable_slot[SLOTS];
+	uint32_t runnable_slot; /* bit n: slot n may run */
 	unsigned int runnable;
 
 	c->live_frame = frame;
@@ -926,7 +928,7 @@ static void reschedule(struct trap_frame *frame)
 			carry_out_power_on(c->running, frame);
 		now = board_uptime_us();
 		deadline = poll_device_timers(work, now);
-		woken = wake_waiting_vcpus(now, runnable_slot, &runnable);
+		woken = wake_waiting_vcpus(now, &runnable_slot, &runnable);
 		expire_vtimer_taken();
 		recheck_vtimer();
 		next = choose_next(now, woken, runnable_slot);

@@ -1,13 +1,11 @@
 #include "core/sched_policy.h"
 
-int sched_pick_round_robin(const bool *runnable, unsigned int count, int current)
+int sched_pick_round_robin(uint32_t runnable, int current)
 {
-	unsigned int start = current < 0 ? 0 : (unsigned int)current + 1;
+	/* The slots after current; for current 31 (or -1) the shift leaves all or none. */
+	uint32_t after = current < 0 ? runnable : runnable & ~((2U << current) - 1);
 
-	for (unsigned int n = 0; n < count; n++) {
-		unsigned int i = (start + n) % count;
-		if (runnable[i])
-			return (int)i;
-	}
-	return -1;
+	if (after)
+		return __builtin_ctz(after);
+	return runnable ? __builtin_ctz(runnable) : -1;
 }

@@ -10,48 +10,60 @@
 
 static void test_rotates_after_current(void **state)
 {
-	bool runnable[4] = {true, true, false, true};
+	uint32_t runnable = 0xbU; /* true, true, false, true */
 
 	(void)state;
-	assert_int_equal(sched_pick_round_robin(runnable, 4, 0), 1);
-	assert_int_equal(sched_pick_round_robin(runnable, 4, 1), 3);
-	assert_int_equal(sched_pick_round_robin(runnable, 4, 3), 0); /* wraps */
+	assert_int_equal(sched_pick_round_robin(runnable, 0), 1);
+	assert_int_equal(sched_pick_round_robin(runnable, 1), 3);
+	assert_int_equal(sched_pick_round_robin(runnable, 3), 0); /* wraps */
 }
 
 static void test_current_alone_keeps_running(void **state)
 {
-	bool runnable[4] = {false, false, true, false};
+	uint32_t runnable = 0x4U; /* false, false, true, false */
 
 	(void)state;
-	assert_int_equal(sched_pick_round_robin(runnable, 4, 2), 2);
+	assert_int_equal(sched_pick_round_robin(runnable, 2), 2);
 }
 
 static void test_none_runnable(void **state)
 {
-	bool runnable[3] = {false, false, false};
+	uint32_t runnable = 0x0U; /* false, false, false */
 
 	(void)state;
-	assert_int_equal(sched_pick_round_robin(runnable, 3, 1), -1);
-	assert_int_equal(sched_pick_round_robin(runnable, 3, -1), -1);
+	assert_int_equal(sched_pick_round_robin(runnable, 1), -1);
+	assert_int_equal(sched_pick_round_robin(runnable, -1), -1);
 }
 
 static void test_first_choice_starts_at_zero(void **state)
 {
-	bool runnable[3] = {false, true, true};
+	uint32_t runnable = 0x6U; /* false, true, true */
 
 	(void)state;
-	assert_int_equal(sched_pick_round_robin(runnable, 3, -1), 1);
+	assert_int_equal(sched_pick_round_robin(runnable, -1), 1);
+}
+
+/* Slot 31 is the last: after it the search wraps to slot 0; -1 starts at 0. */
+static void test_all_32_slots(void **state)
+{
+	(void)state;
+	assert_int_equal(sched_pick_round_robin(0x80000001U, 31), 0);
+	assert_int_equal(sched_pick_round_robin(0x80000001U, 0), 31);
+	assert_int_equal(sched_pick_round_robin(0x80000000U, 31), 31);
+	assert_int_equal(sched_pick_round_robin(0x80000000U, -1), 31);
+	assert_int_equal(sched_pick_round_robin(0xffffffffU, 30), 31);
+	assert_int_equal(sched_pick_round_robin(0, 31), -1);
 }
 
 static void test_fairness_over_many_rounds(void **state)
 {
-	bool runnable[5] = {true, false, true, true, false};
+	uint32_t runnable = 0xdU; /* true, false, true, true, false */
 	int counts[5] = {0};
 	int cur = -1;
 
 	(void)state;
 	for (int i = 0; i < 300; i++) {
-		cur = sched_pick_round_robin(runnable, 5, cur);
+		cur = sched_pick_round_robin(runnable, cur);
 		counts[cur]++;
 	}
 	assert_int_equal(counts[0], 100);
@@ -67,6 +79,7 @@ int main(void)
 	    cmocka_unit_test(test_current_alone_keeps_running),
 	    cmocka_unit_test(test_none_runnable),
 	    cmocka_unit_test(test_first_choice_starts_at_zero),
+	    cmocka_unit_test(test_all_32_slots),
 	    cmocka_unit_test(test_fairness_over_many_rounds),
 	};
 	return cmocka_run_group_tests_name("sched_policy", tests, NULL, NULL);
