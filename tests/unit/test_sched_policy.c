@@ -10,7 +10,7 @@
 
 static void test_rotates_after_current(void **state)
 {
-	uint32_t runnable = 0xbU; /* true, true, false, true */
+	uint32_t runnable = 0xbU; /* slots 0, 1 and 3 of 4 */
 
 	(void)state;
 	assert_int_equal(sched_pick_round_robin(runnable, 0), 1);
@@ -20,7 +20,7 @@ static void test_rotates_after_current(void **state)
 
 static void test_current_alone_keeps_running(void **state)
 {
-	uint32_t runnable = 0x4U; /* false, false, true, false */
+	uint32_t runnable = 0x4U; /* slot 2 of 4 */
 
 	(void)state;
 	assert_int_equal(sched_pick_round_robin(runnable, 2), 2);
@@ -28,7 +28,7 @@ static void test_current_alone_keeps_running(void **state)
 
 static void test_none_runnable(void **state)
 {
-	uint32_t runnable = 0x0U; /* false, false, false */
+	uint32_t runnable = 0x0U; /* no slot of 3 */
 
 	(void)state;
 	assert_int_equal(sched_pick_round_robin(runnable, 1), -1);
@@ -37,7 +37,7 @@ static void test_none_runnable(void **state)
 
 static void test_first_choice_starts_at_zero(void **state)
 {
-	uint32_t runnable = 0x6U; /* false, true, true */
+	uint32_t runnable = 0x6U; /* slots 1 and 2 of 3 */
 
 	(void)state;
 	assert_int_equal(sched_pick_round_robin(runnable, -1), 1);
@@ -57,7 +57,7 @@ static void test_all_32_slots(void **state)
 
 static void test_fairness_over_many_rounds(void **state)
 {
-	uint32_t runnable = 0xdU; /* true, false, true, true, false */
+	uint32_t runnable = 0xdU; /* slots 0, 2 and 3 of 5 */
 	int counts[5] = {0};
 	int cur = -1;
 
