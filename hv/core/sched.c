@@ -747,7 +747,7 @@ static void save_current(struct trap_frame *frame)
 	struct vcpu *prev = this_pcpu()->running;
 
 	if (frame)
-		prev->regs = *frame;
+		trap_frame_copy(&prev->regs, frame);
 	el1_sysregs_save(&prev->sys);
 }
 
@@ -764,7 +764,7 @@ static void carry_out_power_on(struct vcpu *v, struct trap_frame *live)
 	vcpu_reset(v, v->power_on_entry, v->power_on_context);
 	v->power_on_pending = false;
 	if (live) {
-		*live = v->regs;
+		trap_frame_copy(live, &v->regs);
 		el1_sysregs_restore(&v->sys);
 		isb();
 	}
@@ -791,7 +791,7 @@ static bool switch_to(struct trap_frame *frame, struct vcpu *next)
 	__atomic_store_n(&c->running, next, __ATOMIC_RELEASE);
 	vm_unlock(next->vm);
 	carry_out_power_on(next, NULL);
-	*frame = next->regs;
+	trap_frame_copy(frame, &next->regs);
 	el1_sysregs_restore(&next->sys);
 	trap_fp_simd(next != c->fp_owner);
 	load_debug(next, false);
