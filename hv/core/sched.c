@@ -631,14 +631,17 @@ static bool nap_over(const struct vcpu *v, uint64_t now_us)
  * interrupt reaches a waiting guest without waiting for a busy guest's slice
  * to end. A guest cannot abuse this: only an interrupt wakes it. The same
  * pass notes which slots are runnable afterwards (`runnable`, and how many
- * in `count`), for the round robin.
+ * in `count`), for the round robin, and whether any vCPU still waits (whose
+ * timer the alarm must then cover).
  */
-static struct vcpu *wake_waiting_vcpus(uint64_t now_us, uint32_t *runnable, unsigned int *count)
+static struct vcpu *wake_waiting_vcpus(uint64_t now_us, uint32_t *runnable, unsigned int *count,
+				       bool *any_waiting)
 {
 	struct vcpu *woken = NULL;
 
 	*runnable = 0;
 	*count = 0;
+	*any_waiting = false;
 	for_each_running_vcpu(i, vm, v)
 	{
 		if (v->state == VCPU_WAITING && vcpu_irq_pending(v, v == this_pcpu()->running)) {
@@ -655,6 +658,7 @@ static struct vcpu *wake_waiting_vcpus(uint64_t now_us, uint32_t *runnable, unsi
 			*runnable |= 1U << vcpu_slot(v);
 			(*count)++;
 		}
+		*any_waiting |= v->state == VCPU_WAITING;
 	}
 	return woken;
 }
@@ -868,12 +872,16 @@ static void recheck_vtimer(void)
 		unmask_vtimer_irq(c);
 }
 
-/* The next moment the scheduler must look again: a device timer, a vCPU timer, a slice end. */
-static void program_alarm(uint64_t now_us, uint64_t device_deadline, unsigned int runnable)
+/*
+ * The next moment the scheduler must look again: a device timer, a waiting
+ * vCPU's timer (when one waits), a slice end.
+ */
+static void program_alarm(uint64_t now_us, uint64_t device_deadline, unsigned int runnable,
+			  bool any_waiting)
 {
 	struct pcpu *c = this_pcpu();
 	uint64_t deadline = device_deadline;
-	uint64_t vtimer_next = waiting_vtimer_deadline(now_us);
+	uint64_t vtimer_next = any_waiting ? waiting_vtimer_deadline(now_us) : UINT64_MAX;
 
 	if (vtimer_next < deadline)
 		deadline = vtimer_next;
@@ -914,6 +922,7 @@ static void reschedule(struct trap_frame *frame)
 	uint64_t now, deadline;
 	uint32_t runnable_slot; /* bit n: slot n may run */
 	unsigned int runnable;
+	bool any_waiting;
 
 	c->live_frame = frame;
 	account_current(board_uptime_us());
@@ -928,7 +937,7 @@ static void reschedule(struct trap_frame *frame)
 			carry_out_power_on(c->running, frame);
 		now = board_uptime_us();
 		deadline = poll_device_timers(work, now);
-		woken = wake_waiting_vcpus(now, &runnable_slot, &runnable);
+		woken = wake_waiting_vcpus(now, &runnable_slot, &runnable, &any_waiting);
 		expire_vtimer_taken();
 		recheck_vtimer();
 		next = choose_next(now, woken, runnable_slot);
@@ -944,11 +953,11 @@ static void reschedule(struct trap_frame *frame)
 		}
 		if (next)
 			continue; /* its VM was stopped meanwhile: choose again */
-		program_alarm(now, deadline, runnable);
+		program_alarm(now, deadline, runnable, any_waiting);
 		if (!run_loader())
 			idle();
 	}
-	program_alarm(now, deadline, runnable);
+	program_alarm(now, deadline, runnable, any_waiting);
 	/* Loading its registers, a moment ago, was already for the vCPU: its time runs from now. */
 	c->running->ran_since_us = now;
 }
