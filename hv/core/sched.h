@@ -141,7 +141,7 @@ void sched_update_virq_masked(uint64_t spsr);
  * and the guest may have lowered it since without a trap: the interrupt
  * and HCR_EL2.VI are made to match the line again, on every entry, as KVM
  * re-evaluates the timer's output on every entry. Otherwise nothing can
- * have moved the line unseen: one load. guest_sync_fast (vectors.S) makes
+ * have moved the line unseen: one load. guest_sync_c (vectors.S) makes
  * this check in assembly after every trap handled on the partial frame;
  * this is its C form.
  */

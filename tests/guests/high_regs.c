@@ -1,5 +1,5 @@
 /*
- * A test guest for the trap fast path (vectors.S, guest_sync_fast): the
+ * A test guest for the trap path of vectors.S (guest_sync_c): the
  * hypervisor first saves only x0-x19 and x30 and completes the frame when a
  * trap needs x20-x29. This guest checks both halves:
  *
