@@ -17,6 +17,11 @@
  */
 .macro caller_saved_pairs op
 	\op	x0, x1, [sp, #16 * 0]
+	caller_saved_pairs_from_x2 \op
+.endm
+
+/* The same without x0-x1, which the guest trap entry saves first (ventry_guest_sync). */
+.macro caller_saved_pairs_from_x2 op
 	\op	x2, x3, [sp, #16 * 1]
 	\op	x4, x5, [sp, #16 * 2]
 	\op	x6, x7, [sp, #16 * 3]
@@ -198,15 +203,7 @@ guest_sync_c:
 	mrs	x0, esr_el2
 /* Entered with x0-x1 saved, the frame allocated and ESR_EL2 in x0. */
 guest_sync_c_esr_in_x0:
-	stp	x2, x3, [sp, #16 * 1]
-	stp	x4, x5, [sp, #16 * 2]
-	stp	x6, x7, [sp, #16 * 3]
-	stp	x8, x9, [sp, #16 * 4]
-	stp	x10, x11, [sp, #16 * 5]
-	stp	x12, x13, [sp, #16 * 6]
-	stp	x14, x15, [sp, #16 * 7]
-	stp	x16, x17, [sp, #16 * 8]
-	stp	x18, x19, [sp, #16 * 9]
+	caller_saved_pairs_from_x2 stp
 	str	x30, [sp, #16 * 15]
 	mov	x19, x0
 	save_elr_spsr
