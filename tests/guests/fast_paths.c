@@ -11,25 +11,40 @@
  * ELR_EL1, SPSR_EL1 and both halves of V8 (run_probe). The MRS probe runs once
  * for every transfer register (x0-x30, and XZR); the hypercall probes run
  * VERSION and VM_ID (answered in assembly), CONSOLE_PUTC and HVC #1
- * (always C). Then every register of the ID space (Op0 3, Op1 0, CRn 0,
- * CRm 1-7, any Op2) is read and printed.
+ * (always C). A last probe spins for 5 ms with its virtual timer and a
+ * system timer compare firing meanwhile (its own IRQs stay masked, so the
+ * hypervisor's interrupt fast paths run under it: the virtual timer's,
+ * its re-check's, the device alarm's) and checks that nothing changed
+ * either. Then every register of the ID space (Op0 3, Op1 0, CRn 0, CRm
+ * 1-7, any Op2) is read and printed.
  */
+#include "lib/bcm2837.h"
 #include "lib/console.h"
+#include "lib/mmio.h"
 #include "lib/sysreg.h"
+#include "lib/systimer.h"
 #include "lib/uart.h"
 
 #include <stdint.h>
 
-#define PATTERN(n)   (0x5a00UL + (n))
-#define HC_VERSION   0
-#define HC_PUTC	     2
-#define HC_VM_ID     4
-#define HC_ERR_NONE  (-1L) /* NOT_SUPPORTED, for HVC #1 */
-#define ELR_PATTERN  0x5a5a0000UL
-#define SPSR_PATTERN 0x3c5UL /* EL1h, DAIF masked: a value the guest could return to */
-#define V8_LO	     0x0123456789abcdefUL
-#define V8_HI	     0x5a5a5a5a00000001UL
-#define CPACR_FPEN   (3UL << 20) /* CPACR_EL1.FPEN: FP/SIMD does not trap at EL1 */
+#define PATTERN(n)	       (0x5a00UL + (n))
+#define HC_VERSION	       0
+#define HC_PUTC		       2
+#define HC_VM_ID	       4
+#define HC_ERR_NONE	       (-1L) /* NOT_SUPPORTED, for HVC #1 */
+#define ELR_PATTERN	       0x5a5a0000UL
+#define SPSR_PATTERN	       0x3c5UL /* EL1h, DAIF masked: a value the guest could return to */
+#define V8_LO		       0x0123456789abcdefUL
+#define V8_HI		       0x5a5a5a5a00000001UL
+#define CPACR_FPEN	       (3UL << 20) /* CPACR_EL1.FPEN: FP/SIMD does not trap at EL1 */
+#define LOCAL_CORE0_TIMER_CTRL 0x40000040UL
+#define LOCAL_CORE0_IRQ_SOURCE 0x40000060UL
+#define SOURCE_CNTV	       (1U << 3) /* QA7 §4.6, §4.10 */
+#define CNTV_CTL_ENABLE	       1UL
+#define SPIN_MS		       5
+
+/* probe_spin spins until CNTVCT_EL0 reaches this (in x27/x28, which it leaves out). */
+uint64_t spin_until;
 
 /*
  * probe_mrs_N(regs), N = 0-31: MRS of ID_AA64MMFR0_EL1 into xN (31: XZR).
@@ -130,6 +145,8 @@ __asm__(".macro fill_registers\n"
 	"	probe probe_hvc_vm_id, \"mov x0, #4\", \"hvc #0\"\n"
 	"	probe probe_hvc_putc, \"mov x0, #2; mov x1, #'h'\", \"hvc #0\"\n"
 	"	probe probe_hvc_imm1, nop, \"hvc #1\"\n"
+	"	probe probe_spin, \"adrp x28, spin_until; ldr x28, [x28, :lo12:spin_until]\", "
+	"\"1: mrs x27, cntvct_el0; cmp x27, x28; b.lo 1b\"\n"
 	"	.section .rodata\n"
 	"	.balign	8\n"
 	"	.global	probe_mrs\n"
@@ -142,7 +159,7 @@ __asm__(".macro fill_registers\n"
 
 typedef void probe_fn(uint64_t regs[31]);
 extern probe_fn *const probe_mrs[32];
-probe_fn probe_hvc_version, probe_hvc_vm_id, probe_hvc_putc, probe_hvc_imm1;
+probe_fn probe_hvc_version, probe_hvc_vm_id, probe_hvc_putc, probe_hvc_imm1, probe_spin;
 
 static unsigned int failures;
 
@@ -229,6 +246,38 @@ static void hypercalls(void)
 	expect_value("HVC #1", 0, regs[0], (uint64_t)HC_ERR_NONE);
 }
 
+/*
+ * Interrupts under a spinning guest: CNTV 1 ms ahead (routed to IRQ) and
+ * system timer compare 1 0.5 ms ahead (enabled in the interrupt
+ * controller), IRQs masked at EL1 throughout. Afterwards both must be
+ * pending: they fired while it spun, and the hypervisor handled them at
+ * EL2 under it.
+ */
+static void interrupts_while_spinning(void)
+{
+	uint64_t regs[31], freq = read_sysreg(cntfrq_el0), now = read_sysreg(cntvct_el0);
+	uint32_t source, pending;
+
+	mmio_write32(LOCAL_CORE0_TIMER_CTRL, SOURCE_CNTV);
+	write_sysreg(cntv_cval_el0, now + freq / 1000);
+	write_sysreg(cntv_ctl_el0, CNTV_CTL_ENABLE);
+	systimer_ack(1);
+	mmio_write32(SYSTIMER_C(1), (uint32_t)systimer_now() + 500);
+	mmio_write32(IC_ENABLE(0), 1U << IRQ_SYSTIMER_1);
+	spin_until = now + SPIN_MS * freq / 1000;
+	run_probe("spin", probe_spin, regs);
+	check_patterns("spin", regs, 27, 28);
+	source = mmio_read32(LOCAL_CORE0_IRQ_SOURCE);
+	pending = mmio_read32(IC_PENDING(0));
+	console_printf("fast_paths: after %d ms of spinning: virtual timer %s, system timer 1 %s\n",
+		       SPIN_MS, source & SOURCE_CNTV ? "pending" : "NOT PENDING",
+		       pending & (1U << IRQ_SYSTIMER_1) ? "pending" : "NOT PENDING");
+	write_sysreg(cntv_ctl_el0, 0);
+	mmio_write32(LOCAL_CORE0_TIMER_CTRL, 0);
+	mmio_write32(IC_DISABLE(0), 1U << IRQ_SYSTIMER_1);
+	systimer_ack(1);
+}
+
 /* S3_0_C0_C<crm>_<op2>: the assembler takes any such name. */
 #define ID_READ(crm, op2)                                                                          \
 	({                                                                                         \
@@ -260,6 +309,7 @@ int main(void)
 	console_printf("fast_paths: start\n");
 	mrs_into_every_register();
 	hypercalls();
+	interrupts_while_spinning();
 	id_space();
 	console_printf("fast_paths: %s, %u failures\n", failures ? "FAILED" : "registers ok",
 		       failures);
