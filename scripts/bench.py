@@ -224,6 +224,26 @@ def run_core_path(build, loaded):
     return paths
 
 
+def run_ipi(build, cores=(0, 1)):
+    """The IPI round trip between two vCPUs of one VM on two cores (tests/ipi_pingpong.bin:
+    vCPU 0 on the first core sets vCPU 1's local mailbox, vCPU 1 answers in its handler);
+    instructions of both cores per round trip."""
+    config = "ipi tests/ipi_pingpong.bin 0x80000 0x80000 16M vcpus=2 cpus=%d,%d\n" % cores
+    with Card(build, config, image="test-sdcard.img") as card:
+        child = boot_hypervisor(build, card)
+        try:
+            child.expect(r"boot: VMs started", timeout=120)
+            child.expect_exact(PROMPT)
+            child.send("vmc 1\r")
+            child.expect_exact("bench: done", timeout=300)
+            rows = parse(child.before, "aVisor, IPI on cores %d and %d" % cores)
+        finally:
+            child.terminate(force=True)
+    if "ipi_round_trip" not in rows:
+        sys.exit("bench: the IPI guest printed no round trip")
+    return rows
+
+
 def run_disk_request(build):
     """The bench VM with a disk: key 'd' times 4 KiB reads and writes (instructions)."""
     rows, match = run_one_vm("bench %s disk=sd:2\n" % BENCH_VM, build, "d",
@@ -357,6 +377,8 @@ def fmt(value):
 
 
 DISK_ROWS = ("blk_read_4k", "blk_write_4k")
+# Rows left out of the chart: thousands of instructions would flatten it.
+CHART_LEFT_OUT = DISK_ROWS + ("ipi_round_trip",)
 
 
 def table(native, virt, boot_insns, boot_seconds, disk, smp):
@@ -376,6 +398,9 @@ def table(native, virt, boot_insns, boot_seconds, disk, smp):
         rows.append("%-14s %12s %12s %12s %12s" % (
             name, fmt(n), fmt(v), fmt(None if n is None else round(v) - round(n)),
             fmt(idle.get(name))))
+    if virt.get("ipi_round_trip"):
+        rows += ["ipi_round_trip: two vCPUs of one VM on cores 0 and 1 (in the last column, cores 2",
+                 "  and 3); both cores' instructions for one mailbox IPI there and back"]
     if virt.get("uart_char"):
         # -icount shift=0: one instruction per nanosecond of guest time.
         rows += ["",
@@ -451,13 +476,14 @@ def chart(build, native, virt):
     with open(data, "w") as f:
         f.write("# operation native aVisor target (instructions; NaN: none)\n")
         for name, v in virt.items():
-            if name in DISK_ROWS or name.endswith("_max"):
+            if name in CHART_LEFT_OUT or name.endswith("_max"):
                 continue  # the disk rows would flatten the chart; maxima have their own table
             n = native.get(name)
             t = TARGETS.get(name)
             f.write("%s %s %.0f %s\n" % (name, "NaN" if n is None else "%.0f" % n, v,
                                          "NaN" if t is None else t))
-    ymax = max(v for name, v in virt.items() if name not in DISK_ROWS and not name.endswith("_max"))
+    ymax = max(v for name, v in virt.items()
+               if name not in CHART_LEFT_OUT and not name.endswith("_max"))
     script = GNUPLOT.format(data=data, ymax=int(ymax * 1.12))
     for terminal, out in (("pngcairo size 1000,560 font 'sans,10'", "bench.png"),
                           ("svg size 1000,560 font 'sans,10'", "bench.svg")):
@@ -471,9 +497,11 @@ def main():
     native = run_native(build)
     virt = run_virtualized(build)
     virt.update(run_vm_switch(build))
+    virt.update(run_ipi(build))
     virt.update(run_disk_request(build))
     dedicated = run_dedicated(build)
     dedicated.update(run_vm_switch(build, core=3))
+    dedicated.update(run_ipi(build, cores=(2, 3)))
     smp = {"idle": dedicated,
            "path_idle": run_core_path(build, loaded=False),
            "path_loaded": run_core_path(build, loaded=True),

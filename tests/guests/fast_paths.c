@@ -256,15 +256,24 @@ static void hypercalls(void)
 static void interrupts_while_spinning(void)
 {
 	uint64_t regs[31], freq = read_sysreg(cntfrq_el0), now = read_sysreg(cntvct_el0);
-	uint32_t source, pending;
+	uint32_t source, pending, match;
 
 	mmio_write32(LOCAL_CORE0_TIMER_CTRL, SOURCE_CNTV);
 	write_sysreg(cntv_cval_el0, now + freq / 1000);
 	write_sysreg(cntv_ctl_el0, CNTV_CTL_ENABLE);
-	systimer_ack(1);
-	mmio_write32(SYSTIMER_C(1), (uint32_t)systimer_now() + 500);
+	/*
+	 * A compare already behind the clock would match only after CLO
+	 * wraps: without -icount a busy host may stall the guest between the
+	 * read and the write, so it is written again until it is ahead.
+	 */
+	do {
+		systimer_ack(1);
+		match = (uint32_t)systimer_now() + 500;
+		mmio_write32(SYSTIMER_C(1), match);
+	} while ((int32_t)(match - (uint32_t)systimer_now()) <= 0);
 	mmio_write32(IC_ENABLE(0), 1U << IRQ_SYSTIMER_1);
-	spin_until = now + SPIN_MS * freq / 1000;
+	/* From here: the compare matches within the spin, whatever the host does. */
+	spin_until = read_sysreg(cntvct_el0) + SPIN_MS * freq / 1000;
 	run_probe("spin", probe_spin, regs);
 	check_patterns("spin", regs, 27, 28);
 	source = mmio_read32(LOCAL_CORE0_IRQ_SOURCE);

@@ -1,8 +1,9 @@
 """The benchmark guest (guests/bench) in its quick run (key 'q': 64 times
 fewer iterations), natively and under aVisor, without -icount: it must
 complete, and its compute and memory kernels must leave the same checksum
-in both places. Also the VM switch run with two bench VMs (keys 'p' and 'Y')
-and the boot line make bench reads. No timing is checked: make bench
+in both places. Also the VM switch run with two bench VMs (keys 'p' and 'Y'),
+the IPI ping-pong guest, the dedicated-core plugin run and the boot line make
+bench reads. No timing is checked: make bench
 measures, under -icount (docs/benchmarks.md).
 """
 
@@ -61,6 +62,26 @@ def test_bench_vm_switch_keeps_fpsimd_state(boot):
     hv.expect(r"bench: fpsimd across switches (intact|CORRUPTED)")
     assert hv.match.group(1) == "intact"
     hv.expect_exact("bench: done")
+
+
+def test_ipi_round_trip_bounces_between_two_cores(boot):
+    """make bench's IPI row: tests/ipi_pingpong.bin with its two vCPUs on cores 1 and 2
+    bounces a local-mailbox IPI 16 + 256 times and prints the round trip; then each core
+    shows the vCPU placed there and the mailbox exits it took."""
+    hv = boot(card_files={"avisor.cfg": "ipi tests/ipi_pingpong.bin 0x80000 0x80000 16M "
+                                        "vcpus=2 cpus=1,2\n"})
+    hv.expect_booted(timeout=30)
+    hv.attach(1)
+    hv.expect(r"bench: ipi_round_trip (\d+)\.\d+ \(\d+ ticks / 256 round trips\)", timeout=60)
+    assert int(hv.match.group(1)) > 0
+    hv.expect_exact("bench: done")
+    hv.send("@0")
+    hv.expect_prompt()
+    out = hv.run("vmi 1")
+    assert "vCPU 0 on core 1" in out and "vCPU 1 on core 2" in out, out
+    # Four mailbox writes a round trip: the set, and the clear and set or clear of each handler.
+    writes = int(re.search(r"(\d+) MMIO writes", out).group(1))
+    assert writes >= 4 * 272, out
 
 
 def test_boot_line_reports_uptime_before_prompt(boot):
