@@ -19,6 +19,7 @@
 #include "lib/mmio.h"
 #include "lib/sysreg.h"
 #include "lib/uart.h"
+#include "secondary.h"
 
 #include <stdint.h>
 
@@ -31,30 +32,6 @@
 #define MAILBOX0_IRQ_ENABLE	 1U
 #define ROUNDS			 256
 #define WARMUP			 16
-#define STACK_BYTES		 4096
-
-uint8_t secondary_stack[STACK_BYTES] __attribute__((aligned(16)));
-
-/* vCPU 1 starts here with the MMU off (PSCI CPU_ON). */
-__asm__(".pushsection .text\n"
-	".global secondary_entry\n"
-	"secondary_entry:\n"
-	"	msr	daifset, #0xf\n"
-	"	msr	spsel, #1\n"
-	"	adrp	x1, secondary_stack\n"
-	"	add	x1, x1, :lo12:secondary_stack\n"
-	"	add	x1, x1, #4096\n"
-	"	mov	sp, x1\n"
-	"	adrp	x1, exc_vectors\n"
-	"	add	x1, x1, :lo12:exc_vectors\n"
-	"	msr	vbar_el1, x1\n"
-	"	isb\n"
-	"	bl	secondary_main\n"
-	"1:	wfe\n"
-	"	b	1b\n"
-	".popsection\n");
-void secondary_entry(void);
-void secondary_main(void);
 
 static volatile unsigned int returned; /* round trips vCPU 0 saw come back */
 static volatile unsigned int secondary_up;
@@ -79,8 +56,9 @@ static void on_irq(struct trap_frame *tf)
 		returned = returned + 1;
 }
 
-void secondary_main(void)
+void secondary_main(uint64_t context)
 {
+	(void)context;
 	mmio_write32(LOCAL_MAILBOX_CTRL(1), MAILBOX0_IRQ_ENABLE);
 	irq_unmask();
 	secondary_up = 1;

@@ -17,6 +17,7 @@
 #include "lib/mmio.h"
 #include "lib/sysreg.h"
 #include "lib/uart.h"
+#include "secondary.h"
 
 #include <stdint.h>
 
@@ -41,34 +42,10 @@
 #define CORES		  2
 #define TIMER_TICKS	  5
 #define TICKS_PER_SECOND  100
-#define STACK_BYTES	  4096
 #define OUTSIDE_RAM	  0x30000000UL
 #define CONTEXT_FIRST	  0x5ec0d001UL
 #define CONTEXT_SECOND	  0x5ec0d002UL
 #define SCTLR_MMU_ENABLED 1UL
-
-uint8_t secondary_stack[STACK_BYTES] __attribute__((aligned(16)));
-
-/* The secondary vCPU starts here with the MMU off and x0 = CPU_ON's context id. */
-__asm__(".pushsection .text\n"
-	".global secondary_entry\n"
-	"secondary_entry:\n"
-	"	msr	daifset, #0xf\n"
-	"	msr	spsel, #1\n"
-	"	adrp	x1, secondary_stack\n"
-	"	add	x1, x1, :lo12:secondary_stack\n"
-	"	add	x1, x1, #4096\n"
-	"	mov	sp, x1\n"
-	"	adrp	x1, exc_vectors\n"
-	"	add	x1, x1, :lo12:exc_vectors\n"
-	"	msr	vbar_el1, x1\n"
-	"	isb\n"
-	"	bl	secondary_main\n"
-	"1:	wfe\n"
-	"	b	1b\n"
-	".popsection\n");
-void secondary_entry(void);
-void secondary_main(uint64_t context);
 
 static volatile unsigned int step;
 static volatile uint32_t ipi_value[CORES];
