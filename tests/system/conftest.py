@@ -139,11 +139,49 @@ class Console:
         self.sendline("vmc %d" % vm_id)
         self.expect(r"attached to VM %d\b" % vm_id, timeout=timeout)
 
+    def dump_cpu_state(self, symbols=("pcpus",)):
+        """After a failed test: every core's registers, and the memory of the
+        hypervisor's per-core state, from QEMU's monitor (Ctrl-A c on the
+        console), into the log: a stall can then be read after the fact."""
+        if not self.child.isalive():
+            return
+        self.child.send("\x01c")
+        self.child.send("info registers -a\r")
+        for name in symbols:
+            address, size = symbol_extent(name)
+            if address is not None:
+                self.child.send("xp /%dxg 0x%x\r" % (min(size // 8, 512), address))
+        try:
+            self.child.expect(pexpect.TIMEOUT, timeout=3)
+        except pexpect.EOF:
+            pass
+
     def close(self):
         if self.child.isalive():
             self.child.terminate(force=True)
         if self.log:
             self.log.close()
+
+
+def symbol_extent(name, elf=os.path.join(BUILD, "avisor.elf")):
+    """(address, size) of a hypervisor symbol, from nm; (None, 0) if not found."""
+    try:
+        out = subprocess.run(["nm", "-S", elf], capture_output=True, text=True).stdout
+    except OSError:
+        return None, 0
+    for line in out.splitlines():
+        fields = line.split()
+        if len(fields) == 4 and fields[3] == name:
+            return int(fields[0], 16), int(fields[1], 16)
+    return None, 0
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keeps each phase's report on the test, for fixtures to see how it went."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, "report_" + report.when, report)
 
 
 def edit_card(image, files, delete, scratch):
@@ -193,7 +231,10 @@ def boot(request):
         return con
 
     yield _boot
+    report = getattr(request.node, "report_call", None)
     for con in consoles:
+        if report is not None and report.failed:
+            con.dump_cpu_state()
         con.close()
     for path in scratch:
         os.unlink(path)
