@@ -60,7 +60,6 @@ void secondary_main(uint64_t context)
 {
 	(void)context;
 	mmio_write32(LOCAL_MAILBOX_CTRL(1), MAILBOX0_IRQ_ENABLE);
-	irq_unmask();
 	secondary_up = 1;
 	for (;;)
 		wait_for_interrupt();
@@ -96,8 +95,8 @@ int main(void)
 
 	uart_init();
 	exc_set_handler(EXC_CUR_SPX_IRQ, on_irq);
+	/* IRQs stay masked: wait_for_interrupt() takes them without a lost wake-up (smp.c). */
 	mmio_write32(LOCAL_MAILBOX_CTRL(0), MAILBOX0_IRQ_ENABLE);
-	irq_unmask();
 	on = start_vcpu1();
 	if (on != 0) {
 		console_printf("ipi: CPU_ON of vCPU 1 failed (%ld)\n", on);

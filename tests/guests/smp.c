@@ -87,6 +87,12 @@ static void on_irq(struct trap_frame *tf)
 	}
 }
 
+/*
+ * IRQs stay masked from reset on: wait_for_interrupt() takes them one at a
+ * time. Checking `step` with IRQs unmasked would race: an IPI taken between
+ * the check and the WFI would leave the vCPU asleep for good (the IPI is
+ * one-shot), a guest bug no hypervisor can mend.
+ */
 static void wait_until_step(unsigned int wanted)
 {
 	while (step != wanted)
@@ -117,7 +123,6 @@ void secondary_main(uint64_t context)
 		       read_sysreg(sctlr_el1) & SCTLR_MMU_ENABLED ? "on" : "off");
 	if (context == CONTEXT_FIRST) {
 		mmio_write32(LOCAL_MAILBOX_CTRL(core), MAILBOX0_IRQ_ENABLE);
-		irq_unmask();
 		step = 1;
 		mmio_write32(LOCAL_MAILBOX0_SET(0), 1U << core);
 		wait_until_step(2);
@@ -160,7 +165,6 @@ int main(void)
 	cpu_on_errors();
 
 	mmio_write32(LOCAL_MAILBOX_CTRL(0), MAILBOX0_IRQ_ENABLE);
-	irq_unmask();
 	/* cpu1 may print as soon as it is on: report after it has had its turn. */
 	first = hvc(PSCI_CPU_ON_64, 1, entry, CONTEXT_FIRST);
 	again = hvc(PSCI_CPU_ON_64, 1, entry, CONTEXT_FIRST);
