@@ -24,7 +24,7 @@ static enum trap_next hc_version(struct vcpu *v, struct trap_frame *f)
 static enum trap_next hc_yield(struct vcpu *v, struct trap_frame *f)
 {
 	(void)v;
-	sched_yield();
+	sched_yield_current();
 	return answer(f, 0);
 }
 

@@ -339,7 +339,7 @@ void sched_evict_vm(struct vm *vm)
 	}
 }
 
-void sched_yield(void)
+void sched_yield_current(void)
 {
 	this_pcpu()->slice_end_us = 0;
 	sched_request(WORK_RESCHED);
@@ -349,7 +349,7 @@ void sched_nap(struct vcpu *v)
 {
 	v->nap_until_us = board_uptime_us() + SCHED_NAP_US;
 	v->state = VCPU_WAITING;
-	sched_yield();
+	sched_yield_current();
 }
 
 static void set_alarm(struct pcpu *c, uint64_t deadline)

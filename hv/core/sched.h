@@ -55,7 +55,7 @@ bool sched_resume_after_irq(void);
 /* Called on every return to a guest, with the frame that will be restored. */
 void sched_return_to_guest(struct trap_frame *frame);
 /* Gives up the rest of the time slice. */
-void sched_yield(void);
+void sched_yield_current(void);
 /*
  * The running vCPU v polls a device and nothing changes (vdev_guest_spinning):
  * it waits, like in WFI, until an interrupt, console input for its VM, one

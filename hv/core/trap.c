@@ -109,7 +109,7 @@ static enum trap_next trap_wfx(struct vcpu *v, struct trap_frame *f, uint64_t es
 	f->elr += 4;
 	if (esr_iss(esr) & ISS_WFX_WFE) {
 		/* WFE: a hint that it is spinning; let someone else run. */
-		sched_yield();
+		sched_yield_current();
 		return TRAP_RESUME;
 	}
 	/*
