@@ -109,6 +109,42 @@ void console_putc_raw(char c)
 	unlock();
 }
 
+static void (*line_redraw)(void);
+
+void console_set_line_redraw(void (*redraw)(void))
+{
+	line_redraw = redraw;
+}
+
+void console_hold(void)
+{
+	lock();
+}
+
+void console_release(void)
+{
+	unlock();
+}
+
+void console_write_raw_held(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		send(s[i]);
+}
+
+void console_report(const char *line)
+{
+	lock();
+	if (last_sent != '\n')
+		send_text('\n');
+	while (*line)
+		send_text(*line++);
+	send_text('\n');
+	if (line_redraw)
+		line_redraw();
+	unlock();
+}
+
 void console_start_line(void)
 {
 	lock();

@@ -25,6 +25,29 @@ void console_putc_raw(char c);
  * or the prompt, without an empty line after output that ended its line.
  */
 void console_start_line(void);
+/*
+ * A report (a line that may come from any core at any moment) on a line of
+ * its own, then the shell's line drawn again after it (the hook set with
+ * console_set_line_redraw), all in one piece under the console lock: the
+ * terminal shows the report between two lines, never inside the command
+ * being typed, whatever the shell's core echoes meanwhile.
+ */
+void console_report(const char *line);
+/*
+ * The shell's hook that draws its line again (the prompt and what was
+ * typed so far); it runs with the console held and writes with
+ * console_write_raw_held().
+ */
+void console_set_line_redraw(void (*redraw)(void));
+/*
+ * Holds the console across several writes: the line editor holds it while
+ * it edits its line and echoes the change, so that a report from another
+ * core sees the line and the terminal agree. Only the *_held writes may be
+ * used meanwhile (the lock is not recursive).
+ */
+void console_hold(void);
+void console_release(void);
+void console_write_raw_held(const char *s, size_t len);
 void console_puts(const char *s);
 int hv_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int hv_vprintf(const char *fmt, va_list ap);

@@ -8,32 +8,47 @@
 #include <stddef.h>
 
 static struct lineedit editor;
+/*
+ * The prompt is on the terminal and the editor's line after it: from the
+ * prompt until Enter (or Ctrl-C) ends the line. Set and read with the
+ * console held, like the editor's line while it is edited.
+ */
+static bool at_prompt;
 
 static void echo_to_console(void *ctx, const char *s, size_t len)
 {
 	(void)ctx;
-	console_write_raw(s, len);
+	console_write_raw_held(s, len);
+}
+
+/*
+ * After a report (console_report, on any core, the console held): the
+ * prompt again with what was typed of the next command so far and the
+ * cursor where it was, so that a report never swallows half a command from
+ * the terminal's view. Nothing while a command runs: its prompt follows it.
+ */
+static void redraw_line(void)
+{
+	if (!at_prompt)
+		return;
+	console_write_raw_held(SHELL_PROMPT, strlen(SHELL_PROMPT));
+	console_write_raw_held(editor.buf, editor.len);
+	for (size_t i = editor.cursor; i < editor.len; i++)
+		console_write_raw_held("\b", 1);
 }
 
 void shell_init(void)
 {
 	lineedit_init(&editor, echo_to_console, NULL);
+	console_set_line_redraw(redraw_line);
 }
 
 void shell_print_prompt(void)
 {
-	console_puts(SHELL_PROMPT);
-}
-
-void shell_reprint_prompt(void)
-{
-	shell_print_prompt();
-	/* During a command the editor holds the finished line: nothing is being typed. */
-	if (editor.line_done || editor.len == 0)
-		return;
-	console_write_raw(editor.buf, editor.len);
-	for (size_t i = editor.cursor; i < editor.len; i++)
-		console_putc_raw('\b');
+	console_hold();
+	console_write_raw_held(SHELL_PROMPT, strlen(SHELL_PROMPT));
+	at_prompt = true;
+	console_release();
 }
 
 static const struct shell_command *find_command(const char *name)
@@ -72,8 +87,14 @@ int shell_execute(char *line)
 void shell_feed(char c)
 {
 	char line[LINEEDIT_MAX_LEN];
+	enum lineedit_result result;
 
-	switch (lineedit_feed(&editor, c)) {
+	console_hold();
+	result = lineedit_feed(&editor, c);
+	if (result != LINEEDIT_PENDING)
+		at_prompt = false;
+	console_release();
+	switch (result) {
 	case LINEEDIT_LINE_READY:
 		/* Copy out: the command may print, and the editor owns its buffer. */
 		strlcpy(line, lineedit_line(&editor), sizeof(line));

@@ -19,12 +19,6 @@ extern const struct shell_command shell_commands[];
 
 void shell_init(void);
 void shell_print_prompt(void);
-/*
- * The prompt again after an asynchronous report line, with what was typed
- * of the next command so far (the cursor where it was), so that a report
- * never swallows half a command from the terminal's view.
- */
-void shell_reprint_prompt(void);
 /* Feeds one received byte to the line editor; runs the command when a line is complete. */
 void shell_feed(char c);
 /* Splits and runs one command line; returns the command's status (0 = success). */

@@ -22,8 +22,6 @@
  */
 static struct vm *attached;
 static bool escape_pending;
-/* A report from another core interrupted the shell's line: core 0 shows it again. */
-static bool prompt_wanted;
 
 struct vm *vconsole_attached(void)
 {
@@ -100,7 +98,11 @@ void vconsole_guest_output(struct vm *vm, uint8_t byte)
 		ringbuf_put_overwrite(&vm->log, byte);
 }
 
-/* Formatted first, written in one piece: reports from several cores do not interleave. */
+/*
+ * Formatted first, written in one piece with the shell's line drawn again
+ * after it (console_report): reports from several cores do not interleave,
+ * and none lands inside a command being typed.
+ */
 void vconsole_report(const char *fmt, ...)
 {
 	char line[320];
@@ -112,17 +114,7 @@ void vconsole_report(const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(line + len, sizeof(line) - len, fmt, ap);
 	va_end(ap);
-	console_start_line();
-	hv_printf("%s\n", line);
-	if (attached)
-		return;
-	/* The shell's line editor is core 0's: another core asks it to show the prompt again. */
-	if (this_pcpu()->id == 0) {
-		shell_reprint_prompt();
-	} else {
-		__atomic_store_n(&prompt_wanted, true, __ATOMIC_RELEASE);
-		sched_kick(0, WORK_CONSOLE);
-	}
+	console_report(line);
 }
 
 /* Delivers one typed byte to the attached VM; false when its input buffer is full. */
@@ -182,8 +174,6 @@ void vconsole_poll(void)
 {
 	int c;
 
-	if (__atomic_exchange_n(&prompt_wanted, false, __ATOMIC_ACQUIRE) && !attached)
-		shell_reprint_prompt();
 	while ((c = console_peekc()) >= 0) {
 		if (!attached) {
 			(void)console_getc();

@@ -21,8 +21,9 @@ bool vconsole_attach(unsigned int id);
 struct vm *vconsole_attached(void);
 /*
  * An event line ("[aVisor] VM 3 (x) stopped: ...") printed whenever it
- * happens, on its own line; when the shell is attached its prompt is
- * printed again after it, so the user knows the shell is still listening.
+ * happens, on its own line; when the shell has the terminal, its prompt and
+ * what was typed of the next command are drawn again after it
+ * (console_report), so the user knows the shell is still listening.
  */
 void vconsole_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -75,9 +75,12 @@ $(UNIT_BUILD)/test_fat32 $(UNIT_BUILD)/test_fat32_corrupt: $(FAT32_IMAGES) $(wil
 # lib/atomic.h use the __atomic builtins even on an AArch64 host: TSan does
 # not see through inline assembly. Sources as for UNIT_TESTS
 # (UNIT_SRCS_NAME, UNIT_HEADER_ONLY).
-UNIT_TSAN_TESTS  := spinlock ringbuf_spsc
+UNIT_TSAN_TESTS  := spinlock ringbuf_spsc console
 UNIT_HEADER_ONLY += spinlock
 UNIT_SRCS_ringbuf_spsc := hv/lib/ringbuf.c
+# The console and the shell's line on it, typed on one thread, reported on by another.
+UNIT_SRCS_console := hv/core/console.c hv/core/shell.c hv/lib/lineedit.c hv/lib/cmdline.c \
+	hv/lib/printf.c hv/lib/ringbuf.c tests/unit/host_string.c
 UNIT_TSAN_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 -fsanitize=thread \
 	-fno-omit-frame-pointer -DATOMIC_HOST_BUILTINS -Ihv -Itests/unit
 # A report fails the program at once with its own exit status (66), even when
