@@ -32,6 +32,9 @@ static void redraw_line(void)
 	if (!at_prompt)
 		return;
 	console_write_raw_held(SHELL_PROMPT, strlen(SHELL_PROMPT));
+	/* Until the next key the editor still holds the line that ran: nothing is typed yet. */
+	if (editor.line_done)
+		return;
 	console_write_raw_held(editor.buf, editor.len);
 	for (size_t i = editor.cursor; i < editor.len; i++)
 		console_write_raw_held("\b", 1);

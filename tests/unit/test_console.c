@@ -34,6 +34,7 @@
 #define TERM_ROWS   4096
 #define TERM_COLS   300
 #define REPORTS	    200
+#define ROUNDS	    20
 #define REPORT_TEXT "[aVisor] VM 6 (bad_sysreg): undefined instruction injected"
 
 /* --- The hypervisor around the console, faked --------------------------------------------- */
@@ -191,6 +192,19 @@ static void test_no_prompt_is_drawn_while_a_command_runs(void **state)
 	assert_int_equal(term.row, 3);
 }
 
+/* After a command, the next prompt is empty until a key comes: the report draws only it. */
+static void test_the_line_that_ran_is_not_drawn_again(void **state)
+{
+	(void)state;
+	type("say first\r");
+	console_report(REPORT_TEXT);
+	assert_string_equal(term.rows[2], SHELL_PROMPT);
+	assert_string_equal(term.rows[3], REPORT_TEXT);
+	assert_string_equal(current_row(), SHELL_PROMPT);
+	type("say next\r");
+	assert_string_equal(last_command_arg, "next");
+}
+
 /* Ctrl-C ends the line too: the report that follows draws the fresh prompt, empty. */
 static void test_a_cancelled_line_is_not_drawn_again(void **state)
 {
@@ -213,6 +227,41 @@ static void test_a_report_starts_its_own_line(void **state)
 	assert_string_equal(term.rows[1], REPORT_TEXT);
 }
 
+/*
+ * What a user sees after ROUNDS commands typed while reports came: every
+ * row is a whole report, a command's output, or the prompt with a prefix of
+ * the command being typed then (empty between a command and the next key).
+ */
+static void assert_rows_show_reports_and_typed_lines(char line[ROUNDS][64])
+{
+	int round = 0;
+
+	for (int r = 0; r <= term.row; r++) {
+		const char *row = term.rows[r];
+		const char *typed = row + strlen(SHELL_PROMPT);
+		char said[80];
+
+		if (is_report_row(row)) {
+			assert_string_equal(row, REPORT_TEXT);
+			continue;
+		}
+		if (strncmp(row, "said ", 5) == 0) {
+			snprintf(said, sizeof(said), "said %s", line[round] + 4);
+			assert_string_equal(row, said);
+			round++;
+			continue;
+		}
+		assert_memory_equal(row, SHELL_PROMPT, strlen(SHELL_PROMPT));
+		if (round < ROUNDS) {
+			assert_true(strlen(typed) <= strlen(line[round]));
+			assert_memory_equal(typed, line[round], strlen(typed));
+		} else {
+			assert_string_equal(typed, "");
+		}
+	}
+	assert_int_equal(round, ROUNDS);
+}
+
 static void *report_thread(void *arg)
 {
 	(void)arg;
@@ -224,47 +273,31 @@ static void *report_thread(void *arg)
 }
 
 /*
- * Core 0 types a long command while another core reports, at every moment:
- * each report is alone on its row, each redraw shows the prompt and exactly
- * what was typed by then, and the command that runs is the one typed.
+ * Core 0 types commands while another core reports, at every moment: each
+ * report is alone on its row, each redraw shows the prompt and exactly what
+ * was typed by then, and the command that runs is the one typed.
  */
 static void test_reports_from_another_core_never_cut_a_typed_command(void **state)
 {
-	const char *word = "tests/timer_spin.bin_0x80000_0x80000_cpus=2";
-	char line[128];
+	char line[ROUNDS][64];
 	pthread_t reporter;
 
 	(void)state;
-	snprintf(line, sizeof(line), "say %s", word);
+	for (int round = 0; round < ROUNDS; round++)
+		snprintf(line[round], sizeof(line[round]), "say %d_tests/timer_spin.bin_cpus=2",
+			 round);
 	assert_int_equal(pthread_create(&reporter, NULL, report_thread, NULL), 0);
-	for (int round = 0; round < 20; round++) {
-		for (const char *k = line; *k; k++) {
+	for (int round = 0; round < ROUNDS; round++) {
+		for (const char *k = line[round]; *k; k++) {
 			shell_feed(*k);
 			sched_yield();
 		}
 		shell_feed('\r');
-		assert_string_equal(last_command_arg, word);
+		assert_string_equal(last_command_arg, line[round] + 4);
 	}
 	assert_int_equal(pthread_join(reporter, NULL), 0);
-	assert_int_equal(commands_run, 20);
-	for (int r = 0; r <= term.row; r++) {
-		const char *row = term.rows[r];
-
-		/* A row is a report, a prompt with a prefix of the line, or the command's output.
-		 */
-		if (is_report_row(row)) {
-			assert_string_equal(row, REPORT_TEXT);
-			continue;
-		}
-		if (strncmp(row, SHELL_PROMPT, strlen(SHELL_PROMPT)) == 0) {
-			const char *typed = row + strlen(SHELL_PROMPT);
-
-			assert_true(strlen(typed) <= strlen(line));
-			assert_memory_equal(typed, line, strlen(typed));
-			continue;
-		}
-		assert_string_equal(row, "said tests/timer_spin.bin_0x80000_0x80000_cpus=2");
-	}
+	assert_int_equal(commands_run, ROUNDS);
+	assert_rows_show_reports_and_typed_lines(line);
 }
 
 int main(void)
@@ -273,6 +306,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_a_report_redraws_the_line_being_typed, setup),
 	    cmocka_unit_test_setup(test_the_redraw_keeps_the_cursor_where_it_was, setup),
 	    cmocka_unit_test_setup(test_no_prompt_is_drawn_while_a_command_runs, setup),
+	    cmocka_unit_test_setup(test_the_line_that_ran_is_not_drawn_again, setup),
 	    cmocka_unit_test_setup(test_a_cancelled_line_is_not_drawn_again, setup),
 	    cmocka_unit_test_setup(test_a_report_starts_its_own_line, setup),
 	    cmocka_unit_test_setup(test_reports_from_another_core_never_cut_a_typed_command, setup),
