@@ -132,10 +132,13 @@ def test_hostile_guests_are_contained_on_every_core(hv, core):
     assert_healthy(hv, vm, seed=core)
 
 
+SMP_ACROSS_CORES = ("echo echo.bin 0x80000 0x80000 16M cpus=0\n"
+                    "smp  tests/smp.bin 0x80000 0x80000 16M vcpus=2 cpus=1-2\n")
+
+
 def test_smp_guest_with_vcpus_on_two_cores(boot):
     """tests/guests/smp.c with its vCPUs on cores 1 and 2: PSCI, IPIs and timers across cores."""
-    config = ("echo echo.bin 0x80000 0x80000 16M cpus=0\n"
-              "smp  tests/smp.bin 0x80000 0x80000 16M vcpus=2 cpus=1-2\n")
+    config = SMP_ACROSS_CORES
 
     def boot_smp_across_cores(boot_again=None):
         con = boot(card_files={"avisor.cfg": config})
@@ -147,6 +150,30 @@ def test_smp_guest_with_vcpus_on_two_cores(boot):
     assert "vCPU 0 on core 1" in out and "vCPU 1 on core 2" in out, out
     con.close()
     smp_checks(lambda **kw: boot(card_files={"avisor.cfg": config}))
+
+
+def wait_until_powered_off(con, restarts, timeout=15):
+    """Polls vmi until VM 2's run number `restarts` has ended with its SYSTEM_OFF."""
+    deadline = time.monotonic() + timeout
+    while True:
+        out = con.run("vmi 2")
+        if "stopped: powered off by the guest" in out and "restarts %d," % restarts in out:
+            return
+        assert time.monotonic() < deadline, out
+        time.sleep(0.1)
+
+
+def test_smp_guest_across_two_cores_completes_every_restart(boot):
+    """tests/smp.bin (vCPUs on cores 1 and 2) restarted 30 times: every run goes through
+    CPU_ON, IPIs both ways, timers and CPU_OFF to its SYSTEM_OFF. A wake-up lost anywhere
+    (the guest's own wait, the mailbox model, the kick, the scheduler) stalls a run."""
+    con = boot(card_files={"avisor.cfg": SMP_ACROSS_CORES})
+    con.expect_booted(timeout=30)
+    wait_until_powered_off(con, 0)
+    for run in range(1, 31):
+        out = con.run("vmrestart 2")
+        assert "VM 2 (smp) loading tests/smp.bin" in out, out
+        wait_until_powered_off(con, run)
 
 
 def core_kicks(con, core):
