@@ -125,11 +125,28 @@ def test_hostile_guests_are_contained_on_every_core(hv, core):
     assert "smc_hvc: 30 of 30 results as expected" in out, out
     detach(hv)
     hv.run("vmkill %d" % vm)
-    for image in ("mmio_hammer", "irq_spin", "bad_sysreg", "timer_spin"):
-        vmld(hv, "tests/%s.bin 0x80000 0x80000 cpus=%d" % (image, core))
+    vms = {image: vmld(hv, "tests/%s.bin 0x80000 0x80000 cpus=%d" % (image, core))
+           for image in ("mmio_hammer", "irq_spin", "bad_sysreg", "timer_spin")}
     vm = vmld(hv, "tests/bad_store.bin 0x80000 0x80000 cpus=%d" % core)
-    time.sleep(1)
+    # Their reports are out (on a shared core the first turn may take a while) before
+    # echo is checked: one inside the echoed text would not be echo's fault.
+    wait_for_count(hv, vms["bad_sysreg"], r"undefined instructions injected (\d+)")
+    wait_for_count(hv, vm, r"external aborts injected (\d+)")
     assert_healthy(hv, vm, seed=core)
+
+
+def wait_for_count(hv, vm, pattern, timeout=15):
+    """Polls vmi until the counter `pattern` names is at least 1."""
+    deadline = time.monotonic() + timeout
+    while True:
+        out = hv.run("vmi %d" % vm)
+        m = re.search(pattern, out)
+        assert m, out
+        if int(m.group(1)) >= 1:
+            hv.run("version")  # the report, printed just after the count, is out
+            return
+        assert time.monotonic() < deadline, out
+        time.sleep(0.1)
 
 
 SMP_ACROSS_CORES = ("echo echo.bin 0x80000 0x80000 16M cpus=0\n"
