@@ -99,9 +99,10 @@ def test_core_path_plugin_times_every_interrupt_of_a_dedicated_core():
     instructions. With cores 1-3 running a guest that spins with interrupts masked, one
     that hammers a device and one that prints, nothing of theirs reaches core 0: every
     path is that same one (within a few guest instructions QEMU runs before it delivers
-    the virtual interrupt), or that one plus one answer to core 0's own virtual-timer
-    re-check alarm, when QEMU's round robin kept core 0 waiting past the alarm inside
-    the window (more often the busier the host; on a Pi the window lasts well under a
+    the virtual interrupt), or that one plus answers to core 0's own virtual-timer
+    re-check alarm, every answer the same few hundred instructions, when QEMU's round
+    robin kept core 0 waiting past the alarm (1 ms) inside the window, once or more
+    (more often the busier the host; on a Pi the window lasts well under a
     microsecond). No kick, no lock spin, no scheduler slow path."""
     import bench  # scripts/bench.py (conftest puts scripts/ on the path)
 
@@ -110,7 +111,13 @@ def test_core_path_plugin_times_every_interrupt_of_a_dedicated_core():
     assert min(idle) == plain, sorted(set(idle))
     assert 100 < plain < 2000, plain
     loaded = bench.run_core_path(BUILD, loaded=True)
-    few, recheck = bench.CORE_PATH_FEW, 350
-    strays = [p for p in loaded
-              if not (plain <= p <= plain + few or plain + 150 <= p <= plain + recheck)]
-    assert not strays, (plain, sorted(set(strays)))
+    few = bench.CORE_PATH_FEW
+    longer = sorted(p - plain for p in loaded if p > plain + few)
+    assert all(p >= plain for p in loaded), (plain, sorted(set(loaded)))
+    if longer:
+        # The shortest longer path is one re-check answer; every other is a whole number of them.
+        recheck = longer[0]
+        assert 150 <= recheck <= 350, (plain, sorted(set(longer)))
+        strays = [d for d in longer
+                  if abs(d - round(d / recheck) * recheck) > few * round(d / recheck)]
+        assert not strays, (plain, recheck, sorted(set(strays)))
