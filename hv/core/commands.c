@@ -220,6 +220,27 @@ static void print_vm_disk(const struct vm *vm)
 		hv_printf("  disk device needs a reset: %s\n", vm->blk.broken);
 }
 
+/*
+ * One vCPU's line. Its PC and PSTATE are known here when it is off its core
+ * (saved at its last switch) or on this one (the live frame); a vCPU on
+ * another core keeps them in that core's registers and frame, which this
+ * core does not interrupt to read (a dedicated core would otherwise show
+ * the state it started with).
+ */
+static void print_vcpu_details(const struct vcpu *v)
+{
+	const struct vcpu *on_its_core = __atomic_load_n(&pcpus[v->pcpu].running, __ATOMIC_ACQUIRE);
+
+	hv_printf("  vCPU %u on core %u%s: %s, CPU time %lu ms, ", v->index, v->pcpu,
+		  pcpus[v->pcpu].placed == 1 ? " (dedicated)" : "", vcpu_state_name(v->state),
+		  sched_vcpu_cpu_time_us(v) / 1000);
+	if (on_its_core == v && v->pcpu != this_pcpu()->id)
+		hv_printf("registers live on core %u\n", v->pcpu);
+	else
+		hv_printf("PC 0x%lx, PSTATE 0x%lx\n", sched_vcpu_regs(v)->elr,
+			  sched_vcpu_regs(v)->spsr);
+}
+
 static void print_vm_details(const struct vm *vm)
 {
 	const struct vm_stats total = vm_stats_total(vm);
@@ -257,15 +278,8 @@ static void print_vm_details(const struct vm *vm)
 		  vm->mmio.unhandled_reads, vm->mmio.unhandled_writes);
 	hv_printf("  console: %u bytes of output kept (%u dropped), %u bytes of input waiting\n",
 		  ringbuf_count(&vm->log), vm->log.dropped, ringbuf_count(&vm->input));
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
-		const struct vcpu *v = &vm->vcpus[i];
-		const struct trap_frame *regs = sched_vcpu_regs(v);
-		/* Registers as of its last exit when it runs on another core. */
-		hv_printf("  vCPU %u on core %u%s: %s, CPU time %lu ms, PC 0x%lx, PSTATE 0x%lx\n",
-			  i, v->pcpu, pcpus[v->pcpu].placed == 1 ? " (dedicated)" : "",
-			  vcpu_state_name(v->state), sched_vcpu_cpu_time_us(v) / 1000, regs->elr,
-			  regs->spsr);
-	}
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		print_vcpu_details(&vm->vcpus[i]);
 }
 
 /* The VM a lifecycle command names; NULL after saying what is wrong. */
