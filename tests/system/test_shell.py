@@ -2,6 +2,8 @@
 
 import re
 
+from conftest import PROMPT
+
 HELP_LINE = "list the commands"
 
 
@@ -198,3 +200,21 @@ def test_the_attach_banner_starts_a_line_of_its_own(hv):
     hv.send("@2")
     hv.expect(r"\[attached to VM 2 ")
     assert "\n" not in hv.before, repr(hv.before)
+
+
+def test_a_report_from_another_core_redraws_the_command_being_typed(hv):
+    """vmld of a guest that makes another core report, and the next command typed at
+    once, unfinished: the reports (its start, its undefined instruction on core 2) each
+    come on a line of their own, followed by the prompt with what was typed, and the
+    command finished afterwards runs as typed."""
+    hv.send("vmld tests/bad_sysreg.bin 0x80000 0x80000 cpus=2\rvers")
+    hv.expect(r"\[aVisor\] VM (\d+) \(bad_sysreg\): undefined instruction[^\r\n]*\r+\n",
+              timeout=15)
+    hv.expect_exact(PROMPT + "vers", timeout=5)
+    hv.send("ion\r")
+    hv.expect(r"\r+\naVisor \d+\.\d+\.\d+ \(")
+    hv.expect_prompt()
+    log = open(hv.log.name, encoding="utf-8").read()
+    # Every report line begins a line: nothing typed stands in front of it.
+    for line in re.findall(r"[^\n]*\[aVisor\][^\n]*", log):
+        assert line.lstrip("\r").startswith("[aVisor]"), line
